@@ -57,24 +57,32 @@ help:
 deps:
 	@sh scripts/deps.sh packaging/debian-packages.txt
 
+# V=1 shows the full commands.
+Q := $(if $(filter 1,$(V)),,@)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBMDE): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 $(LIBSIM): $(SIM_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 $(MDE_SIM): $(BUILD)/sim/main.o $(LIBSIM) $(LIBMDE)
-	$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
 tests: all $(UNIT_TESTS)
 
@@ -98,8 +106,8 @@ install: all
 clean:
 	rm -rf build
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
-                  find include lib sim tests -name '*.[ch]')
+C_FILES = $(shell find include lib sim plugin check tests bench \
+                  -name '*.[ch]' 2>/dev/null)
 
 format:
 	clang-format -i $(C_FILES)

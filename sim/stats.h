@@ -1,0 +1,55 @@
+/* What clients did, for tests to assert on: request counts per endpoint
+ * (by status) and per tenant, tokens issued, the last request's headers per
+ * endpoint (credentials redacted), and a bounded request log that proves
+ * things like "no request before Retry-After" or "one token per lifetime". */
+#ifndef SIM_STATS_H
+#define SIM_STATS_H
+
+#include <stdint.h>
+
+#include "faults.h"
+
+#define SIM_LOG_CAP 131072
+#define SIM_STATUS_SLOTS 24
+
+struct sim_log_entry {
+  uint64_t seq;
+  int64_t t_ms;
+  int32_t tenant; /* -1: unknown or none */
+  int16_t app;    /* -1: unknown or none */
+  int16_t status; /* 0: connection reset, nothing answered */
+  uint8_t ep;
+};
+
+struct sim_ep_stats {
+  uint64_t requests;
+  struct {
+    int status;
+    uint64_t n;
+  } by_status[SIM_STATUS_SLOTS];
+  char *last_headers; /* a JSON object, owned */
+};
+
+struct sim_tenant_stats {
+  uint32_t requests[EP_COUNT];
+  uint32_t tokens_issued;
+  uint32_t throttled;
+};
+
+struct sim_stats {
+  struct sim_ep_stats ep[EP_COUNT];
+  uint64_t requests, tokens_issued, throttled;
+  struct sim_log_entry *log; /* ring of SIM_LOG_CAP */
+  uint64_t log_next;         /* sequence number of the next entry */
+};
+
+void sim_stats_init(struct sim_stats *s);
+void sim_stats_free(struct sim_stats *s);
+void sim_stats_reset(struct sim_stats *s);
+void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
+                      enum sim_endpoint ep, int tenant, int app, int status);
+/* Takes ownership of `json`. */
+void sim_stats_set_headers(struct sim_stats *s, enum sim_endpoint ep,
+                           char *json);
+
+#endif

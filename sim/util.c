@@ -1,0 +1,241 @@
+/* Clocks, GUIDs, RNG and identifier validators for the simulator. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+int64_t sim_now(void) { return (int64_t)time(NULL); }
+
+int64_t sim_now_ticks(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * TICKS_PER_SECOND + ts.tv_nsec / 100;
+}
+
+static void utc_tm(int64_t seconds, struct tm *tm) {
+  time_t t = (time_t)seconds;
+  gmtime_r(&t, tm);
+}
+
+void sim_format_ticks(int64_t ticks, char out[32]) {
+  int64_t sec = ticks / TICKS_PER_SECOND;
+  int64_t frac = ticks % TICKS_PER_SECOND;
+  if (frac < 0) {
+    frac += TICKS_PER_SECOND;
+    sec--;
+  }
+  struct tm tm;
+  utc_tm(sec, &tm);
+  /* the modulos bound each field for the compiler, never for real dates */
+  snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%07uZ",
+           (unsigned)(tm.tm_year + 1900) % 10000,
+           (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
+           (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
+           (unsigned)tm.tm_sec % 100, (unsigned)frac % 10000000);
+}
+
+void sim_format_aad_time(int64_t unix_seconds, char out[32]) {
+  struct tm tm;
+  utc_tm(unix_seconds, &tm);
+  snprintf(out, 32, "%04u-%02u-%02u %02u:%02u:%02uZ",
+           (unsigned)(tm.tm_year + 1900) % 10000,
+           (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
+           (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
+           (unsigned)tm.tm_sec % 100);
+}
+
+/* Reads exactly `n` digits at *p; returns -1 if any is not a digit. */
+static int digits(const char **p, const char *end, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++, (*p)++) {
+    if (*p >= end || !isdigit((unsigned char)**p))
+      return -1;
+    v = v * 10 + (**p - '0');
+  }
+  return v;
+}
+
+static bool expect(const char **p, const char *end, char c) {
+  if (*p >= end || **p != c)
+    return false;
+  (*p)++;
+  return true;
+}
+
+int sim_parse_iso_ticks(const char *s, size_t len, int64_t *ticks) {
+  const char *p = s, *end = s + len;
+  struct tm tm = {0};
+  int y = digits(&p, end, 4);
+  if (y < 1970 || !expect(&p, end, '-'))
+    return -1;
+  int mo = digits(&p, end, 2);
+  if (mo < 1 || mo > 12 || !expect(&p, end, '-'))
+    return -1;
+  int d = digits(&p, end, 2);
+  if (d < 1 || d > 31)
+    return -1;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  int64_t frac = 0;
+  if (p < end && *p == 'T') {
+    p++;
+    tm.tm_hour = digits(&p, end, 2);
+    if (tm.tm_hour < 0 || tm.tm_hour > 23 || !expect(&p, end, ':'))
+      return -1;
+    tm.tm_min = digits(&p, end, 2);
+    if (tm.tm_min < 0 || tm.tm_min > 59)
+      return -1;
+    if (p < end && *p == ':') {
+      p++;
+      tm.tm_sec = digits(&p, end, 2);
+      if (tm.tm_sec < 0 || tm.tm_sec > 60)
+        return -1;
+      if (p < end && *p == '.') {
+        p++;
+        int n = 0;
+        int64_t scale = TICKS_PER_SECOND;
+        while (p < end && isdigit((unsigned char)*p)) {
+          if (n++ < 7) {
+            scale /= 10;
+            frac += (*p - '0') * scale;
+          }
+          p++;
+        }
+        if (n == 0)
+          return -1;
+      }
+    }
+  }
+  if (!expect(&p, end, 'Z') || p != end)
+    return -1;
+  time_t t = timegm(&tm);
+  if (t == (time_t)-1 || tm.tm_mday != d) /* rejects 2021-02-30 */
+    return -1;
+  *ticks = (int64_t)t * TICKS_PER_SECOND + frac;
+  return 0;
+}
+
+uint64_t sim_rng_next(uint64_t *state) {
+  uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+double sim_rng_unit(uint64_t *state) {
+  return (double)(sim_rng_next(state) >> 11) / (double)(UINT64_C(1) << 53);
+}
+
+static void format_guid(const unsigned char b[16], char out[37]) {
+  snprintf(out, 37,
+           "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+           "%02x%02x%02x%02x%02x%02x",
+           b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+           b[11], b[12], b[13], b[14], b[15]);
+}
+
+void sim_random_guid(char out[37]) {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1)
+    abort(); /* no entropy: nothing sensible to simulate */
+  b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+  b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+  format_guid(b, out);
+}
+
+void sim_seeded_guid(uint64_t *state, char out[37]) {
+  unsigned char b[16];
+  uint64_t hi = sim_rng_next(state), lo = sim_rng_next(state);
+  memcpy(b, &hi, 8);
+  memcpy(b + 8, &lo, 8);
+  b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+  b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+  format_guid(b, out);
+}
+
+bool sim_is_guid(const char *s) {
+  for (int i = 0; i < 36; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+      return false;
+  }
+  return s[36] == '\0';
+}
+
+bool sim_is_dns_name(const char *s) {
+  size_t label = 0, total = 0;
+  for (const char *p = s;; p++, total++) {
+    if (*p == '.' || *p == '\0') {
+      if (label == 0 || label > 63 || p[-1] == '-')
+        return false;
+      if (*p == '\0')
+        return total <= 253;
+      label = 0;
+      continue;
+    }
+    if (!isalnum((unsigned char)*p) && *p != '-')
+      return false;
+    if (label == 0 && *p == '-')
+      return false;
+    label++;
+  }
+}
+
+bool sim_is_common_tenant(const char *s) {
+  return strcasecmp(s, "common") == 0 || strcasecmp(s, "organizations") == 0 ||
+         strcasecmp(s, "consumers") == 0;
+}
+
+bool sim_is_tenant_name(const char *s) {
+  if (sim_is_guid(s) || sim_is_common_tenant(s))
+    return true;
+  size_t dashes = 0, hex = 0, len = strlen(s);
+  for (const char *p = s; *p; p++) {
+    dashes += *p == '-';
+    hex += isxdigit((unsigned char)*p) != 0;
+  }
+  if (dashes == 4 && dashes + hex == len)
+    return false; /* GUID-shaped, but not a GUID */
+  return strchr(s, '.') && sim_is_dns_name(s);
+}
+
+bool sim_lower_copy(char *out, size_t n, const char *s) {
+  size_t i = 0;
+  for (; s[i] && i + 1 < n; i++)
+    out[i] = (char)tolower((unsigned char)s[i]);
+  out[i] = '\0';
+  return s[i] == '\0';
+}
+
+static void *check(void *p) {
+  if (!p) {
+    fputs("mde-sim: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+char *sim_strdup(const char *s) { return check(strdup(s ? s : "")); }
+
+void *sim_xcalloc(size_t n, size_t size) {
+  return check(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *sim_xrealloc(void *p, size_t size) {
+  return check(realloc(p, size ? size : 1));
+}
+
+bool sim_secret_equal(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la != lb)
+    return false;
+  return CRYPTO_memcmp(a, b, la) == 0;
+}

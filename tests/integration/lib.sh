@@ -1,0 +1,160 @@
+# Shared helpers for integration tests (bash). TAP output: "ok N - what" /
+# "not ok N - what", a plan at the end, exit status 1 if anything failed.
+# Daemons started here are stopped on exit, and a daemon that does not exit
+# cleanly (a sanitizer report, a crash) fails the test.
+# Environment (set by tests/run.sh): MDE_BUILD, MDE_ROOT, MDE_CERTS,
+# MDE_TEST_TMP.
+set -u
+
+: "${MDE_BUILD:?run through tests/run.sh}"
+TEST_N=0
+TEST_FAILED=0
+WORK="$(mktemp -d "${MDE_TEST_TMP:-/tmp}/itest.XXXXXX")"
+SIM_PID=""
+
+ok() { # ok CONDITION_STATUS DESCRIPTION
+  TEST_N=$((TEST_N + 1))
+  if [ "$1" -eq 0 ]; then
+    echo "ok $TEST_N - $2"
+  else
+    echo "not ok $TEST_N - $2"
+    TEST_FAILED=$((TEST_FAILED + 1))
+  fi
+}
+
+is() { # is GOT WANT DESCRIPTION
+  if [ "$1" == "$2" ]; then
+    ok 0 "$3"
+  else
+    ok 1 "$3"
+    printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+  fi
+}
+
+like() { # like GOT REGEX DESCRIPTION
+  if [[ "$1" =~ $2 ]]; then
+    ok 0 "$3"
+  else
+    ok 1 "$3"
+    printf '#   got:  %.600s\n#   want: /%s/\n' "$1" "$2"
+  fi
+}
+
+# The simulator under test. start_sim SCENARIO [extra mde-sim args...]
+start_sim() {
+  local scenario="$1"
+  shift
+  rm -f "$WORK/sim.ready"
+  "$MDE_BUILD/mde-sim" --scenario "$scenario" --cert "$MDE_CERTS/server.pem" \
+    --key "$MDE_CERTS/server.key" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
+    --data-dir "$MDE_CERTS" --ready-file "$WORK/sim.ready" "$@" \
+    >"$WORK/sim.log" 2>&1 &
+  SIM_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    [ -s "$WORK/sim.ready" ] && break
+    kill -0 "$SIM_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ ! -s "$WORK/sim.ready" ]; then
+    echo "# mde-sim did not start:"
+    sed 's/^/#   /' "$WORK/sim.log"
+    ok 1 "mde-sim starts"
+    exit 1
+  fi
+  local line
+  line=$(cat "$WORK/sim.ready")
+  SIM_ADDR=${line#listen=}
+  SIM_ADDR=${SIM_ADDR%% *}
+  ADMIN=${line##*admin=}
+  SIM_PORT=${SIM_ADDR##*:}
+  LOGIN="https://login.microsoftonline.com:$SIM_PORT"
+  LOGIN_US="https://login.microsoftonline.us:$SIM_PORT"
+  API="https://api.securitycenter.microsoft.com:$SIM_PORT"
+}
+
+# Stops the simulator and checks that it exited cleanly (no leak report).
+stop_sim() {
+  [ -n "$SIM_PID" ] || return 0
+  kill -TERM "$SIM_PID" 2>/dev/null
+  local rc=0
+  wait "$SIM_PID" || rc=$?
+  SIM_PID=""
+  if [ "$rc" -ne 0 ] || grep -q "Sanitizer" "$WORK/sim.log"; then
+    sed 's/^/#   /' "$WORK/sim.log" | head -60
+    ok 1 "mde-sim exits cleanly (status $rc, no sanitizer report)"
+  else
+    ok 0 "mde-sim exits cleanly (status $rc, no sanitizer report)"
+  fi
+}
+
+finish() {
+  stop_sim
+  rm -rf "$WORK"
+  echo "1..$TEST_N"
+  [ "$TEST_FAILED" -eq 0 ]
+}
+trap 'finish; exit $?' EXIT
+
+# curl against the simulator under the real host names, TLS verified
+# against the test CA (never -k). Prints the body; status in $WORK/status.
+HOSTS="login.microsoftonline.com login.microsoftonline.us login.windows.net
+api.securitycenter.microsoft.com api-us.securitycenter.microsoft.com
+api-eu.securitycenter.microsoft.com api-uk.securitycenter.microsoft.com
+api-au.securitycenter.microsoft.com api.security.microsoft.com
+eu.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
+api-gov.securitycenter.microsoft.us"
+scurl() {
+  local resolve=() h
+  for h in $HOSTS; do resolve+=(--resolve "$h:$SIM_PORT:127.0.0.1"); done
+  curl -sS --max-time 20 --cacert "$MDE_CERTS/ca.pem" "${resolve[@]}" \
+    -o "$WORK/body" -w '%{http_code}' "$@" >"$WORK/status"
+  local rc=$?
+  cat "$WORK/body" 2>/dev/null
+  return $rc
+}
+status() { cat "$WORK/status"; }
+
+admin() { # admin METHOD PATH [JSON]
+  curl -sS --max-time 20 -X "$1" "http://$ADMIN$2" ${3:+-H 'Content-Type: application/json' --data "$3"}
+}
+
+# The claims of a JWT, as JSON.
+jwt_claims() { jwt_part "$1" 2; }
+jwt_header() { jwt_part "$1" 1; }
+jwt_part() {
+  local seg
+  seg=$(printf '%s' "$1" | cut -d. -f"$2" | tr '_-' '/+')
+  while [ $((${#seg} % 4)) -ne 0 ]; do seg="$seg="; done
+  printf '%s' "$seg" | base64 -d
+}
+
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+# A client assertion signed with KEY for CERT. Options via env:
+# ALG (RS256|PS256), AUD, ISS, SUB, NBF, EXP.
+make_assertion() { # make_assertion CERT KEY CLIENT_ID AUD
+  local cert="$1" key="$2" client="$3" aud="$4"
+  local alg="${ALG:-RS256}" now
+  now=$(date +%s)
+  local thumb header claims input sig
+  if [ "$alg" = PS256 ]; then
+    thumb=$(openssl x509 -in "$cert" -outform DER | openssl dgst -sha256 -binary | b64url)
+    header="{\"alg\":\"PS256\",\"typ\":\"JWT\",\"x5t#S256\":\"$thumb\"}"
+  else
+    thumb=$(openssl x509 -in "$cert" -outform DER | openssl dgst -sha1 -binary | b64url)
+    header="{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5t\":\"$thumb\"}"
+  fi
+  claims="{\"aud\":\"${AUD:-$aud}\",\"iss\":\"${ISS:-$client}\",\"sub\":\"${SUB:-$client}\",\"jti\":\"$(cat /proc/sys/kernel/random/uuid)\",\"nbf\":${NBF:-$now},\"exp\":${EXP:-$((now + 600))}}"
+  input="$(printf '%s' "$header" | b64url).$(printf '%s' "$claims" | b64url)"
+  if [ "$alg" = PS256 ]; then
+    sig=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$key" \
+      -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 | b64url)
+  else
+    sig=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$key" | b64url)
+  fi
+  printf '%s.%s' "$input" "$sig"
+}
+
+# The first line of an Entra error_description (before "\r\nTrace ID").
+aad_message() { jq -r '.error_description' | head -n1 | tr -d '\r'; }
