@@ -12,16 +12,20 @@
 #include "util.h"
 
 #define MAX_SEGMENTS 8
+/* HTTP.sys, in front of Microsoft's services, refuses longer segments. */
+#define MAX_SEGMENT_LEN 260
 
 struct route {
   enum sim_endpoint ep;
+  bool invalid_url;
   int version;
-  char tenant[256];
+  char tenant[MAX_SEGMENT_LEN + 1];
   char item[128]; /* /api/alerts/{id} */
 };
 
-/* Splits "/a/b/c" into segments; false if too many or too long. */
-static int split(const char *path, char seg[MAX_SEGMENTS][256]) {
+/* Splits "/a/b/c" into segments: -1 if too many, -2 if one is too long. */
+static int split(const char *path,
+                 char seg[MAX_SEGMENTS][MAX_SEGMENT_LEN + 1]) {
   int n = 0;
   for (const char *p = path; *p;) {
     while (*p == '/')
@@ -30,7 +34,9 @@ static int split(const char *path, char seg[MAX_SEGMENTS][256]) {
       break;
     const char *end = strchr(p, '/');
     size_t len = end ? (size_t)(end - p) : strlen(p);
-    if (n == MAX_SEGMENTS || len >= 256)
+    if (len > MAX_SEGMENT_LEN)
+      return -2;
+    if (n == MAX_SEGMENTS)
       return -1;
     memcpy(seg[n], p, len);
     seg[n][len] = '\0';
@@ -43,9 +49,9 @@ static int split(const char *path, char seg[MAX_SEGMENTS][256]) {
 static bool eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
 static void parse_route(const char *path, struct route *rt) {
-  char s[MAX_SEGMENTS][256];
+  char s[MAX_SEGMENTS][MAX_SEGMENT_LEN + 1];
   int n = split(path, s);
-  *rt = (struct route){.ep = EP_OTHER};
+  *rt = (struct route){.ep = EP_OTHER, .invalid_url = n == -2};
   if (n <= 0)
     return;
   if (eq(s[0], "api")) {
@@ -173,7 +179,9 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
       sim_api(w, rq, rs, rt.ep, rt.item[0] ? rt.item : NULL, &call);
       break;
     default:
-      if (strncmp(rq->path, "/api/", 5) == 0)
+      if (rt.invalid_url)
+        sim_resp_text(rs, 400, "Bad Request - Invalid URL");
+      else if (strncmp(rq->path, "/api/", 5) == 0)
         sim_api(w, rq, rs, EP_OTHER, NULL, &call);
       else
         sim_resp_text(rs, 404, "Not Found");

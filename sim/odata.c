@@ -70,6 +70,11 @@ static int syntax_error(const struct lexer *lx, const char *at, char *err,
 static int parse_value(enum odata_field field, const char *tok, size_t len,
                        int64_t *value, char *err, size_t errlen) {
   bool quoted = len >= 2 && tok[0] == '\'' && tok[len - 1] == '\'';
+  if (tok[0] == '\'' && !quoted) {
+    snprintf(err, errlen, INVALID "Unterminated string literal '%.*s'.",
+             (int)(len > 64 ? 64 : len), tok);
+    return -1;
+  }
   if (field == OD_LAST_UPDATE_TIME || field == OD_ALERT_CREATION_TIME) {
     if (quoted) {
       snprintf(err, errlen,
@@ -98,8 +103,13 @@ static int parse_value(enum odata_field field, const char *tok, size_t len,
     snprintf(err, errlen, INVALID "The string literal is too long.");
     return -1;
   }
-  memcpy(lit, tok + 1, len - 2);
-  lit[len - 2] = '\0';
+  size_t n = 0; /* OData escapes a quote inside a literal by doubling it */
+  for (size_t i = 1; i + 1 < len; i++) {
+    lit[n++] = tok[i];
+    if (tok[i] == '\'' && tok[i + 1] == '\'')
+      i++;
+  }
+  lit[n] = '\0';
   int v = field == OD_STATUS ? sim_status_parse(lit) : sim_severity_parse(lit);
   if (v < 0) {
     snprintf(err, errlen,

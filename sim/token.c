@@ -443,10 +443,14 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
       goto out;
     is->acr = 2;
   } else if (secret) {
+    /* A live secret wins over an expired one with the same value. */
     const struct sim_secret *match = NULL;
-    for (size_t i = 0; i < app->n_secrets && !match; i++)
-      if (sim_secret_equal(app->secrets[i].value, secret))
-        match = &app->secrets[i];
+    for (size_t i = 0; i < app->n_secrets; i++) {
+      const struct sim_secret *s = &app->secrets[i];
+      if (sim_secret_equal(s->value, secret) &&
+          (!match || !s->expires || s->expires > now))
+        match = s;
+    }
     if (!match) {
       sim_aad_error(w, rq, rs, 401, "invalid_client", (int[]){7000215}, 1,
                     "Invalid client secret provided. Ensure the secret being "
