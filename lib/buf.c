@@ -63,11 +63,22 @@ int mde_buf_puts(struct mde_buf *b, const char *s) {
 }
 
 int mde_buf_vprintf(struct mde_buf *b, const char *fmt, va_list ap) {
+  /* One pass when it fits in the spare capacity (the common case), a
+   * second only after growing. */
   va_list copy;
   va_copy(copy, ap);
-  int n = vsnprintf(NULL, 0, fmt, copy);
+  size_t spare = b->cap > b->len ? b->cap - b->len : 0;
+  int n = vsnprintf(spare ? b->data + b->len : NULL, spare, fmt, copy);
   va_end(copy);
-  if (n < 0 || reserve(b, (size_t)n) != 0)
+  if (n < 0)
+    return -1;
+  if ((size_t)n < spare && (!b->limit || b->len + (size_t)n <= b->limit)) {
+    b->len += (size_t)n;
+    return 0;
+  }
+  if (b->data)
+    b->data[b->len] = '\0'; /* undo the partial write */
+  if (reserve(b, (size_t)n) != 0)
     return -1;
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   b->len += (size_t)n;

@@ -82,6 +82,7 @@ static cJSON *tenant_stats(const struct sim_tenant *t) {
     cJSON_AddNumberToObject(j, sim_endpoint_names[e], t->stats.requests[e]);
   cJSON_AddNumberToObject(j, "tokens_issued", t->stats.tokens_issued);
   cJSON_AddNumberToObject(j, "throttled", t->stats.throttled);
+  cJSON_AddNumberToObject(j, "other_region", t->stats.other_region);
   return j;
 }
 
@@ -186,6 +187,8 @@ static cJSON *tenant_json(const struct sim_world *w, struct sim_tenant *t,
     cJSON_AddItemToArray(d, cJSON_CreateString(t->domains[i]));
   cJSON_AddStringToObject(j, "cloud", sim_cloud_names[t->cloud]);
   cJSON_AddBoolToObject(j, "mde", t->mde);
+  if (t->region)
+    cJSON_AddStringToObject(j, "region", t->region);
   if (!full)
     return j;
   cJSON *apps = cJSON_AddObjectToObject(j, "apps");

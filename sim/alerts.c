@@ -203,19 +203,36 @@ void sim_machine_id(const struct sim_alert_ctx *c, uint32_t machine,
            (uint32_t)sim_rng_next(&s));
 }
 
+static int put_key(struct mde_buf *out, const char *name) {
+  size_t n = strlen(name);
+  char key[64];
+  if (n + 4 > sizeof key)
+    return -1;
+  key[0] = ',';
+  key[1] = '"';
+  memcpy(key + 2, name, n);
+  key[n + 2] = '"';
+  key[n + 3] = ':';
+  return mde_buf_append(out, key, n + 4);
+}
+
 static int put_time(struct mde_buf *out, const char *name, int64_t ticks) {
+  if (put_key(out, name) != 0)
+    return -1;
   if (!ticks)
-    return mde_buf_printf(out, ",\"%s\":null", name);
-  char ts[32];
-  sim_format_ticks(ticks, ts);
-  return mde_buf_printf(out, ",\"%s\":\"%s\"", name, ts);
+    return mde_buf_append(out, "null", 4);
+  char ts[34];
+  ts[0] = '"';
+  sim_format_ticks(ticks, ts + 1);
+  ts[29] = '"';
+  return mde_buf_append(out, ts, 30);
 }
 
 static int put_str(struct mde_buf *out, const char *name, const char *value) {
-  if (!value)
-    return mde_buf_printf(out, ",\"%s\":null", name);
-  int rc = mde_buf_printf(out, ",\"%s\":", name);
-  return rc ? rc : mde_buf_json_string(out, value);
+  if (put_key(out, name) != 0)
+    return -1;
+  return value ? mde_buf_json_string(out, value)
+               : mde_buf_append(out, "null", 4);
 }
 
 int sim_alert_render(const struct sim_alert *al, const struct sim_alert_ctx *c,

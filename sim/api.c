@@ -212,20 +212,28 @@ static long begin_collection(const struct sim_world *w,
   return *limit < w->settings.page_size ? *limit : w->settings.page_size;
 }
 
-/* World locked. */
-static void list_alerts(struct sim_world *w, struct sim_req *rq,
-                        struct sim_resp *rs, struct sim_tenant *t) {
+/* The page is chosen with the world locked, and rendered after unlocking
+ * from a copy: alert strings live as long as the world, so the copy's
+ * pointers stay valid, and other requests are not held up by rendering. */
+struct alert_page {
+  struct sim_alert *v;
+  long n;
+  bool more;
   struct paging pg;
+  struct sim_alert_ctx ctx; /* tenants and their names never change */
+};
+
+static int select_alerts(struct sim_world *w, struct sim_req *rq,
+                         struct sim_resp *rs, struct sim_tenant *t,
+                         struct alert_page *out) {
   struct odata_filter f = {0};
-  if (parse_paging(rq, rs, &pg, &f) != 0)
-    return;
+  if (parse_paging(rq, rs, &out->pg, &f) != 0)
+    return -1;
   sim_alerts_advance(&t->alerts, sim_now_ticks());
   long limit;
-  long page = begin_collection(w, rq, rs, &pg, "Alerts", &limit);
-  struct sim_alert_ctx ctx = sim_tenant_alert_ctx(t);
-  struct mde_buf *b = &rs->body;
-  long matched = 0, emitted = 0;
-  bool more = false;
+  long page = begin_collection(w, rq, rs, &out->pg, "Alerts", &limit);
+  long matched = 0;
+  size_t cap = 0;
   for (size_t i = 0; i < t->alerts.n; i++) {
     const struct sim_alert *al = &t->alerts.v[i];
     int64_t values[OD_FIELD_COUNT] = {
@@ -234,19 +242,32 @@ static void list_alerts(struct sim_world *w, struct sim_req *rq,
         [OD_STATUS] = al->status,
         [OD_SEVERITY] = al->severity,
     };
-    if (!odata_match(&f, values) || matched++ < pg.skip)
+    if (!odata_match(&f, values) || matched++ < out->pg.skip)
       continue;
-    if (emitted == page) {
-      more = emitted < limit;
+    if (out->n == page) {
+      out->more = out->n < limit;
       break;
     }
-    mde_buf_puts(b, emitted ? "," : "");
-    sim_alert_render(al, &ctx, b);
-    emitted++;
+    if ((size_t)out->n == cap) {
+      cap = cap ? cap * 2 : 64;
+      out->v = sim_xrealloc(out->v, cap * sizeof *out->v);
+    }
+    out->v[out->n++] = *al;
+  }
+  out->ctx = sim_tenant_alert_ctx(t);
+  return 0;
+}
+
+static void render_alerts(const struct sim_req *rq, struct sim_resp *rs,
+                          const struct alert_page *page) {
+  struct mde_buf *b = &rs->body;
+  for (long i = 0; i < page->n; i++) {
+    mde_buf_puts(b, i ? "," : "");
+    sim_alert_render(&page->v[i], &page->ctx, b);
   }
   mde_buf_puts(b, "]");
-  if (more)
-    next_link(b, rq, &pg, emitted);
+  if (page->more)
+    next_link(b, rq, &page->pg, page->n);
   mde_buf_puts(b, "}");
   sim_resp_json(rs, 200);
 }
@@ -365,17 +386,26 @@ void sim_api(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
   const char *const *roles = ep == EP_ALERTS     ? alert_roles
                              : ep == EP_MACHINES ? machine_roles
                                                  : score_roles;
+  struct alert_page page = {0};
+  int selected = -1;
+  char region[32];
   pthread_mutex_lock(&w->lock);
+  if (b.tenant->region && sim_host_region(rq->host, region, sizeof region) &&
+      strcasecmp(region, b.tenant->region) != 0)
+    b.tenant->stats.other_region++;
   if (admit(w, &b, rs) && authorize(&b, rs, roles)) {
     if (ep == EP_ALERTS && item)
       get_alert(rq, rs, b.tenant, item);
     else if (ep == EP_ALERTS)
-      list_alerts(w, rq, rs, b.tenant);
+      selected = select_alerts(w, rq, rs, b.tenant, &page);
     else if (ep == EP_MACHINES)
       list_machines(w, rq, rs, b.tenant);
     else
       exposure_score(rq, rs, b.tenant);
   }
   pthread_mutex_unlock(&w->lock);
+  if (selected == 0)
+    render_alerts(rq, rs, &page);
+  free(page.v);
   sjwt_free(&b.jwt);
 }

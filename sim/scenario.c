@@ -140,6 +140,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
                                      "error_status",
                                      "loop_requests_per_minute",
                                      "loop_lockout_seconds",
+                                     "token_reuse",
                                      NULL};
   if (only_keys(json, keys, where, err, errlen) != 0)
     return -1;
@@ -160,6 +161,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
       get_int(json, "token_skew_seconds", 0, 86400, &s->token_skew, where, err,
               errlen) ||
       get_bool(json, "accept_ps256", &s->accept_ps256, where, err, errlen) ||
+      get_bool(json, "token_reuse", &s->token_reuse, where, err, errlen) ||
       get_int(json, "access_token_version", 1, 2, &version, where, err,
               errlen) ||
       get_int(json, "loop_requests_per_minute", 0, 1e9, &loop, where, err,

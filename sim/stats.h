@@ -34,6 +34,7 @@ struct sim_tenant_stats {
   uint32_t requests[EP_COUNT];
   uint32_t tokens_issued;
   uint32_t throttled;
+  uint32_t other_region; /* API calls through another region's host */
 };
 
 struct sim_stats {

@@ -498,7 +498,8 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
   t->stats.tokens_issued++;
   w->stats.tokens_issued++;
   const struct sim_token_cache *c = &g->cache;
-  if (c->token && c->iat == now && c->gen == w->gen && c->acr == is->acr &&
+  if (w->settings.token_reuse && c->token && c->iat == now &&
+      c->gen == w->gen && c->acr == is->acr &&
       strcmp(c->resource, is->resource) == 0) {
     is->token = sim_strdup(c->token);
   } else {

@@ -24,6 +24,29 @@ static void utc_tm(int64_t seconds, struct tm *tm) {
   gmtime_r(&t, tm);
 }
 
+/* Writes `width` digits of v, most significant first. */
+static char *put_digits(char *p, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+/* Civil date from days since 1970-01-01 (proleptic Gregorian), without
+ * gmtime_r: alert pages format thousands of timestamps. */
+static void civil_from_days(int64_t z, unsigned *y, unsigned *m, unsigned *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (unsigned)(yoe + era * 400) + (*m <= 2);
+}
+
 void sim_format_ticks(int64_t ticks, char out[32]) {
   int64_t sec = ticks / TICKS_PER_SECOND;
   int64_t frac = ticks % TICKS_PER_SECOND;
@@ -31,14 +54,28 @@ void sim_format_ticks(int64_t ticks, char out[32]) {
     frac += TICKS_PER_SECOND;
     sec--;
   }
-  struct tm tm;
-  utc_tm(sec, &tm);
-  /* the modulos bound each field for the compiler, never for real dates */
-  snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%07uZ",
-           (unsigned)(tm.tm_year + 1900) % 10000,
-           (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
-           (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
-           (unsigned)tm.tm_sec % 100, (unsigned)frac % 10000000);
+  int64_t days = sec / 86400, rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  unsigned y, m, d;
+  civil_from_days(days, &y, &m, &d);
+  char *p = put_digits(out, y % 10000, 4);
+  *p++ = '-';
+  p = put_digits(p, m, 2);
+  *p++ = '-';
+  p = put_digits(p, d, 2);
+  *p++ = 'T';
+  p = put_digits(p, (unsigned)(rem / 3600), 2);
+  *p++ = ':';
+  p = put_digits(p, (unsigned)(rem / 60 % 60), 2);
+  *p++ = ':';
+  p = put_digits(p, (unsigned)(rem % 60), 2);
+  *p++ = '.';
+  p = put_digits(p, (unsigned)frac, 7);
+  *p++ = 'Z';
+  *p = '\0';
 }
 
 void sim_format_aad_time(int64_t unix_seconds, char out[32]) {

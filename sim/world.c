@@ -1,6 +1,7 @@
 /* World lifecycle, lookups and consent changes (see world.h). */
 #include "world.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,6 +71,27 @@ const struct sim_resource *sim_resource_find(const char *uri, size_t len) {
   return NULL;
 }
 
+bool sim_host_region(const char *host, char *out, size_t n) {
+  char name[256];
+  sim_lower_copy(name, sizeof name, host ? host : "");
+  const char *dot = strchr(name, '.');
+  if (!dot || dot - name > 16)
+    return false;
+  size_t len = (size_t)(dot - name);
+  if (strncmp(name, "api-", 4) == 0 &&
+      strncmp(dot, ".securitycenter.microsoft.", 26) == 0 && len > 4 &&
+      strncmp(name, "api-gcc", len) != 0 &&
+      strncmp(name, "api-gov", len) != 0) {
+    snprintf(out, n, "%.*s", (int)(len - 4), name + 4);
+    return true;
+  }
+  if (strncmp(dot, ".api.security.microsoft.com", 27) == 0) {
+    snprintf(out, n, "%.*s", (int)len, name);
+    return true;
+  }
+  return false;
+}
+
 void sim_settings_defaults(struct sim_settings *s) {
   *s = (struct sim_settings){
       .token_lifetime = 3599,
@@ -80,6 +102,7 @@ void sim_settings_defaults(struct sim_settings *s) {
       .assertion_skew = 300,
       .token_skew = 300,
       .accept_ps256 = true,
+      .token_reuse = true,
       .loop_lockout = 120,
       .access_token_version = 1,
   };

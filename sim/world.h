@@ -32,6 +32,10 @@ int sim_cloud_parse(const char *name);
 /* Clouds a host name serves, as a bitmask of (1u << cloud); every cloud
  * for hosts that are not Microsoft's (localhost, 127.0.0.1). */
 unsigned sim_host_clouds(const char *host);
+/* The region of a regional Defender API host ("eu" for
+ * api-eu.securitycenter.microsoft.com and eu.api.security.microsoft.com),
+ * written to `out`; false for global and non-Microsoft hosts. */
+bool sim_host_region(const char *host, char *out, size_t n);
 
 /* Resources (App ID URIs) a token can be requested for. */
 struct sim_resource {
@@ -106,16 +110,17 @@ struct sim_tenant {
 #define SIM_MAX_STATUS_OVERRIDES 16
 
 struct sim_settings {
-  int64_t token_lifetime;   /* seconds, default 3599 */
-  int api_per_minute;       /* default 100 */
-  int api_per_hour;         /* default 1500 */
-  long page_size;           /* alerts per page, default 10000 */
-  int64_t key_grace;        /* seconds a rotated-out key stays published */
-  int64_t assertion_skew;   /* seconds of tolerance on nbf/exp */
-  int64_t token_skew;       /* seconds of tolerance on bearer exp/nbf */
-  bool accept_ps256;        /* PS256 + x5t#S256 assertions */
-  int loop_requests;        /* AADSTS50196 after this many token requests */
-  int64_t loop_lockout;     /* per minute for one app+tenant; then locked */
+  int64_t token_lifetime; /* seconds, default 3599 */
+  int api_per_minute;     /* default 100 */
+  int api_per_hour;       /* default 1500 */
+  long page_size;         /* alerts per page, default 10000 */
+  int64_t key_grace;      /* seconds a rotated-out key stays published */
+  int64_t assertion_skew; /* seconds of tolerance on nbf/exp */
+  int64_t token_skew;     /* seconds of tolerance on bearer exp/nbf */
+  bool accept_ps256;      /* PS256 + x5t#S256 assertions */
+  bool token_reuse;     /* same token for identical requests within a second */
+  int loop_requests;    /* AADSTS50196 after this many token requests */
+  int64_t loop_lockout; /* per minute for one app+tenant; then locked */
   int access_token_version; /* 1 (MDE's) or 2 */
   struct {
     int code, status;

@@ -102,6 +102,7 @@ HOSTS="login.microsoftonline.com login.microsoftonline.us login.windows.net
 api.securitycenter.microsoft.com api-us.securitycenter.microsoft.com
 api-eu.securitycenter.microsoft.com api-uk.securitycenter.microsoft.com
 api-au.securitycenter.microsoft.com api.security.microsoft.com
+us.api.security.microsoft.com
 eu.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
 api-gov.securitycenter.microsoft.us"
 scurl() {

@@ -83,6 +83,12 @@ for host in api-eu.securitycenter.microsoft.com eu.api.security.microsoft.com; d
   is "$(status)" 200 "regional host $host serves the API"
 done
 
+is "$(admin GET /tenants/$CONTOSO | jq -r '[.region, .stats.other_region] | join(" ")')" "eu 0" \
+  "a tenant pinned to eu: calls through the global and eu hosts are not counted as other-region"
+scurl "https://api-us.securitycenter.microsoft.com:$SIM_PORT/api/alerts?\$top=1" -H "Authorization: Bearer $token" >/dev/null
+is "$(status) $(admin GET /tenants/$CONTOSO | jq -r .stats.other_region)" "200 1" \
+  "a call through api-us is served, and counted as other-region"
+
 # --- HTTP Basic client authentication (v2)
 body=$(scurl -u "$APP:sim-secret-current" "$LOGIN/$CONTOSO/oauth2/v2.0/token" \
   -d grant_type=client_credentials -d "scope=$MDE/.default")

@@ -57,6 +57,13 @@ admin POST "/apps/$APP/secrets/delete" '{"value": "sim-secret-rotated"}' >/dev/n
 is "$(code contoso.onmicrosoft.com sim-secret-rotated)" 7000215 "a deleted secret: AADSTS7000215"
 admin POST "/apps/$APP/secrets" '{"value": "sim-secret-current"}' >/dev/null
 
+# --- token reuse off: every request gets a freshly signed token
+is "$(admin POST /settings '{"token_reuse": false}' | jq -r .ok)" true "admin: token_reuse can be turned off"
+a=$(token contoso.onmicrosoft.com | jq -r .access_token)
+b=$(token contoso.onmicrosoft.com | jq -r .access_token)
+ok $([ -n "$a" ] && [ "$a" != "$b" ]; echo $?) "token_reuse off: two requests, two different tokens"
+admin POST /settings '{"token_reuse": true}' >/dev/null
+
 # --- key rotation: the old key stays published for the grace period
 before=$(token contoso.onmicrosoft.com | jq -r .access_token)
 kid1=$(jwt_header "$before" | jq -r .kid)
