@@ -9,22 +9,17 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${BENCH_SECONDS:-10}"
 conns="${BENCH_CONNECTIONS:-64}"
 tmp="$(mktemp -d /tmp/mde-bench.XXXXXX)"
-sim_pid=""
+. "$root/scripts/sim.sh"
 cleanup() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  sim_stop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 "$root/scripts/gen-certs.sh" "$tmp/certs" >/dev/null
-"$root/$build/mde-sim" --scenario "$root/bench/scenarios/sim-load.json" \
-  --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
-  --listen 127.0.0.1:0 --admin 127.0.0.1:0 --ready-file "$tmp/ready" \
-  >"$tmp/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
-read -r listen admin <"$tmp/ready"
-url="https://${listen#listen=}"
+sim_start "$root/$build/mde-sim" "$root/bench/scenarios/sim-load.json" \
+  "$tmp/certs" "$tmp" || { cat "$tmp/sim.log"; exit 1; }
+url="https://$SIM_ADDR"
 
 token=$(curl -sS --cacert "$tmp/certs/ca.pem" "$url/tenant0.onmicrosoft.com/oauth2/v2.0/token" \
   -d grant_type=client_credentials -d client_id=11111111-2222-3333-4444-555555555555 \
@@ -59,7 +54,7 @@ cpu=$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')
   echo "|---|---|---|---|---|"
   run "token, one tenant (reused within the second)" token.lua TENANTS=1
   run "token, 1,000 tenants round-robin" token.lua TENANTS=1000
-  curl -sS -X POST "http://${admin#admin=}/settings" -d '{"token_reuse": false}' | jq -e .ok >/dev/null || { echo "bench: cannot turn token reuse off" >&2; exit 1; }
+  curl -sS -X POST "http://$SIM_ADMIN/settings" -d '{"token_reuse": false}' | jq -e .ok >/dev/null || { echo "bench: cannot turn token reuse off" >&2; exit 1; }
   run "token, 1,000 tenants, every token freshly RS256-signed" token.lua TENANTS=1000
   run "alerts page (\$top=50)" alerts.lua "TOKEN=$token"
 } | tee "$root/bench/results/sim-load.md"

@@ -11,26 +11,18 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${DEMO_SECONDS:-0}"
 interval="${DEMO_INTERVAL:-5}"
 tmp="$(mktemp -d /tmp/mde-demo.XXXXXX)"
-sim_pid=""
+. "$root/scripts/sim.sh"
 cleanup() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  sim_stop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
 "$root/scripts/gen-certs.sh" "$tmp/certs" >/dev/null
-"$root/$build/mde-sim" --scenario "$root/examples/scenarios/demo.json" \
-  --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
-  --listen 127.0.0.1:0 --admin 127.0.0.1:0 --data-dir "$tmp/certs" \
-  --ready-file "$tmp/ready" >"$tmp/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
-[ -s "$tmp/ready" ] || { cat "$tmp/sim.log"; exit 1; }
-read -r listen admin <"$tmp/ready"
-listen=${listen#listen=}
-port=${listen##*:}
-admin=${admin#admin=}
+sim_start "$root/$build/mde-sim" "$root/examples/scenarios/demo.json" \
+  "$tmp/certs" "$tmp" || { cat "$tmp/sim.log"; exit 1; }
+listen=$SIM_ADDR port=$SIM_PORT admin=$SIM_ADMIN
 
 # Secrets live in files readable by their owner only; curl reads them with
 # @file so they never appear in a process list.

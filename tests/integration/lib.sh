@@ -10,7 +10,6 @@ set -u
 TEST_N=0
 TEST_FAILED=0
 WORK="$(mktemp -d "${MDE_TEST_TMP:-/tmp}/itest.XXXXXX")"
-SIM_PID=""
 
 ok() { # ok CONDITION_STATUS DESCRIPTION
   TEST_N=$((TEST_N + 1))
@@ -40,34 +39,17 @@ like() { # like GOT REGEX DESCRIPTION
   fi
 }
 
+. "$MDE_ROOT/scripts/sim.sh"
+
 # The simulator under test. start_sim SCENARIO [extra mde-sim args...]
 start_sim() {
-  local scenario="$1"
-  shift
-  rm -f "$WORK/sim.ready"
-  "$MDE_BUILD/mde-sim" --scenario "$scenario" --cert "$MDE_CERTS/server.pem" \
-    --key "$MDE_CERTS/server.key" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
-    --data-dir "$MDE_CERTS" --ready-file "$WORK/sim.ready" "$@" \
-    >"$WORK/sim.log" 2>&1 &
-  SIM_PID=$!
-  local i
-  for i in $(seq 1 100); do
-    [ -s "$WORK/sim.ready" ] && break
-    kill -0 "$SIM_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ ! -s "$WORK/sim.ready" ]; then
+  if ! sim_start "$MDE_BUILD/mde-sim" "$1" "$MDE_CERTS" "$WORK" "${@:2}"; then
     echo "# mde-sim did not start:"
     sed 's/^/#   /' "$WORK/sim.log"
     ok 1 "mde-sim starts"
     exit 1
   fi
-  local line
-  line=$(cat "$WORK/sim.ready")
-  SIM_ADDR=${line#listen=}
-  SIM_ADDR=${SIM_ADDR%% *}
-  ADMIN=${line##*admin=}
-  SIM_PORT=${SIM_ADDR##*:}
+  ADMIN=$SIM_ADMIN
   LOGIN="https://login.microsoftonline.com:$SIM_PORT"
   LOGIN_US="https://login.microsoftonline.us:$SIM_PORT"
   API="https://api.securitycenter.microsoft.com:$SIM_PORT"
@@ -75,11 +57,9 @@ start_sim() {
 
 # Stops the simulator and checks that it exited cleanly (no leak report).
 stop_sim() {
-  [ -n "$SIM_PID" ] || return 0
-  kill -TERM "$SIM_PID" 2>/dev/null
+  [ -n "${SIM_PID:-}" ] || return 0
   local rc=0
-  wait "$SIM_PID" || rc=$?
-  SIM_PID=""
+  sim_stop || rc=$?
   if [ "$rc" -ne 0 ] || grep -q "Sanitizer" "$WORK/sim.log"; then
     sed 's/^/#   /' "$WORK/sim.log" | head -60
     ok 1 "mde-sim exits cleanly (status $rc, no sanitizer report)"
