@@ -1,0 +1,75 @@
+/* HTTP for libmde: one long-lived libcurl multi handle that every tenant's
+ * requests go through, so connections (and TLS sessions) are reused across
+ * tenants and cycles. A bounded window of transfers runs at once, the rest
+ * wait their turn (curl's 10-at-a-time shape); every transfer has a
+ * timeout, every body a size cap, and a run has a hard deadline. TLS is
+ * always verified and only https:// is spoken; redirects are not followed.
+ * A proxy comes from the options or, as libcurl does, the environment. */
+#ifndef MDE_HTTP_H
+#define MDE_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mde/buf.h"
+
+#define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+
+struct mde_http_options {
+  const char *ca_file;    /* NULL: the system's CA bundle */
+  const char *ca_path;    /* NULL: none */
+  const char *proxy;      /* NULL: libcurl's environment rules */
+  const char *user_agent; /* NULL: "collectd-mde/<version>" */
+  long timeout_ms;        /* per transfer; 0: 10 s */
+  long max_connections;   /* transfers at once; 0: 32 */
+  size_t max_body;        /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
+};
+
+struct mde_http_timing {
+  double dns, connect, tls, total; /* seconds from the transfer's start */
+};
+
+struct mde_http_req {
+  /* Set by the caller; the strings must outlive the transfer. */
+  const char *url;
+  const char *form;   /* non-NULL: POST this x-www-form-urlencoded body */
+  const char *bearer; /* non-NULL: Authorization: Bearer <bearer> */
+  const char *basic_user, *basic_password; /* HTTP Basic, if both set */
+  size_t max_body;                         /* 0: the client's cap */
+  void (*done)(struct mde_http_req *req);  /* called once, when finished */
+  void *user;
+
+  /* Filled in before `done` is called. */
+  int status;       /* HTTP status; 0 when no response came */
+  int curl_code;    /* CURLcode; 0 on success */
+  char error[256];  /* what went wrong, "" if nothing did */
+  int too_large;    /* the body passed its cap */
+  int deadline_cut; /* ended by the run's deadline: do not resubmit */
+  long retry_after; /* seconds from Retry-After, -1 when absent */
+  struct mde_buf body;
+  struct mde_http_timing timing;
+
+  void *priv_;                /* the transfer slot, while it runs */
+  struct mde_http_req *next_; /* the wait queue */
+};
+
+struct mde_http;
+
+struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
+                              size_t err_size);
+void mde_http_free(struct mde_http *h);
+
+/* Queues a request; it starts when a slot is free during mde_http_run.
+ * The request's result fields are reset here. */
+void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
+/* Runs transfers until none is waiting or running, or until `deadline_ms`
+ * (mde_monotonic_ms clock). `done` callbacks may submit more requests.
+ * At the deadline, waiting and running requests complete with an error
+ * ("cycle deadline reached"). Returns how many were cut off that way. */
+int mde_http_run(struct mde_http *h, int64_t deadline_ms);
+/* Frees a finished request's body (wiping it: tokens travel in bodies). */
+void mde_http_req_release(struct mde_http_req *req);
+
+int64_t mde_monotonic_ms(void);
+
+#endif

@@ -1,0 +1,359 @@
+/* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
+#include "mde/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+
+#ifndef MDE_VERSION
+#define MDE_VERSION "0"
+#endif
+
+struct slot {
+  CURL *easy;
+  struct curl_slist *headers;
+  struct mde_http_req *req;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+struct mde_http {
+  CURLM *multi;
+  CURLSH *share;
+  struct slot *slots;
+  long n_slots;
+  long busy;
+  struct mde_http_req *wait_head, *wait_tail;
+  char *ca_file, *ca_path, *proxy, *user_agent;
+  long timeout_ms;
+  size_t max_body;
+};
+
+int64_t mde_monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
+                              size_t err_size) {
+  static const struct mde_http_options none = {0};
+  if (!opt)
+    opt = &none;
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    snprintf(err, err_size, "libcurl failed to initialise");
+    return NULL;
+  }
+  struct mde_http *h = calloc(1, sizeof *h);
+  if (!h)
+    goto oom;
+  h->n_slots = opt->max_connections > 0 ? opt->max_connections : 32;
+  h->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 10000;
+  h->max_body = opt->max_body ? opt->max_body : MDE_HTTP_DEFAULT_MAX_BODY;
+  h->slots = calloc((size_t)h->n_slots, sizeof *h->slots);
+  h->multi = curl_multi_init();
+  h->share = curl_share_init();
+  h->ca_file = dup_or_null(opt->ca_file);
+  h->ca_path = dup_or_null(opt->ca_path);
+  h->proxy = dup_or_null(opt->proxy);
+  h->user_agent =
+      strdup(opt->user_agent ? opt->user_agent : "collectd-mde/" MDE_VERSION);
+  if (!h->slots || !h->multi || !h->share || !h->user_agent ||
+      (opt->ca_file && !h->ca_file) || (opt->ca_path && !h->ca_path) ||
+      (opt->proxy && !h->proxy))
+    goto oom;
+  /* DNS answers and TLS sessions are shared by every transfer; the
+   * connections themselves live in the multi handle's pool. */
+  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, h->n_slots);
+  curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, h->n_slots);
+  curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+  for (long i = 0; i < h->n_slots; i++) {
+    h->slots[i].easy = curl_easy_init();
+    if (!h->slots[i].easy)
+      goto oom;
+  }
+  return h;
+oom:
+  snprintf(err, err_size, "out of memory setting up HTTP");
+  mde_http_free(h);
+  return NULL;
+}
+
+void mde_http_free(struct mde_http *h) {
+  if (!h)
+    return;
+  for (long i = 0; h->slots && i < h->n_slots; i++) {
+    struct slot *s = &h->slots[i];
+    if (s->req)
+      curl_multi_remove_handle(h->multi, s->easy);
+    curl_slist_free_all(s->headers);
+    if (s->easy)
+      curl_easy_cleanup(s->easy);
+  }
+  free(h->slots);
+  if (h->multi)
+    curl_multi_cleanup(h->multi);
+  if (h->share)
+    curl_share_cleanup(h->share);
+  free(h->ca_file);
+  free(h->ca_path);
+  free(h->proxy);
+  free(h->user_agent);
+  free(h);
+  curl_global_cleanup();
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *user) {
+  struct mde_http_req *req = user;
+  size_t len = size * n;
+  if (mde_buf_append(&req->body, data, len) != 0) {
+    req->too_large = req->body.overflow;
+    return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+  }
+  return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *user) {
+  struct mde_http_req *req = user;
+  size_t len = size * n;
+  static const char name[] = "retry-after:";
+  if (len > sizeof name && strncasecmp(data, name, sizeof name - 1) == 0) {
+    char value[64];
+    size_t vlen = len - (sizeof name - 1);
+    if (vlen >= sizeof value)
+      vlen = sizeof value - 1;
+    memcpy(value, data + sizeof name - 1, vlen);
+    value[vlen] = '\0';
+    char *p = value, *end = NULL;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    long secs = strtol(p, &end, 10);
+    if (end != p && secs >= 0) {
+      req->retry_after = secs;
+    } else { /* an HTTP-date */
+      value[strcspn(value, "\r\n")] = '\0';
+      time_t when = curl_getdate(p, NULL);
+      if (when > 0) {
+        time_t now = time(NULL);
+        req->retry_after = when > now ? (long)(when - now) : 0;
+      }
+    }
+  }
+  return len;
+}
+
+static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
+  CURL *e = s->easy;
+  curl_easy_reset(e);
+  curl_slist_free_all(s->headers);
+  s->headers = NULL;
+  s->req = req;
+  s->errbuf[0] = '\0';
+  req->priv_ = s;
+  size_t cap = req->max_body && req->max_body < h->max_body ? req->max_body
+                                                            : h->max_body;
+  mde_buf_init(&req->body, cap);
+
+  curl_easy_setopt(e, CURLOPT_URL, req->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+  curl_easy_setopt(e, CURLOPT_SHARE, h->share);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (h->ca_file)
+    curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+  if (h->ca_path)
+    curl_easy_setopt(e, CURLOPT_CAPATH, h->ca_path);
+  if (h->proxy)
+    curl_easy_setopt(e, CURLOPT_PROXY, h->proxy);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  s->headers = curl_slist_append(s->headers, "Accept: application/json");
+  if (req->bearer) {
+    /* The token goes in a header libcurl copies; our copy is wiped. */
+    size_t n = strlen(req->bearer) + 32;
+    char *line = malloc(n);
+    if (!line)
+      return -1;
+    snprintf(line, n, "Authorization: Bearer %s", req->bearer);
+    s->headers = curl_slist_append(s->headers, line);
+    OPENSSL_cleanse(line, n);
+    free(line);
+  }
+  if (req->basic_user && req->basic_password) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+    curl_easy_setopt(e, CURLOPT_USERNAME, req->basic_user);
+    curl_easy_setopt(e, CURLOPT_PASSWORD, req->basic_password);
+  }
+  if (req->form) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->form);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(req->form));
+    s->headers = curl_slist_append(
+        s->headers, "Content-Type: application/x-www-form-urlencoded");
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers);
+  if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+    return -1;
+  h->busy++;
+  return 0;
+}
+
+static void complete(struct mde_http_req *req, int curl_code,
+                     const char *error) {
+  req->curl_code = curl_code;
+  if (error && !req->error[0])
+    snprintf(req->error, sizeof req->error, "%s", error);
+  req->priv_ = NULL;
+  if (req->done)
+    req->done(req);
+}
+
+static double seconds(CURL *e, CURLINFO what) {
+  curl_off_t us = 0;
+  curl_easy_getinfo(e, what, &us);
+  return (double)us / 1e6;
+}
+
+static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
+  struct mde_http_req *req = s->req;
+  CURL *e = s->easy;
+  long status = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  req->status = (int)status;
+  req->timing = (struct mde_http_timing){
+      .dns = seconds(e, CURLINFO_NAMELOOKUP_TIME_T),
+      .connect = seconds(e, CURLINFO_CONNECT_TIME_T),
+      .tls = seconds(e, CURLINFO_APPCONNECT_TIME_T),
+      .total = seconds(e, CURLINFO_TOTAL_TIME_T),
+  };
+  curl_multi_remove_handle(h->multi, e);
+  curl_slist_free_all(s->headers);
+  s->headers = NULL;
+  s->req = NULL;
+  h->busy--;
+  const char *error = NULL;
+  char msg[256];
+  if (rc != CURLE_OK) {
+    if (req->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+      req->too_large = 1;
+      snprintf(msg, sizeof msg, "response larger than %zu bytes",
+               req->body.limit);
+    } else {
+      snprintf(msg, sizeof msg, "%s",
+               s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+    }
+    error = msg;
+  }
+  complete(req, (int)rc, error);
+}
+
+void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
+  req->status = 0;
+  req->curl_code = 0;
+  req->error[0] = '\0';
+  req->too_large = 0;
+  req->deadline_cut = 0;
+  req->retry_after = -1;
+  req->timing = (struct mde_http_timing){0};
+  req->next_ = NULL;
+  mde_buf_init(&req->body, 0);
+  if (h->wait_tail)
+    h->wait_tail->next_ = req;
+  else
+    h->wait_head = req;
+  h->wait_tail = req;
+}
+
+/* Moves waiting requests into free slots. */
+static void fill(struct mde_http *h) {
+  for (long i = 0; i < h->n_slots && h->wait_head; i++) {
+    struct slot *s = &h->slots[i];
+    if (s->req)
+      continue;
+    struct mde_http_req *req = h->wait_head;
+    h->wait_head = req->next_;
+    if (!h->wait_head)
+      h->wait_tail = NULL;
+    if (start(h, s, req) != 0) {
+      s->req = NULL;
+      complete(req, CURLE_OUT_OF_MEMORY, "could not start the request");
+    }
+  }
+}
+
+int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
+  for (;;) {
+    fill(h);
+    if (h->busy == 0 && !h->wait_head)
+      return 0;
+    int64_t left = deadline_ms - mde_monotonic_ms();
+    if (left <= 0)
+      break;
+    int running = 0;
+    curl_multi_perform(h->multi, &running);
+    CURLMsg *m;
+    int queued;
+    while ((m = curl_multi_info_read(h->multi, &queued))) {
+      if (m->msg != CURLMSG_DONE)
+        continue;
+      struct slot *s = NULL;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+      finish(h, s, m->data.result);
+    }
+    if (h->busy == 0 || h->wait_head)
+      continue; /* refill before waiting */
+    left = deadline_ms - mde_monotonic_ms();
+    curl_multi_poll(h->multi, NULL, 0,
+                    left < 1000 ? (int)(left > 0 ? left : 0) : 1000, NULL);
+  }
+  /* The deadline: whatever is left ends now, as a failure. */
+  int cut = 0;
+  for (long i = 0; i < h->n_slots; i++) {
+    struct slot *s = &h->slots[i];
+    if (!s->req)
+      continue;
+    struct mde_http_req *req = s->req;
+    curl_multi_remove_handle(h->multi, s->easy);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    s->req = NULL;
+    h->busy--;
+    cut++;
+    req->deadline_cut = 1;
+    complete(req, CURLE_OPERATION_TIMEDOUT, "cycle deadline reached");
+  }
+  while (h->wait_head) {
+    struct mde_http_req *req = h->wait_head;
+    h->wait_head = req->next_;
+    cut++;
+    req->deadline_cut = 1;
+    complete(req, CURLE_OPERATION_TIMEDOUT,
+             "cycle deadline reached before the request could start");
+  }
+  h->wait_tail = NULL;
+  return cut;
+}
+
+void mde_http_req_release(struct mde_http_req *req) {
+  if (req->body.data)
+    OPENSSL_cleanse(req->body.data, req->body.cap);
+  mde_buf_free(&req->body);
+}
