@@ -14,8 +14,12 @@ static const struct {
   const char *plain;
   const char *encoded;
 } vectors[] = {
-    {"", ""},          {"f", "Zg"},          {"fo", "Zm8"},
-    {"foo", "Zm9v"},   {"foob", "Zm9vYg"},   {"fooba", "Zm9vYmE"},
+    {"", ""},
+    {"f", "Zg"},
+    {"fo", "Zm8"},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg"},
+    {"fooba", "Zm9vYmE"},
     {"foobar", "Zm9vYmFy"},
     {"\xfb\xff", "-_8"}, /* the two characters that differ from base64 */
 };
@@ -37,8 +41,8 @@ static void decodes_rfc4648_vectors(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
     size_t n = 99;
-    unsigned char *dec = mde_b64url_decode(vectors[i].encoded,
-                                           strlen(vectors[i].encoded), &n);
+    unsigned char *dec =
+        mde_b64url_decode(vectors[i].encoded, strlen(vectors[i].encoded), &n);
     assert_non_null(dec);
     assert_int_equal(n, strlen(vectors[i].plain));
     assert_memory_equal(dec, vectors[i].plain, n);
