@@ -40,7 +40,9 @@ int mde_strlist_add_str(struct mde_strlist *l, const char *s) {
   return mde_strlist_add(l, s, strlen(s));
 }
 
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 int mde_strlist_split(struct mde_strlist *l, const char *s, char sep) {
   while (*s) {
@@ -71,7 +73,8 @@ char *mde_strlist_join(const struct mde_strlist *l, const char *sep) {
   struct mde_buf b;
   mde_buf_init(&b, 0);
   for (size_t i = 0; i < l->n; i++) {
-    if ((i > 0 && mde_buf_puts(&b, sep) != 0) || mde_buf_puts(&b, l->v[i]) != 0) {
+    if ((i > 0 && mde_buf_puts(&b, sep) != 0) ||
+        mde_buf_puts(&b, l->v[i]) != 0) {
       mde_buf_free(&b);
       return NULL;
     }

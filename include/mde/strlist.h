@@ -25,8 +25,7 @@ int mde_strlist_add_str(struct mde_strlist *l, const char *s);
  * added before the failure). */
 int mde_strlist_split(struct mde_strlist *l, const char *s, char sep);
 /* 1 if `s` is in the list. `icase` compares ASCII case-insensitively. */
-int mde_strlist_contains(const struct mde_strlist *l, const char *s,
-                         int icase);
+int mde_strlist_contains(const struct mde_strlist *l, const char *s, int icase);
 /* The items joined by `sep`, malloc'd ("" for an empty list), or NULL. */
 char *mde_strlist_join(const struct mde_strlist *l, const char *sep);
 
