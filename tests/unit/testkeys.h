@@ -10,7 +10,9 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,53 @@ static inline char *tk_sign_hs256(const unsigned char *key, size_t key_len,
             (const unsigned char *)input, strlen(input), mac, sizeof(mac),
             &len);
   return tk_append_sig(input, mac, len);
+}
+
+/* A self-signed certificate for `k`, valid from `from` to `until`. */
+static inline X509 *tk_cert(EVP_PKEY *k, time_t from, time_t until) {
+  X509 *x = X509_new();
+  X509_NAME *name = X509_NAME_new();
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             (const unsigned char *)"collectd-mde test", -1, -1,
+                             0);
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
+  ASN1_TIME_set(X509_getm_notBefore(x), from);
+  ASN1_TIME_set(X509_getm_notAfter(x), until);
+  X509_set_subject_name(x, name);
+  X509_set_issuer_name(x, name);
+  X509_set_pubkey(x, k);
+  X509_sign(x, k, EVP_sha256());
+  X509_NAME_free(name);
+  return x;
+}
+
+/* PEM text of a certificate, or of a private key (encrypted with AES-256
+ * when `pass` is set), malloc'd. */
+static inline char *tk_bio_text(BIO *bio) {
+  char *p = NULL;
+  long n = BIO_get_mem_data(bio, &p);
+  char *out = malloc((size_t)n + 1);
+  memcpy(out, p, (size_t)n);
+  out[n] = '\0';
+  BIO_free(bio);
+  return out;
+}
+
+static inline char *tk_cert_pem(X509 *x) {
+  BIO *bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, x);
+  return tk_bio_text(bio);
+}
+
+static inline char *tk_key_pem(EVP_PKEY *k, const char *pass) {
+  BIO *bio = BIO_new(BIO_s_mem());
+  if (pass)
+    PEM_write_bio_PKCS8PrivateKey(bio, k, EVP_aes_256_cbc(), NULL, 0, NULL,
+                                  (void *)pass);
+  else
+    PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL);
+  return tk_bio_text(bio);
 }
 
 #endif
