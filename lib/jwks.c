@@ -123,6 +123,15 @@ void mde_jwks_free(struct mde_jwks *set) {
   free(set);
 }
 
+/* A kid is logged and shown: non-empty, bounded, visible ASCII only. */
+static int printable(const char *s) {
+  size_t n = 0;
+  for (; s[n]; n++)
+    if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
+      return 0;
+  return n > 0 && n <= KID_MAX;
+}
+
 /* 1 for an entry meant for RS256 signatures; 0 for one to ignore. */
 static int rsa_signing_entry(const cJSON *jwk) {
   const char *kty = string_item(jwk, "kty");
@@ -169,7 +178,7 @@ enum mde_failure mde_jwks_parse(const char *body, size_t len,
     if (!cJSON_IsObject(jwk) || !rsa_signing_entry(jwk))
       continue;
     const char *kid = string_item(jwk, "kid");
-    if (!kid || !*kid || strlen(kid) > KID_MAX || mde_jwks_find(set, kid)) {
+    if (!kid || !printable(kid) || mde_jwks_find(set, kid)) {
       set->skipped++;
       continue;
     }

@@ -26,6 +26,29 @@ static void say(char *err, size_t size, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* Untrusted text (a header is read before its signature is checked) made
+ * fit for a reason that ends up in a notification or a status line: at
+ * most `max` bytes, control characters as '?', "(none)" for NULL. Returned
+ * by value, so show(...).s lives until the end of the full expression. */
+struct shown {
+  char s[136];
+};
+
+static struct shown show(const char *s, size_t max) {
+  struct shown o = {"(none)"};
+  if (!s)
+    return o;
+  if (max > sizeof(o.s) - 1)
+    max = sizeof(o.s) - 1;
+  size_t i = 0;
+  for (; i < max && s[i]; i++) {
+    unsigned char c = (unsigned char)s[i];
+    o.s[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+  }
+  o.s[i] = '\0';
+  return o;
+}
+
 void mde_jwt_free(struct mde_jwt *jwt) {
   cJSON_Delete(jwt->header);
   cJSON_Delete(jwt->claims);
@@ -172,8 +195,8 @@ enum mde_failure mde_jwt_verify(const struct mde_jwt *jwt,
     *unknown_kid = 0;
   const char *alg = mde_jwt_header_string(jwt, "alg");
   if (!alg || strcmp(alg, "RS256") != 0) {
-    say(err, err_size, "JWT: alg \"%.32s\" refused, only RS256 is accepted",
-        alg ? alg : "");
+    say(err, err_size, "JWT: alg \"%s\" refused, only RS256 is accepted",
+        show(alg, 32).s);
     return MDE_FAIL_TOKEN_INVALID;
   }
   const char *kid = mde_jwt_header_string(jwt, "kid");
@@ -185,12 +208,13 @@ enum mde_failure mde_jwt_verify(const struct mde_jwt *jwt,
   if (!key) {
     if (unknown_kid)
       *unknown_kid = 1;
-    say(err, err_size, "JWT: signing key \"%.64s\" is not in the key set", kid);
+    say(err, err_size, "JWT: signing key \"%s\" is not in the key set",
+        show(kid, 64).s);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (jwt->sig_len != (size_t)EVP_PKEY_get_size(key)) {
-    say(err, err_size, "JWT: signature of %zu bytes, key \"%.64s\" makes %d",
-        jwt->sig_len, kid, EVP_PKEY_get_size(key));
+    say(err, err_size, "JWT: signature of %zu bytes, key \"%s\" makes %d",
+        jwt->sig_len, show(kid, 64).s, EVP_PKEY_get_size(key));
     return MDE_FAIL_TOKEN_INVALID;
   }
   enum mde_failure rc = MDE_FAIL_INTERNAL;
@@ -203,8 +227,8 @@ enum mde_failure mde_jwt_verify(const struct mde_jwt *jwt,
                        (const unsigned char *)jwt->signing_input,
                        jwt->signing_input_len) != 1) {
     rc = MDE_FAIL_TOKEN_INVALID;
-    say(err, err_size, "JWT: signature does not verify with key \"%.64s\"",
-        kid);
+    say(err, err_size, "JWT: signature does not verify with key \"%s\"",
+        show(kid, 64).s);
     goto out;
   }
   rc = MDE_FAIL_NONE;
@@ -238,9 +262,6 @@ static int audience_ok(const struct mde_jwt *jwt, const char *want) {
   return 0;
 }
 
-/* "expected X, token has Y" with Y bounded, for the reasons below. */
-static const char *shown(const char *s) { return s ? s : "(none)"; }
-
 enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
                                       const struct mde_jwt_expect *x,
                                       struct mde_strlist *missing, char *err,
@@ -248,18 +269,19 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
   long skew = x->skew < 0 ? MDE_JWT_DEFAULT_SKEW : x->skew;
   const char *tid = mde_jwt_claim_string(jwt, "tid");
   if (x->tenant_id && (!tid || strcasecmp(tid, x->tenant_id) != 0)) {
-    say(err, err_size, "JWT: tid %.64s, expected %s", shown(tid), x->tenant_id);
+    say(err, err_size, "JWT: tid %s, expected %s", show(tid, 64).s,
+        x->tenant_id);
     return MDE_FAIL_TOKEN_INVALID;
   }
   const char *iss = mde_jwt_claim_string(jwt, "iss");
   if (x->issuer && (!iss || strcmp(iss, x->issuer) != 0)) {
-    say(err, err_size, "JWT: iss %.128s, expected %s", shown(iss), x->issuer);
+    say(err, err_size, "JWT: iss %s, expected %s", show(iss, 128).s, x->issuer);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (x->audience && !audience_ok(jwt, x->audience)) {
     const char *aud = mde_jwt_claim_string(jwt, "aud");
-    say(err, err_size, "JWT: aud %.128s, expected %s",
-        aud ? aud : "(not the expected string)", x->audience);
+    say(err, err_size, "JWT: aud %s, expected %s",
+        aud ? show(aud, 128).s : "(not the expected string)", x->audience);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (x->client_id) {
@@ -267,7 +289,7 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
     if (!app)
       app = mde_jwt_claim_string(jwt, "azp");
     if (!app || strcasecmp(app, x->client_id) != 0) {
-      say(err, err_size, "JWT: appid %.64s, expected %s", shown(app),
+      say(err, err_size, "JWT: appid %s, expected %s", show(app, 64).s,
           x->client_id);
       return MDE_FAIL_TOKEN_INVALID;
     }

@@ -95,12 +95,14 @@ static void ignores_and_skips_what_it_cannot_use(void **state) {
       "{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"even-e\",\"n\":\"%s\","
       "\"e\":\"AQAA\"},"
       "{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"no-e\",\"n\":\"%s\"},"
+      "{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"new\\nline\",\"n\":\"%s\","
+      "\"e\":\"AQAB\"},"
       "%.*s,\"issuer\":\"https://login.microsoftonline.com/{tenantid}/"
       "v2.0\"}]}",
-      small, nokid, "AQAB", "AQAB", (int)strlen(good) - 1, good);
+      small, nokid, "AQAB", "AQAB", "AQAB", (int)strlen(good) - 1, good);
   struct mde_jwks *set = parse_ok(b.data);
   assert_int_equal(mde_jwks_count(set), 1);
-  assert_int_equal(mde_jwks_skipped(set), 5);
+  assert_int_equal(mde_jwks_skipped(set), 6);
   assert_non_null(mde_jwks_find(set, "nOo3ZDrODXEK1jKWhXslHR_KXEg"));
   assert_null(mde_jwks_find(set, "ec"));
   assert_null(mde_jwks_find(set, "too-small"));
