@@ -266,7 +266,7 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
                                       const struct mde_jwt_expect *x,
                                       struct mde_strlist *missing, char *err,
                                       size_t err_size) {
-  long skew = x->skew < 0 ? MDE_JWT_DEFAULT_SKEW : x->skew;
+  long skew = x->skew == 0 ? MDE_JWT_DEFAULT_SKEW : x->skew < 0 ? 0 : x->skew;
   const char *tid = mde_jwt_claim_string(jwt, "tid");
   if (x->tenant_id && (!tid || strcasecmp(tid, x->tenant_id) != 0)) {
     say(err, err_size, "JWT: tid %s, expected %s", show(tid, 64).s,

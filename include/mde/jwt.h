@@ -65,7 +65,9 @@ struct mde_jwt_expect {
                             ignored; NULL: skip */
   const char *client_id; /* `appid` (v1) or `azp` (v2); NULL: skip */
   time_t now;
-  long skew; /* seconds allowed on exp/nbf; negative: MDE_JWT_DEFAULT_SKEW */
+  /* Seconds allowed on exp/nbf. 0 (a zeroed struct) means
+   * MDE_JWT_DEFAULT_SKEW; a negative value means none. */
+  long skew;
   /* Roles the token must carry (compared ignoring ASCII case: the role
    * values' casing varies between Microsoft's own documents). */
   const struct mde_strlist *roles;
