@@ -1,0 +1,59 @@
+/* Failure classes: what went wrong for one tenant, in words that the
+ * collectd plugin (metric type instances, notifications) and check_mde
+ * (status text) print as they are. The names are part of the user-visible
+ * interface: never rename one, only add. */
+#ifndef MDE_FAILURE_H
+#define MDE_FAILURE_H
+
+#include <stddef.h>
+
+/* Size that every `char *err, size_t err_size` reason buffer in libmde is
+ * designed for; longer reasons are truncated, never overflowed. */
+#define MDE_ERR_SIZE 512
+
+enum mde_failure {
+  MDE_FAIL_NONE = 0,
+  MDE_FAIL_NETWORK,             /* DNS, connect, TLS, timeout, reset */
+  MDE_FAIL_TENANT_NOT_FOUND,    /* AADSTS90002 */
+  MDE_FAIL_TENANT_INVALID,      /* AADSTS900023: not a GUID nor a domain */
+  MDE_FAIL_APP_NOT_IN_TENANT,   /* AADSTS700016: no consent / wrong tenant */
+  MDE_FAIL_CONSENT_REQUIRED,    /* AADSTS65001 */
+  MDE_FAIL_SECRET_INVALID,      /* AADSTS7000215, 7000216, 7000218 */
+  MDE_FAIL_SECRET_EXPIRED,      /* AADSTS7000222 */
+  MDE_FAIL_CERTIFICATE_INVALID, /* AADSTS700027, 700024, 50027, ... */
+  MDE_FAIL_APP_DISABLED,        /* AADSTS7000112 */
+  MDE_FAIL_RESOURCE_NOT_FOUND,  /* AADSTS500011: MDE not provisioned */
+  MDE_FAIL_PERMISSION_MISSING,  /* role absent from the token, or API 403 */
+  MDE_FAIL_TOKEN_INVALID,       /* signature, tid, aud, iss, exp, nbf */
+  MDE_FAIL_THROTTLED,           /* HTTP 429, AADSTS50196, 90055 */
+  MDE_FAIL_API_ERROR,           /* Defender API 5xx or unexpected 4xx */
+  MDE_FAIL_PROTOCOL,            /* a response we cannot make sense of */
+  MDE_FAIL_CONFIG,              /* bad scope/resource/request: our setup */
+  MDE_FAIL_AUTH_SERVICE,        /* Entra 5xx or a transient AADSTS code */
+  MDE_FAIL_AUTH_REJECTED,       /* an AADSTS code we do not classify */
+  MDE_FAIL_CREDENTIAL_UNUSABLE, /* local secret/certificate unreadable */
+  MDE_FAIL_INTERNAL,            /* out of memory, a bug in libmde */
+  MDE_FAIL_COUNT_               /* not a class: the number of classes */
+};
+
+/* "none", "network", "tenant_not_found", ...: lowercase, [a-z_] only, so
+ * they can be used in a collectd type instance as they are. */
+const char *mde_failure_name(enum mde_failure f);
+/* The reverse, exact match. Returns 0 and sets *out, or -1. */
+int mde_failure_from_name(const char *name, enum mde_failure *out);
+/* A short phrase for humans, e.g. "client secret expired". */
+const char *mde_failure_describe(enum mde_failure f);
+
+/* Higher is worse. Classes that leave the partner blind for a tenant until
+ * someone acts (consent gone, secret expired) rank above partial blindness
+ * (a missing role), which ranks above what heals by itself (throttling,
+ * network). Used to pick the one class to report for a tenant. */
+int mde_failure_severity(enum mde_failure f);
+/* The worse of two classes (the first on a tie). */
+enum mde_failure mde_failure_worst(enum mde_failure a, enum mde_failure b);
+/* 1 for classes that may clear without anyone acting (network, throttling,
+ * server errors), so a caller retries on the next cycle rather than backs
+ * off for long; 0 otherwise. */
+int mde_failure_is_transient(enum mde_failure f);
+
+#endif
