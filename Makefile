@@ -23,7 +23,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CF
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-               -DMDE_VERSION='"$(VERSION)"' -Iinclude -Isim $(CPPFLAGS)
+               -DMDE_VERSION='"$(VERSION)"' -Iinclude -Isim -Itests/support $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror $(OPT) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
@@ -33,6 +33,10 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
                 $(wildcard tests/unit/test_*.c))
+# C integration tests (real mde-sim over TLS) share tests/support/.
+ITESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,\
+            $(wildcard tests/integration/itest_*.c))
+SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 
 LIBMDE := $(BUILD)/libmde.a
 LIBSIM := $(BUILD)/libsim.a
@@ -79,12 +83,18 @@ $(MDE_SIM): $(BUILD)/sim/main.o $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 
+$(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
+                        $(LIBMDE)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
-tests: all $(UNIT_TESTS)
+tests: all $(UNIT_TESTS) $(ITESTS)
 
 # The sanitised build is the one the tests run against: leaks, overflows and
 # undefined behaviour fail the run. The plain build must compile cleanly too.

@@ -448,6 +448,7 @@ static void rotate_keys(struct admin *a) {
   a->w->gen++;
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "current", a->w->keys.keys[0].kid);
+  cJSON_AddStringToObject(j, "upcoming", a->w->keys.keys[1].kid);
   cJSON *pub = cJSON_AddArrayToObject(j, "published");
   for (int i = 0; i < a->w->keys.n; i++)
     cJSON_AddItemToArray(pub, cJSON_CreateString(a->w->keys.keys[i].kid));

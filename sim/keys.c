@@ -82,11 +82,13 @@ static void free_key(struct sim_signing_key *key) {
 
 int sim_keys_init(struct sim_keys *k) {
   *k = (struct sim_keys){0};
-  if (make_key(&k->keys[0]) != 0) {
-    free_key(&k->keys[0]);
-    return -1;
+  for (k->n = 0; k->n < 2; k->n++) {
+    if (make_key(&k->keys[k->n]) != 0) {
+      free_key(&k->keys[k->n]);
+      sim_keys_free(k);
+      return -1;
+    }
   }
-  k->n = 1;
   return 0;
 }
 
@@ -102,19 +104,23 @@ int sim_keys_rotate(struct sim_keys *k, int64_t now, int64_t grace) {
     free_key(&fresh);
     return -1;
   }
-  if (k->n == SIM_MAX_KEYS) /* oldest retired key makes room */
+  if (k->n == SIM_MAX_KEYS) /* the oldest retired key makes room */
     free_key(&k->keys[--k->n]);
-  memmove(&k->keys[1], &k->keys[0], (size_t)k->n * sizeof k->keys[0]);
-  k->keys[0] = fresh;
+  struct sim_signing_key old = k->keys[0];
+  old.retired_at = now + grace;
+  /* [current, upcoming, retired...] -> [upcoming, fresh, old, retired...] */
+  memmove(&k->keys[3], &k->keys[2], (size_t)(k->n - 2) * sizeof k->keys[0]);
+  k->keys[0] = k->keys[1];
+  k->keys[1] = fresh;
+  k->keys[2] = old;
   k->n++;
-  k->keys[1].retired_at = now + grace;
   sim_keys_expire(k, now);
   return 0;
 }
 
 void sim_keys_expire(struct sim_keys *k, int64_t now) {
-  int kept = 1;
-  for (int i = 1; i < k->n; i++) {
+  int kept = 2;
+  for (int i = 2; i < k->n; i++) {
     if (k->keys[i].retired_at > now)
       k->keys[kept++] = k->keys[i];
     else

@@ -1,7 +1,8 @@
 /* Entra's token-signing keys: RSA 2048 with a self-signed certificate
  * (published as x5c), kid = x5t = base64url(SHA-1 of the certificate).
- * Rotation keeps the previous key published for a grace period, as Entra
- * does, so tokens signed just before a rotation still verify. */
+ * As Entra does, the next key is published before it signs anything, so a
+ * client's cached key set survives a rotation; and a rotated-out key stays
+ * published for a grace period, so tokens it signed still verify. */
 #ifndef SIM_KEYS_H
 #define SIM_KEYS_H
 
@@ -11,7 +12,7 @@
 
 #include "mde/buf.h"
 
-#define SIM_MAX_KEYS 4
+#define SIM_MAX_KEYS 5
 
 struct sim_signing_key {
   EVP_PKEY *pkey;
@@ -21,14 +22,17 @@ struct sim_signing_key {
 };
 
 struct sim_keys {
-  struct sim_signing_key keys[SIM_MAX_KEYS]; /* keys[0] signs */
+  /* keys[0] signs; keys[1] is the upcoming one (published, unused); the
+   * rest are retired keys within their grace period. */
+  struct sim_signing_key keys[SIM_MAX_KEYS];
   int n;
 };
 
 int sim_keys_init(struct sim_keys *k);
 void sim_keys_free(struct sim_keys *k);
-/* A new current key; the old one stays published until `now + grace`
- * (grace 0: dropped at once). Returns 0 or -1. */
+/* The upcoming key starts signing and a new upcoming key is published; the
+ * old current key stays published until `now + grace` (0: dropped at
+ * once). Returns 0 or -1. */
 int sim_keys_rotate(struct sim_keys *k, int64_t now, int64_t grace);
 /* Drops keys whose grace period has ended. */
 void sim_keys_expire(struct sim_keys *k, int64_t now);

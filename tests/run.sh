@@ -29,7 +29,7 @@ export MDE_CERTS="$MDE_TEST_TMP/certs"
 if [ $# -gt 0 ]; then
   tests=("$@")
 else
-  tests=("$MDE_BUILD"/tests/test_* "$here"/integration/*.sh)
+  tests=("$MDE_BUILD"/tests/test_* "$MDE_BUILD"/tests/itest_* "$here"/integration/*.sh)
 fi
 
 passed=0 failed=0 failures=()

@@ -64,15 +64,19 @@ b=$(token contoso.onmicrosoft.com | jq -r .access_token)
 ok $([ -n "$a" ] && [ "$a" != "$b" ]; echo $?) "token_reuse off: two requests, two different tokens"
 admin POST /settings '{"token_reuse": true}' >/dev/null
 
-# --- key rotation: the old key stays published for the grace period
+# --- key rotation: the next key is published before it signs, the old one
+# stays published for the grace period
+jwks_before=$(scurl "$LOGIN/common/discovery/keys" | jq -r '[.keys[].kid] | join(" ")')
 before=$(token contoso.onmicrosoft.com | jq -r .access_token)
 kid1=$(jwt_header "$before" | jq -r .kid)
 rot=$(admin POST /keys/rotate '{"grace_seconds": 3600}')
 after=$(token contoso.onmicrosoft.com | jq -r .access_token)
 kid2=$(jwt_header "$after" | jq -r .kid)
 ok $([ "$kid1" != "$kid2" ] && [ "$(jq -r .current <<<"$rot")" = "$kid2" ]; echo $?) "rotation: new tokens are signed with the new key"
+like "$jwks_before" "$kid2" "rotation: the new key was in the JWKS before it signed anything"
 keys=$(scurl "$LOGIN/common/discovery/keys" | jq -r '[.keys[].kid] | join(" ")')
-is "$keys" "$kid2 $kid1" "rotation: JWKS publishes the new key and, for the grace period, the old one"
+next=$(jq -r .upcoming <<<"$rot")
+is "$keys" "$kid2 $next $kid1" "rotation: JWKS publishes the signing key, the upcoming one, and for the grace period the old one"
 scurl "$API/api/alerts?\$top=1" -H "Authorization: Bearer $before" >/dev/null
 is "$(status)" 200 "rotation: a token signed with the old key still verifies during the grace period"
 admin POST /keys/rotate '{"grace_seconds": 0}' >/dev/null

@@ -130,20 +130,23 @@ static void rejects_malformed_tokens(void **state) {
   free(str);
 }
 
-static void rotation_keeps_the_old_key_for_its_grace(void **state) {
+static void rotation_prepublishes_and_keeps_the_old_key(void **state) {
   (void)state;
-  char first[32];
+  char first[32], upcoming[32];
   strcpy(first, keys.keys[0].kid);
+  strcpy(upcoming, keys.keys[1].kid);
+  assert_int_equal(keys.n, 2); /* the next key is published before use */
   assert_int_equal(sim_keys_rotate(&keys, 1000, 60), 0);
-  assert_int_equal(keys.n, 2);
-  assert_string_not_equal(keys.keys[0].kid, first);
+  assert_int_equal(keys.n, 3);
+  assert_string_equal(keys.keys[0].kid, upcoming); /* it signs now */
+  assert_string_not_equal(keys.keys[1].kid, first);
   EVP_PKEY *old = sim_keys_get(&keys, first);
   assert_non_null(old);
   EVP_PKEY_free(old);
   sim_keys_expire(&keys, 1059);
-  assert_int_equal(keys.n, 2);
+  assert_int_equal(keys.n, 3);
   sim_keys_expire(&keys, 1060);
-  assert_int_equal(keys.n, 1);
+  assert_int_equal(keys.n, 2);
   assert_null(sim_keys_get(&keys, first));
   for (int i = 0; i < 6; i++) /* never more than SIM_MAX_KEYS published */
     assert_int_equal(sim_keys_rotate(&keys, 2000, 3600), 0);
@@ -175,7 +178,7 @@ int main(void) {
       cmocka_unit_test(verifies_ps256),
       cmocka_unit_test(refuses_other_algorithms),
       cmocka_unit_test(rejects_malformed_tokens),
-      cmocka_unit_test(rotation_keeps_the_old_key_for_its_grace),
+      cmocka_unit_test(rotation_prepublishes_and_keeps_the_old_key),
       cmocka_unit_test(jwks_lists_every_published_key),
   };
   return cmocka_run_group_tests_name("sim_jwt", tests, setup, teardown);

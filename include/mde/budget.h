@@ -1,0 +1,24 @@
+/* A per-tenant budget of Defender API calls that keeps every tenant under
+ * the documented limits of 100 calls a minute and 1,500 an hour, in any
+ * sliding window, not just on average. Two token buckets: one that holds
+ * 20 and refills at 80 a minute (so at most 20 + 80 = 100 in any minute),
+ * one that holds 300 and refills at 1,200 an hour (at most 1,500 in any
+ * hour). 24 bytes a tenant. */
+#ifndef MDE_BUDGET_H
+#define MDE_BUDGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mde_budget {
+  double minute, hour; /* calls available now */
+  int64_t at_ms;       /* when they were last topped up */
+};
+
+void mde_budget_init(struct mde_budget *b, int64_t now_ms);
+/* Spends one call if the budget allows it now. */
+bool mde_budget_take(struct mde_budget *b, int64_t now_ms);
+/* Milliseconds until one call is available (0 if now). */
+int64_t mde_budget_wait_ms(struct mde_budget *b, int64_t now_ms);
+
+#endif

@@ -1,0 +1,109 @@
+/* The engine: every configured tenant checked concurrently in one cycle —
+ * token (cached, refreshed ahead of expiry, re-acquired every credential-
+ * check interval), token checks (signature against the authority's JWKS,
+ * tid, aud, iss, lifetime, roles), then the Defender API (alerts synced
+ * fully then incrementally, role probes) — all on one libcurl multi handle,
+ * bounded in connections and in time. Each tenant yields one result per
+ * cycle; one tenant's failure never affects another's. The engine knows
+ * nothing of collectd or Nagios. */
+#ifndef MDE_ENGINE_H
+#define MDE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mde/alerts.h"
+#include "mde/failure.h"
+#include "mde/http.h"
+#include "mde/strlist.h"
+#include "mde/tenant.h"
+
+enum mde_log_level {
+  MDE_LOG_ERR,
+  MDE_LOG_WARNING,
+  MDE_LOG_INFO,
+  MDE_LOG_DEBUG
+};
+
+struct mde_engine_options {
+  struct mde_http_options http;
+  /* A token signed with a key the cached JWKS lacks makes the engine fetch
+   * the set again, at most this often (seconds; 0: 300). */
+  long jwks_refetch_interval;
+  /* Where the engine's log lines go (never a secret or a token). NULL:
+   * nowhere. */
+  void (*log)(void *ctx, enum mde_log_level level, const char *msg);
+  void *log_ctx;
+};
+
+#define MDE_MAX_STATUS_CODES 16
+
+struct mde_status_count {
+  int status; /* HTTP status; 0 for "no response" */
+  unsigned count;
+};
+
+struct mde_tenant_result {
+  const char *name;   /* as configured */
+  char tenant_id[40]; /* the tenant GUID, once known */
+
+  /* The worst failure of the cycle, or MDE_FAIL_NONE. While a tenant is in
+   * backoff, its last failure is carried and `backoff` is set. */
+  enum mde_failure failure;
+  char reason[MDE_ERR_SIZE]; /* what failed, for humans */
+  char *fix;                 /* one line: what to do; NULL if nothing */
+  long aadsts;               /* Entra error code, 0 if none */
+  char trace_id[64], correlation_id[64], timestamp[40];
+  int backoff; /* no request sent this cycle: backing off */
+
+  int token_valid; /* a usable token passed every check */
+  int consent;     /* 1 yes, 0 no, -1 unknown (yet) */
+  int permissions; /* every required role granted and the API agrees:
+                      1 yes, 0 no, -1 unknown */
+  struct mde_strlist missing_roles;
+  double token_ttl;      /* seconds left on the cached token; <0: none */
+  double credential_ttl; /* seconds until the certificate (or a configured
+                            secret expiry) runs out; NAN when unknown */
+
+  int token_timing_valid, api_timing_valid;    /* a request went out */
+  struct mde_http_timing token_time, api_time; /* the last of each kind */
+  struct mde_status_count codes[MDE_MAX_STATUS_CODES]; /* this cycle */
+  size_t n_codes;
+
+  int throttled;      /* a 429 holds this tenant back */
+  double retry_after; /* seconds still to wait, 0 if none */
+
+  int alerts_valid; /* counts below reflect a completed sync */
+  uint32_t alerts[MDE_STATUS_COUNT][MDE_SEVERITY_COUNT];
+
+  /* Counters since start (for rates). */
+  uint64_t token_requests, api_requests;
+  uint64_t alerts_created; /* new alert ids seen after the first sync */
+  uint64_t failures[MDE_FAIL_COUNT_]; /* cycles that ended in each class */
+};
+
+struct mde_engine;
+
+struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
+                                  char *err, size_t err_size);
+void mde_engine_free(struct mde_engine *e);
+
+/* Validates and adds a tenant. Returns its index, or -1 with an error
+ * naming the field (unknown cloud, malformed GUID, no or two credentials,
+ * unreadable or world-readable secret file, bad URL, ...). */
+int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
+                   char *err, size_t err_size);
+size_t mde_engine_count(const struct mde_engine *e);
+
+/* One-shot callers (check_mde) ignore backoff and re-check credentials. */
+#define MDE_CYCLE_ONESHOT 1u
+
+/* Runs one cycle for every tenant, returning by `deadline_ms`
+ * (mde_monotonic_ms clock) whatever the network does. Returns 0, or -1
+ * when the engine itself failed (out of memory). */
+int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
+const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
+                                                  size_t i);
+
+#endif

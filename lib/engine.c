@@ -1,0 +1,417 @@
+/* The engine's lifecycle, tenant validation and the cycle loop (see
+ * include/mde/engine.h; the token and API steps are in engine_token.c and
+ * engine_api.c). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "engine_int.h"
+#include "mde/entra_error.h"
+
+void mde_tenant_config_defaults(struct mde_tenant_config *c) {
+  *c = (struct mde_tenant_config){
+      .token_version = 2,
+      .fetch_alerts = 1,
+      .probe_roles = 1,
+      .credential_check_interval = MDE_DEFAULT_CREDENTIAL_CHECK,
+      .alerts_interval = MDE_DEFAULT_ALERTS_INTERVAL,
+      .refresh_margin = MDE_DEFAULT_REFRESH_MARGIN,
+      .backoff_cap = MDE_DEFAULT_BACKOFF_CAP,
+      .full_resync_interval = MDE_DEFAULT_FULL_RESYNC,
+  };
+}
+
+void engine_log(struct mde_engine *e, enum mde_log_level level, const char *fmt,
+                ...) {
+  if (!e->log)
+    return;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  e->log(e->log_ctx, level, msg);
+}
+
+struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
+                                  char *err, size_t err_size) {
+  struct mde_engine *e = calloc(1, sizeof *e);
+  if (!e) {
+    snprintf(err, err_size, "out of memory");
+    return NULL;
+  }
+  e->http = mde_http_new(opt ? &opt->http : NULL, err, err_size);
+  if (!e->http) {
+    free(e);
+    return NULL;
+  }
+  e->jwks_refetch_ms = 300 * 1000;
+  if (opt) {
+    e->log = opt->log;
+    e->log_ctx = opt->log_ctx;
+    if (opt->jwks_refetch_interval > 0)
+      e->jwks_refetch_ms = opt->jwks_refetch_interval * 1000;
+  }
+  return e;
+}
+
+static void tenant_free(struct tenant *t) {
+  if (!t)
+    return;
+  tenant_release_request(t);
+  free(t->name);
+  free(t->tenant);
+  free(t->client_id);
+  free(t->secret_file);
+  free(t->secret_env);
+  free(t->cert_file);
+  free(t->key_file);
+  free(t->pkcs12_file);
+  free(t->pass_env);
+  free(t->login);
+  free(t->api);
+  free(t->resource);
+  free(t->token_url);
+  free(t->next_url);
+  mde_strlist_free(&t->required);
+  mde_strlist_free(&t->token_roles);
+  mde_secret_free(&t->secret);
+  mde_credential_free(t->cred);
+  mde_token_free(&t->token);
+  mde_alert_index_free(t->alerts);
+  mde_alert_index_free(t->building);
+  mde_strlist_free(&t->res.missing_roles);
+  free(t->res.fix);
+  free(t);
+}
+
+void mde_engine_free(struct mde_engine *e) {
+  if (!e)
+    return;
+  for (size_t i = 0; i < e->n; i++)
+    tenant_free(e->tenants[i]);
+  free(e->tenants);
+  jwks_free_all(e->jwks);
+  mde_http_free(e->http);
+  free(e);
+}
+
+size_t mde_engine_count(const struct mde_engine *e) { return e->n; }
+
+const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
+                                                  size_t i) {
+  return i < e->n ? &e->tenants[i]->res : NULL;
+}
+
+/* --- adding a tenant: every check names the field and the tenant --- */
+
+static int bad(char *err, size_t err_size, const char *name, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+static int bad(char *err, size_t err_size, const char *name, const char *fmt,
+               ...) {
+  int n = snprintf(err, err_size, "tenant \"%s\": ", name ? name : "?");
+  va_list ap;
+  va_start(ap, fmt);
+  if (n >= 0 && (size_t)n < err_size)
+    vsnprintf(err + n, err_size - (size_t)n, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static bool https_url(const char *u) {
+  return u && strncasecmp(u, "https://", 8) == 0 && u[8] && u[8] != '/' &&
+         !strpbrk(u, " \t\r\n?#");
+}
+
+static char *strip_slash(const char *s) {
+  char *c = strdup(s);
+  size_t n = c ? strlen(c) : 0;
+  while (n > 0 && c[n - 1] == '/')
+    c[--n] = '\0';
+  return c;
+}
+
+static bool valid_tenant_name(const char *s) {
+  if (mde_is_guid(s))
+    return true;
+  size_t n = strlen(s);
+  if (n == 0 || n > 253 || !strchr(s, '.'))
+    return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+      return false;
+  return true;
+}
+
+static int load_credential(struct tenant *t, char *err, size_t err_size) {
+  char reason[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
+  int kinds =
+      !!t->secret_file + !!t->secret_env + !!t->cert_file + !!t->pkcs12_file;
+  if (kinds == 0)
+    return bad(err, err_size, t->name,
+               "no credential: set ClientSecretFile, ClientSecretEnv, "
+               "ClientCertificate (with ClientKey) or ClientPKCS12");
+  if (kinds > 1)
+    return bad(err, err_size, t->name,
+               "%d credentials given; keep one of ClientSecretFile, "
+               "ClientSecretEnv, ClientCertificate or ClientPKCS12",
+               kinds);
+  const char *pass = t->pass_env ? getenv(t->pass_env) : NULL;
+  enum mde_failure f = MDE_FAIL_NONE;
+  if (t->secret_file) {
+    f = mde_secret_load_file(t->secret_file, &t->secret, warn, sizeof warn,
+                             reason, sizeof reason);
+    if (f == MDE_FAIL_NONE && warn[0])
+      engine_log(t->e, MDE_LOG_WARNING, "tenant \"%s\": %s", t->name, warn);
+  } else if (t->secret_env) {
+    f = mde_secret_load_env(t->secret_env, &t->secret, reason, sizeof reason);
+  } else if (t->cert_file) {
+    f = mde_credential_load_pem(t->cert_file, t->key_file, pass, &t->cred,
+                                reason, sizeof reason);
+  } else {
+    f = mde_credential_load_pkcs12(t->pkcs12_file, pass, &t->cred, reason,
+                                   sizeof reason);
+  }
+  if (f != MDE_FAIL_NONE)
+    return bad(err, err_size, t->name, "%s", reason);
+  return 0;
+}
+
+int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
+                   char *err, size_t err_size) {
+  const char *name = c->name ? c->name : c->tenant;
+  if (!name || !*name)
+    return bad(err, err_size, "", "a tenant needs a name");
+  if (!c->tenant || !valid_tenant_name(c->tenant))
+    return bad(err, err_size, name,
+               "TenantId \"%s\" is neither a GUID nor a domain name",
+               c->tenant ? c->tenant : "");
+  if (!c->client_id || !mde_is_guid(c->client_id))
+    return bad(err, err_size, name,
+               "ClientId \"%s\" is not a GUID (the application id of the "
+               "partner app)",
+               c->client_id ? c->client_id : "");
+  const struct mde_cloud *cloud =
+      mde_cloud_from_name(c->cloud ? c->cloud : "public");
+  if (!cloud)
+    return bad(err, err_size, name,
+               "Cloud \"%s\" is not one of public, gcc, gcc-high, dod",
+               c->cloud);
+  if (c->login_endpoint && !https_url(c->login_endpoint))
+    return bad(err, err_size, name,
+               "LoginEndpoint \"%s\" is not an https:// URL without query",
+               c->login_endpoint);
+  if (c->api_endpoint && !https_url(c->api_endpoint))
+    return bad(err, err_size, name,
+               "ApiEndpoint \"%s\" is not an https:// URL without query",
+               c->api_endpoint);
+  if (c->token_version != 0 && c->token_version != 1 && c->token_version != 2)
+    return bad(err, err_size, name, "TokenVersion must be 1 or 2, not %d",
+               c->token_version);
+  for (size_t i = 0; i < c->n_required_roles; i++)
+    if (!c->required_roles[i] || !*c->required_roles[i] ||
+        strpbrk(c->required_roles[i], " ,\t"))
+      return bad(err, err_size, name, "RequireRole \"%s\" is not a role name",
+                 c->required_roles[i] ? c->required_roles[i] : "");
+
+  struct tenant *t = calloc(1, sizeof *t);
+  if (!t)
+    return bad(err, err_size, name, "out of memory");
+  t->e = e;
+  t->cloud = cloud;
+  t->name = strdup(name);
+  t->tenant = strdup(c->tenant);
+  t->client_id = strdup(c->client_id);
+#define DUP(f) (c->f ? (t->f = strdup(c->f)) == NULL : 0)
+  bool oom = !t->name || !t->tenant || !t->client_id || DUP(secret_file) ||
+             DUP(secret_env) || DUP(cert_file) || DUP(key_file) ||
+             DUP(pkcs12_file);
+#undef DUP
+  t->pass_env = c->key_passphrase_env ? strdup(c->key_passphrase_env) : NULL;
+  t->login = strip_slash(c->login_endpoint ? c->login_endpoint : cloud->login);
+  t->api = strip_slash(c->api_endpoint ? c->api_endpoint : cloud->api);
+  t->resource = strdup(c->resource ? c->resource : cloud->resource);
+  t->version = c->token_version == 1 ? MDE_TOKEN_V1 : MDE_TOKEN_V2;
+  t->ps256 = c->assertion_ps256;
+  t->secret_expires = c->secret_expires;
+  t->fetch_alerts = c->fetch_alerts;
+  t->probe_roles = c->probe_roles;
+#define OR(v, d) ((v) > 0 ? (v) : (d))
+  t->cred_check =
+      OR(c->credential_check_interval, MDE_DEFAULT_CREDENTIAL_CHECK);
+  t->alerts_interval = OR(c->alerts_interval, MDE_DEFAULT_ALERTS_INTERVAL);
+  t->margin = OR(c->refresh_margin, MDE_DEFAULT_REFRESH_MARGIN);
+  t->backoff_cap = OR(c->backoff_cap, MDE_DEFAULT_BACKOFF_CAP);
+  t->full_resync = OR(c->full_resync_interval, MDE_DEFAULT_FULL_RESYNC);
+#undef OR
+  for (size_t i = 0; i < c->n_required_roles && !oom; i++)
+    oom = mde_strlist_add_str(&t->required, c->required_roles[i]) != 0;
+  t->token_url =
+      t->login ? mde_url_token(t->login, t->tenant, t->version) : NULL;
+  /* Entra signs every tenant's tokens with the authority's keys: one key
+   * set per authority (the v1 metadata's jwks_uri), fetched once for all. */
+  char *jwks_url =
+      t->login ? mde_url_jwks(t->login, "common", MDE_TOKEN_V1) : NULL;
+  t->jwks = jwks_url ? jwks_get(e, jwks_url) : NULL;
+  free(jwks_url);
+  oom = oom || (c->key_passphrase_env && !t->pass_env) || !t->login ||
+        !t->api || !t->resource || !t->token_url || !t->jwks;
+  if (oom) {
+    tenant_free(t);
+    return bad(err, err_size, name, "out of memory");
+  }
+  if (mde_is_guid(t->tenant))
+    snprintf(t->tid, sizeof t->tid, "%s", t->tenant);
+  if (load_credential(t, err, err_size) != 0) {
+    tenant_free(t);
+    return -1;
+  }
+  if (e->n == e->cap) {
+    size_t cap = e->cap ? e->cap * 2 : 16;
+    struct tenant **v = realloc(e->tenants, cap * sizeof *v);
+    if (!v) {
+      tenant_free(t);
+      return bad(err, err_size, name, "out of memory");
+    }
+    e->tenants = v;
+    e->cap = cap;
+  }
+  t->index = e->n;
+  t->res = (struct mde_tenant_result){.name = t->name,
+                                      .consent = -1,
+                                      .permissions = -1,
+                                      .token_ttl = -1,
+                                      .credential_ttl = NAN};
+  snprintf(t->res.tenant_id, sizeof t->res.tenant_id, "%s", t->tid);
+  mde_budget_init(&t->budget, mde_monotonic_ms());
+  e->tenants[e->n++] = t;
+  return (int)t->index;
+}
+
+/* --- the cycle --- */
+
+void tenant_release_request(struct tenant *t) {
+  mde_http_req_release(&t->req);
+  if (t->form) {
+    OPENSSL_cleanse(t->form, strlen(t->form));
+    free(t->form);
+    t->form = NULL;
+  }
+  free(t->url);
+  t->url = NULL;
+}
+
+void tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
+  struct mde_tenant_result *r = &t->res;
+  for (size_t i = 0; i < r->n_codes; i++) {
+    if (r->codes[i].status == req->status) {
+      r->codes[i].count++;
+      return;
+    }
+  }
+  if (r->n_codes < MDE_MAX_STATUS_CODES)
+    r->codes[r->n_codes++] = (struct mde_status_count){req->status, 1};
+}
+
+void tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...) {
+  struct mde_tenant_result *r = &t->res;
+  if (r->failure != MDE_FAIL_NONE &&
+      mde_failure_worst(r->failure, f) == r->failure)
+    return;
+  r->failure = f;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+  va_end(ap);
+}
+
+static void begin(struct tenant *t) {
+  struct mde_tenant_result *r = &t->res;
+  r->failure = MDE_FAIL_NONE;
+  r->reason[0] = '\0';
+  free(r->fix);
+  r->fix = NULL;
+  r->aadsts = 0;
+  r->trace_id[0] = r->correlation_id[0] = r->timestamp[0] = '\0';
+  r->backoff = 0;
+  r->token_timing_valid = r->api_timing_valid = 0;
+  r->n_codes = 0;
+  r->throttled = 0;
+  r->retry_after = 0;
+  t->reauthed = false;
+  t->alerts_probed = false;
+  t->probe = 0;
+  time_t not_after =
+      t->cred ? mde_credential_not_after(t->cred) : t->secret_expires;
+  r->credential_ttl = not_after ? (double)(not_after - t->e->now) : NAN;
+  t->step = STEP_TOKEN;
+  token_begin(t);
+}
+
+/* The fix for humans, built once per cycle from the final failure. */
+static void attach_fix(struct tenant *t) {
+  struct mde_tenant_result *r = &t->res;
+  if (r->failure == MDE_FAIL_NONE)
+    return;
+  char *roles =
+      r->missing_roles.n ? mde_strlist_join(&r->missing_roles, ", ") : NULL;
+  struct mde_fix_ctx ctx = {.login = t->login,
+                            .tenant = t->tid[0] ? t->tid : t->tenant,
+                            .client_id = t->client_id,
+                            .resource = t->resource,
+                            .roles = roles};
+  r->fix = mde_failure_fix(r->failure, r->aadsts, &ctx);
+  free(roles);
+}
+
+void tenant_done(struct tenant *t) {
+  struct mde_tenant_result *r = &t->res;
+  if (t->step == STEP_DONE)
+    return;
+  t->step = STEP_DONE;
+  tenant_release_request(t);
+  r->token_valid =
+      t->token.access_token != NULL && r->failure != MDE_FAIL_TOKEN_INVALID;
+  r->token_ttl =
+      t->token.access_token ? (double)(t->token_exp - t->e->now) : -1;
+  if (r->token_valid && r->consent != 0)
+    r->consent = 1;
+  if (r->failure == MDE_FAIL_APP_NOT_IN_TENANT ||
+      r->failure == MDE_FAIL_CONSENT_REQUIRED)
+    r->consent = 0;
+  if (r->token_valid && r->permissions == -1)
+    r->permissions = r->missing_roles.n ? 0 : 1;
+  if (r->failure < MDE_FAIL_COUNT_)
+    r->failures[r->failure]++;
+  snprintf(r->tenant_id, sizeof r->tenant_id, "%s", t->tid);
+  attach_fix(t);
+}
+
+int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
+                     unsigned flags) {
+  e->flags = flags;
+  e->now = time(NULL);
+  for (struct jwks_entry *j = e->jwks; j; j = j->next)
+    j->n_waiters = 0;
+  for (size_t i = 0; i < e->n; i++)
+    e->tenants[i]->step = STEP_IDLE;
+  for (size_t i = 0; i < e->n; i++)
+    begin(e->tenants[i]);
+  mde_http_run(e->http, deadline_ms);
+  /* Anything not finished by now (waiting on keys that never came) ends
+   * here, as a failure of this cycle. */
+  for (size_t i = 0; i < e->n; i++) {
+    struct tenant *t = e->tenants[i];
+    if (t->step != STEP_DONE) {
+      tenant_fail(t, MDE_FAIL_NETWORK, "cycle deadline reached");
+      tenant_done(t);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,131 @@
+/* Client secrets from files or the environment (see include/mde/secret.h). */
+#include "mde/secret.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+static enum mde_failure fail(char *err, size_t err_size, const char *fmt,
+                             const char *path, const char *detail) {
+  snprintf(err, err_size, fmt, path, detail);
+  return MDE_FAIL_CREDENTIAL_UNUSABLE;
+}
+
+static void trim(char *s, size_t *len) {
+  while (*len > 0 && (s[*len - 1] == '\n' || s[*len - 1] == '\r'))
+    s[--*len] = '\0';
+}
+
+enum mde_failure mde_secret_load_file(const char *path, struct mde_secret *out,
+                                      char *warn, size_t warn_size, char *err,
+                                      size_t err_size) {
+  *out = (struct mde_secret){0};
+  if (warn && warn_size)
+    warn[0] = '\0';
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return fail(err, err_size, "cannot open secret file %s: %s", path,
+                strerror(errno));
+  struct stat st;
+  char mode[8];
+  enum mde_failure rc = MDE_FAIL_CREDENTIAL_UNUSABLE;
+  if (fstat(fd, &st) != 0) {
+    fail(err, err_size, "cannot stat secret file %s: %s", path,
+         strerror(errno));
+    goto out;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    fail(err, err_size, "secret file %s is not a regular file%s", path,
+         S_ISDIR(st.st_mode) ? " (a directory)" : "");
+    goto out;
+  }
+  snprintf(mode, sizeof mode, "%04o", (unsigned)(st.st_mode & 07777));
+  if (st.st_mode & S_IRWXO) {
+    snprintf(err, err_size,
+             "secret file %s is accessible by other users (mode %s); run: "
+             "chmod 600 %s",
+             path, mode, path);
+    goto out;
+  }
+  if ((st.st_mode & S_IRWXG) && warn)
+    snprintf(warn, warn_size,
+             "secret file %s is readable by its group (mode %s); chmod 600 "
+             "unless that group needs it",
+             path, mode);
+  if (st.st_size > MDE_SECRET_MAX) {
+    fail(err, err_size, "secret file %s is larger than %s bytes", path, "8192");
+    goto out;
+  }
+  out->value = calloc(1, MDE_SECRET_MAX + 2);
+  if (!out->value) {
+    rc = MDE_FAIL_INTERNAL;
+    snprintf(err, err_size, "out of memory reading %s", path);
+    goto out;
+  }
+  ssize_t n = read(fd, out->value, MDE_SECRET_MAX + 1);
+  if (n < 0) {
+    fail(err, err_size, "cannot read secret file %s: %s", path,
+         strerror(errno));
+    goto out;
+  }
+  out->len = (size_t)n;
+  trim(out->value, &out->len);
+  if (out->len == 0 || out->len > MDE_SECRET_MAX ||
+      memchr(out->value, '\0', out->len)) {
+    fail(err, err_size, "secret file %s is %s", path,
+         out->len == 0 ? "empty" : "not a single-line secret");
+    goto out;
+  }
+  out->dev = st.st_dev;
+  out->ino = st.st_ino;
+  out->size = st.st_size;
+  out->mtime = st.st_mtim;
+  rc = MDE_FAIL_NONE;
+out:
+  close(fd);
+  if (rc != MDE_FAIL_NONE)
+    mde_secret_free(out);
+  return rc;
+}
+
+enum mde_failure mde_secret_load_env(const char *name, struct mde_secret *out,
+                                     char *err, size_t err_size) {
+  *out = (struct mde_secret){0};
+  const char *v = getenv(name);
+  if (!v || !*v)
+    return fail(err, err_size, "environment variable %s%s", name,
+                " is not set or empty");
+  out->len = strnlen(v, MDE_SECRET_MAX + 1);
+  if (out->len > MDE_SECRET_MAX)
+    return fail(err, err_size, "environment variable %s%s", name,
+                " is longer than 8192 bytes");
+  out->value = strdup(v);
+  if (!out->value)
+    return MDE_FAIL_INTERNAL;
+  trim(out->value, &out->len);
+  return MDE_FAIL_NONE;
+}
+
+int mde_secret_file_changed(const char *path, const struct mde_secret *s) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return 1;
+  return st.st_dev != s->dev || st.st_ino != s->ino || st.st_size != s->size ||
+         st.st_mtim.tv_sec != s->mtime.tv_sec ||
+         st.st_mtim.tv_nsec != s->mtime.tv_nsec;
+}
+
+void mde_secret_free(struct mde_secret *s) {
+  if (s->value) {
+    OPENSSL_cleanse(s->value, s->len);
+    free(s->value);
+  }
+  *s = (struct mde_secret){0};
+}
