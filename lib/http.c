@@ -10,10 +10,6 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#ifndef MDE_VERSION
-#define MDE_VERSION "0"
-#endif
-
 struct slot {
   CURL *easy;
   struct curl_slist *headers;
@@ -63,7 +59,7 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   h->ca_path = dup_or_null(opt->ca_path);
   h->proxy = dup_or_null(opt->proxy);
   h->user_agent =
-      strdup(opt->user_agent ? opt->user_agent : "collectd-mde/" MDE_VERSION);
+      strdup(opt->user_agent ? opt->user_agent : MDE_DEFAULT_USER_AGENT);
   if (!h->slots || !h->multi || !h->share || !h->user_agent ||
       (opt->ca_file && !h->ca_file) || (opt->ca_path && !h->ca_path) ||
       (opt->proxy && !h->proxy))

@@ -78,6 +78,7 @@ enum mde_failure mde_secret_load_file(const char *path, struct mde_secret *out,
   out->len = (size_t)n;
   trim(out->value, &out->len);
   if (out->len == 0 || out->len > MDE_SECRET_MAX ||
+      strcspn(out->value, "\r\n") != out->len ||
       memchr(out->value, '\0', out->len)) {
     fail(err, err_size, "secret file %s is %s", path,
          out->len == 0 ? "empty" : "not a single-line secret");

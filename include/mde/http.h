@@ -14,12 +14,16 @@
 #include "mde/buf.h"
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+/* Microsoft asks partners to identify themselves as
+ * MdatpPartner-{Vendor}-{Product}/{Version}; a partner may set its own. */
+#define MDE_DEFAULT_USER_AGENT                                                 \
+  "MdatpPartner-OpenSource-CollectdMde/" MDE_VERSION
 
 struct mde_http_options {
   const char *ca_file;    /* NULL: the system's CA bundle */
   const char *ca_path;    /* NULL: none */
   const char *proxy;      /* NULL: libcurl's environment rules */
-  const char *user_agent; /* NULL: "collectd-mde/<version>" */
+  const char *user_agent; /* NULL: MDE_DEFAULT_USER_AGENT */
   long timeout_ms;        /* per transfer; 0: 10 s */
   long max_connections;   /* transfers at once; 0: 32 */
   size_t max_body;        /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */

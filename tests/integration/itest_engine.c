@@ -7,6 +7,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,6 +178,46 @@ static void token_is_cached_and_rechecked(void **state) {
   assert_true(stat_of(CONTOSO, "token_v2") == before + 2); /* forced check */
   assert_int_equal(r->token_requests, 2);
   mde_engine_free(e);
+}
+
+static void secret_change_and_reauth(void **state) {
+  (void)state;
+  char *path = simfix_file(&sim, "rotating", "sim-secret-current", 0600);
+  struct mde_engine *e = engine();
+  struct mde_tenant_config c = config("contoso", CONTOSO, path);
+  int i = add(e, &c);
+  double before = stat_of(CONTOSO, "token_v2");
+  assert_int_equal(cycle(e, i)->failure, MDE_FAIL_NONE);
+  /* The partner rotates the secret file: the cached token goes with it. */
+  cJSON_Delete(simfix_admin(&sim, "POST", "/apps/" APP "/secrets",
+                            "{\"value\": \"sim-secret-next\"}"));
+  free(simfix_file(&sim, "rotating", "sim-secret-next\n", 0600));
+  sleep_s(1.1);
+  assert_int_equal(cycle(e, i)->failure, MDE_FAIL_NONE);
+  assert_true(stat_of(CONTOSO, "token_v2") == before + 2);
+  /* The API refuses the cached token (its signing key was withdrawn at
+   * once): the engine gets a fresh token, once, and carries on. */
+  cJSON_Delete(
+      simfix_admin(&sim, "POST", "/keys/rotate", "{\"grace_seconds\": 0}"));
+  sleep_s(1.1);
+  const struct mde_tenant_result *r = cycle(e, i);
+  if (r->failure != MDE_FAIL_NONE)
+    fail_msg("%s", r->reason);
+  assert_true(stat_of(CONTOSO, "token_v2") == before + 3);
+  bool saw401 = false;
+  for (size_t k = 0; k < r->n_codes; k++)
+    saw401 |= r->codes[k].status == 401;
+  assert_true(saw401);
+  /* What Microsoft sees of us: the partner User-Agent, no secret echoed. */
+  cJSON *last = simfix_admin(&sim, "GET", "/last-request/alerts", NULL);
+  cJSON *h = cJSON_GetObjectItem(last, "headers");
+  assert_string_equal(cJSON_GetObjectItem(h, "User-Agent")->valuestring,
+                      "MdatpPartner-Test-Engine/1.0");
+  assert_string_equal(cJSON_GetObjectItem(h, "Authorization")->valuestring,
+                      "Bearer [redacted]");
+  cJSON_Delete(last);
+  mde_engine_free(e);
+  free(path);
 }
 
 static void consent_revoked_is_seen_at_the_next_check(void **state) {
@@ -532,6 +573,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(healthy_tenant),
       cmocka_unit_test(token_is_cached_and_rechecked),
+      cmocka_unit_test(secret_change_and_reauth),
       cmocka_unit_test(consent_revoked_is_seen_at_the_next_check),
       cmocka_unit_test(token_endpoint_failures),
       cmocka_unit_test(sovereign_cloud),

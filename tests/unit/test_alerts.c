@@ -1,0 +1,163 @@
+/* Alerts pages (the spec's sample shape), timestamps, and the alert index
+ * that turns pages into exact counts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mde/alerts.h"
+
+/* Abridged from the spec's GET /api/alerts response (B.1.1 field order). */
+static const char page_json[] =
+    "{\"@odata.context\":\"https://api.securitycenter.microsoft.com/api/"
+    "$metadata#Alerts\",\"value\":["
+    "{\"id\":\"da637472900382838869_1364969609\",\"incidentId\":1126093,"
+    "\"investigationId\":null,\"assignedTo\":null,\"severity\":\"Low\","
+    "\"status\":\"New\",\"classification\":null,\"determination\":null,"
+    "\"investigationState\":\"Queued\",\"detectionSource\":"
+    "\"WindowsDefenderAtp\",\"category\":\"Execution\",\"title\":\"Low-"
+    "reputation arbitrary code executed by signed executable\","
+    "\"alertCreationTime\":\"2021-01-26T20:33:57.7220239Z\","
+    "\"lastUpdateTime\":\"2021-01-26T20:33:59.2Z\",\"resolvedTime\":null,"
+    "\"evidence\":[]},"
+    "{\"id\":\"b\",\"severity\":\"High\",\"status\":\"InProgress\","
+    "\"lastUpdateTime\":\"2021-01-27T00:00:00Z\"},"
+    "{\"id\":\"c\",\"severity\":\"UnSpecified\",\"status\":\"Resolved\"},"
+    "{\"id\":\"d\",\"severity\":\"Severe\",\"status\":\"Unknown\"}],"
+    "\"@odata.nextLink\":\"https://api.securitycenter.microsoft.com/api/"
+    "alerts?$skip=4\"}";
+
+static void parses_a_page(void **state) {
+  (void)state;
+  struct mde_alert_page p;
+  char err[256];
+  assert_int_equal(
+      mde_alert_page_parse(page_json, strlen(page_json), &p, err, sizeof err),
+      MDE_FAIL_NONE);
+  assert_int_equal(p.n, 4);
+  assert_string_equal(p.items[0].id, "da637472900382838869_1364969609");
+  assert_int_equal(p.items[0].severity, MDE_SEVERITY_LOW);
+  assert_int_equal(p.items[0].status, MDE_STATUS_NEW);
+  assert_true(p.items[0].last_update_us == INT64_C(1611693239200000));
+  assert_int_equal(p.items[1].status, MDE_STATUS_INPROGRESS);
+  assert_int_equal(p.items[1].severity, MDE_SEVERITY_HIGH);
+  assert_int_equal(p.items[2].severity, MDE_SEVERITY_UNSPECIFIED);
+  assert_true(p.items[2].last_update_us == -1);
+  assert_int_equal(p.items[3].severity, MDE_SEVERITY_UNSPECIFIED);
+  assert_int_equal(p.items[3].status, MDE_STATUS_UNKNOWN);
+  assert_string_equal(p.next_link,
+                      "https://api.securitycenter.microsoft.com/api/"
+                      "alerts?$skip=4");
+  mde_alert_page_free(&p);
+}
+
+static void refuses_what_is_not_a_page(void **state) {
+  (void)state;
+  static const char *const bad[] = {
+      "",
+      "[]",
+      "{}",
+      "{\"value\":{}}",
+      "{\"value\":[1]}",
+      "{\"value\":[{\"id\":7}]}",
+      "{\"value\":[{\"id\":\"\"}]}",
+      "{\"value\":[{}]}",
+      "{\"value\":[",
+      "<html>busy</html>",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct mde_alert_page p;
+    char err[256] = "";
+    assert_int_equal(
+        mde_alert_page_parse(bad[i], strlen(bad[i]), &p, err, sizeof err),
+        MDE_FAIL_PROTOCOL);
+    assert_true(err[0] != '\0');
+    assert_null(p.items);
+  }
+}
+
+static void parses_timestamps(void **state) {
+  (void)state;
+  static const struct {
+    const char *s;
+    int64_t us;
+  } rows[] = {
+      {"1970-01-01T00:00:00Z", 0},
+      {"2021-01-26T20:33:57.7220239Z", INT64_C(1611693237722023)},
+      {"2021-01-26T20:33:57.7Z", INT64_C(1611693237700000)},
+      {"2021-01-26T20:33:57", -1},
+      {"2021-01-26 20:33:57Z", -1},
+      {"2021-13-26T20:33:57Z", -1},
+      {"2021-01-26T20:33:57.Z", -1},
+      {"2021-01-26T20:33:57Zjunk", -1},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+    if (mde_parse_timestamp_us(rows[i].s) != rows[i].us)
+      fail_msg("%s: %lld", rows[i].s,
+               (long long)mde_parse_timestamp_us(rows[i].s));
+  assert_true(mde_parse_timestamp_us(NULL) == -1);
+}
+
+static struct mde_alert_item item(const char *id, int status, int severity,
+                                  int64_t t) {
+  struct mde_alert_item it = {.status = (uint8_t)status,
+                              .severity = (uint8_t)severity,
+                              .last_update_us = t};
+  snprintf(it.id, sizeof it.id, "%s", id);
+  return it;
+}
+
+static void index_counts_exactly(void **state) {
+  (void)state;
+  struct mde_alert_index *ix = mde_alert_index_new();
+  assert_true(mde_alert_index_newest(ix) == -1);
+  char id[32];
+  for (int i = 0; i < 5000; i++) { /* grows well past its first size */
+    snprintf(id, sizeof id, "a%d", i);
+    struct mde_alert_item it = item(id, i % 3, i % 5, i);
+    assert_int_equal(mde_alert_index_put(ix, &it), 1);
+  }
+  struct mde_alert_item again =
+      item("a10", MDE_STATUS_RESOLVED, MDE_SEVERITY_HIGH, 99999);
+  assert_int_equal(mde_alert_index_put(ix, &again), 0); /* an update */
+  assert_int_equal(mde_alert_index_size(ix), 5000);
+  assert_true(mde_alert_index_newest(ix) == 99999);
+  uint32_t c[MDE_STATUS_COUNT][MDE_SEVERITY_COUNT];
+  mde_alert_index_count(ix, c);
+  uint32_t total = 0;
+  for (int s = 0; s < MDE_STATUS_COUNT; s++)
+    for (int v = 0; v < MDE_SEVERITY_COUNT; v++)
+      total += c[s][v];
+  assert_int_equal(total, 5000);
+  /* a10 was (status 1, severity 0) and is now (resolved, high) */
+  assert_int_equal(c[1][0], 332);
+  assert_true(mde_alert_index_has(ix, "a4999"));
+  assert_false(mde_alert_index_has(ix, "a5000"));
+  struct mde_alert_index *other = mde_alert_index_new();
+  struct mde_alert_item x = item("a1", 0, 0, 0), y = item("zz", 0, 0, 0);
+  mde_alert_index_put(other, &x);
+  mde_alert_index_put(other, &y);
+  assert_int_equal(mde_alert_index_missing_from(other, ix), 1);
+  assert_int_equal(mde_alert_index_missing_from(other, NULL), 2);
+  mde_alert_index_free(other);
+  mde_alert_index_free(ix);
+  assert_string_equal(mde_alert_status_name(MDE_STATUS_INPROGRESS),
+                      "inprogress");
+  assert_string_equal(mde_alert_severity_name(MDE_SEVERITY_UNSPECIFIED),
+                      "unspecified");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(parses_a_page),
+      cmocka_unit_test(refuses_what_is_not_a_page),
+      cmocka_unit_test(parses_timestamps),
+      cmocka_unit_test(index_counts_exactly),
+  };
+  return cmocka_run_group_tests_name("alerts", tests, NULL, NULL);
+}
