@@ -38,6 +38,9 @@ ITESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,\
             $(wildcard tests/integration/itest_*.c))
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+BENCH_BINS := $(subst _,-,$(BENCH_BINS))
+
 LIBMDE := $(BUILD)/libmde.a
 LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
@@ -94,6 +97,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
+$(BUILD)/bench/engine-memory: $(BUILD)/bench/engine_memory.o $(LIBMDE)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+
 tests: all $(UNIT_TESTS) $(ITESTS)
 
 # The sanitised build is the one the tests run against: leaks, overflows and
@@ -106,8 +114,9 @@ check: deps format-check
 demo: deps all
 	@scripts/demo.sh $(BUILD)
 
-bench: deps all
+bench: deps all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
+	@bench/engine-memory.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

@@ -63,25 +63,33 @@ enum mde_failure mde_secret_load_file(const char *path, struct mde_secret *out,
     fail(err, err_size, "secret file %s is larger than %s bytes", path, "8192");
     goto out;
   }
-  out->value = calloc(1, MDE_SECRET_MAX + 2);
-  if (!out->value) {
-    rc = MDE_FAIL_INTERNAL;
-    snprintf(err, err_size, "out of memory reading %s", path);
-    goto out;
-  }
-  ssize_t n = read(fd, out->value, MDE_SECRET_MAX + 1);
+  /* Read on the stack (wiped below), keep an exact-size copy: a tenant
+   * should not cost 8 KiB for a 40-byte secret. */
+  char buf[MDE_SECRET_MAX + 2];
+  ssize_t n = read(fd, buf, MDE_SECRET_MAX + 1);
   if (n < 0) {
     fail(err, err_size, "cannot read secret file %s: %s", path,
          strerror(errno));
     goto out;
   }
-  out->len = (size_t)n;
-  trim(out->value, &out->len);
-  if (out->len == 0 || out->len > MDE_SECRET_MAX ||
-      strcspn(out->value, "\r\n") != out->len ||
-      memchr(out->value, '\0', out->len)) {
+  size_t len = (size_t)n;
+  buf[len] = '\0';
+  trim(buf, &len);
+  if (len == 0 || len > MDE_SECRET_MAX || strcspn(buf, "\r\n") != len) {
     fail(err, err_size, "secret file %s is %s", path,
-         out->len == 0 ? "empty" : "not a single-line secret");
+         len == 0 ? "empty" : "not a single-line secret");
+    OPENSSL_cleanse(buf, sizeof buf);
+    goto out;
+  }
+  out->value = malloc(len + 1);
+  if (out->value) {
+    memcpy(out->value, buf, len + 1);
+    out->len = len;
+  }
+  OPENSSL_cleanse(buf, sizeof buf);
+  if (!out->value) {
+    rc = MDE_FAIL_INTERNAL;
+    snprintf(err, err_size, "out of memory reading %s", path);
     goto out;
   }
   out->dev = st.st_dev;

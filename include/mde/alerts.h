@@ -1,7 +1,8 @@
 /* Defender alerts as the engine needs them: a page of `GET /api/alerts`
  * parsed down to what counting needs (id, severity, status, times) plus
- * the @odata.nextLink, and a per-tenant index keyed by alert id that
- * yields exact counts by status x severity and notices new alerts. */
+ * the @odata.nextLink, and a per-tenant index keyed by (a 64-bit hash of)
+ * the alert id that yields exact counts by status x severity and notices
+ * new alerts, at about 18 bytes an alert. */
 #ifndef MDE_ALERTS_H
 #define MDE_ALERTS_H
 
