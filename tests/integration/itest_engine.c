@@ -487,6 +487,48 @@ static void throttling_honours_retry_after(void **state) {
   mde_engine_free(e);
 }
 
+static void token_throttling_and_oneshot(void **state) {
+  (void)state;
+  struct mde_engine *e = engine();
+  struct mde_tenant_config c = config("contoso", CONTOSO, secret_ok);
+  int i = add(e, &c);
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"token\", \"status\": 429, "
+                            "\"retry_after\": 2}]"));
+  const struct mde_tenant_result *r = cycle(e, i);
+  assert_int_equal(r->failure, MDE_FAIL_THROTTLED);
+  assert_true(r->throttled && r->retry_after == 2);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+  double asked = stat_of(CONTOSO, "token_v2");
+  r = cycle(e, i); /* within Retry-After: no token request */
+  assert_int_equal(r->failure, MDE_FAIL_THROTTLED);
+  assert_true(r->backoff);
+  assert_true(stat_of(CONTOSO, "token_v2") == asked);
+  /* a one-shot caller (check_mde) asks anyway */
+  assert_int_equal(
+      mde_engine_cycle(e, mde_monotonic_ms() + 15000, MDE_CYCLE_ONESHOT), 0);
+  r = mde_engine_result(e, (size_t)i);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_true(stat_of(CONTOSO, "token_v2") == asked + 1);
+  mde_engine_free(e);
+}
+
+static void full_resync_keeps_counts_exact(void **state) {
+  (void)state;
+  struct mde_engine *e = engine();
+  struct mde_tenant_config c = config("contoso", CONTOSO, secret_ok);
+  c.full_resync_interval = 1;
+  int i = add(e, &c);
+  cycle(e, i);
+  cJSON_Delete(simfix_admin(
+      &sim, "POST", "/tenants/" CONTOSO "/alerts/generate", "{\"count\": 3}"));
+  sleep_s(1.1);
+  const struct mde_tenant_result *r = cycle(e, i); /* a full resync */
+  assert_counts_match(r, CONTOSO);
+  assert_int_equal(r->alerts_created, 3);
+  mde_engine_free(e);
+}
+
 static void faults_and_the_deadline(void **state) {
   (void)state;
   struct mde_engine *e = engine();
@@ -582,6 +624,8 @@ int main(void) {
       cmocka_unit_test(alert_counts_follow_changes),
       cmocka_unit_test(key_rotation),
       cmocka_unit_test(throttling_honours_retry_after),
+      cmocka_unit_test(token_throttling_and_oneshot),
+      cmocka_unit_test(full_resync_keeps_counts_exact),
       cmocka_unit_test(faults_and_the_deadline),
       cmocka_unit_test(bad_configuration_is_refused),
   };
