@@ -24,7 +24,8 @@ PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                -DMDE_VERSION='"$(VERSION)"' -Iinclude -Isim -Itests/support $(CPPFLAGS)
-ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror $(OPT) $(CFLAGS)
+# -fPIC everywhere: libmde is linked into mde.so as well as programs.
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
@@ -41,6 +42,14 @@ SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 BENCH_BINS := $(subst _,-,$(BENCH_BINS))
 
+# The collectd plugin: Debian collectd-dev's headers need HAVE_CONFIG_H and
+# these three include roots; only module_register is exported.
+COLLECTD_CPPFLAGS := -DHAVE_CONFIG_H -I/usr/include/collectd \
+                     -I/usr/include/collectd/core \
+                     -I/usr/include/collectd/core/daemon
+PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c))
+MDE_SO := $(BUILD)/mde.so
+
 LIBMDE := $(BUILD)/libmde.a
 LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
@@ -49,8 +58,7 @@ MDE_SIM := $(BUILD)/mde-sim
 .PHONY: all deps check tests demo bench install clean format format-check help
 .DEFAULT_GOAL := all
 
-# mde-sim joins `all` once sim/main.c exists (its first slice).
-all: $(LIBMDE) $(if $(wildcard sim/main.c),$(MDE_SIM))
+all: $(LIBMDE) $(MDE_SIM) $(MDE_SO)
 
 help:
 	@echo "make            build everything into $(BUILD)/"
@@ -71,6 +79,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/plugin/%.o: plugin/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) \
+	  -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(MDE_SO): $(PLUGIN_OBJ) $(LIBMDE) plugin/mde.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared $(ALL_LDFLAGS) -Wl,--version-script=plugin/mde.map \
+	  -Wl,-soname,mde.so $(PLUGIN_OBJ) $(LIBMDE) \
+	  $(shell pkg-config --libs libcjson libcurl openssl) -o $@
 
 $(LIBMDE): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -121,6 +141,8 @@ bench: deps all $(BENCH_BINS)
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(MDE_SIM) $(DESTDIR)$(BINDIR)/mde-sim
+	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR)
+	install -m 0644 $(MDE_SO) $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/mde.so
 
 clean:
 	rm -rf build

@@ -120,6 +120,14 @@ void api_begin(struct tenant *t) {
     tenant_done(t);
     return;
   }
+  /* A cached token lacks the same roles every cycle, not just the one that
+   * acquired it (the roles it was refused by the API count too). */
+  if (r->missing_roles.n && r->failure == MDE_FAIL_NONE) {
+    char *roles = mde_strlist_join(&r->missing_roles, ", ");
+    tenant_fail(t, MDE_FAIL_PERMISSION_MISSING, "required role(s) missing: %s",
+                roles ? roles : "?");
+    free(roles);
+  }
   if (now < t->api_throttled_until) {
     r->throttled = 1;
     r->retry_after = (double)(t->api_throttled_until - now);

@@ -353,19 +353,8 @@ void token_begin(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
   time_t now = e->now;
   bool oneshot = e->flags & MDE_CYCLE_ONESHOT;
-  if (!oneshot && now < t->backoff_until) {
-    r->failure = t->last.failure;
-    r->aadsts = t->last.aadsts;
-    snprintf(r->reason, sizeof r->reason, "%.440s (next try in %lds)",
-             t->last.reason, (long)(t->backoff_until - now));
-    r->backoff = 1;
-    if (r->failure == MDE_FAIL_THROTTLED) {
-      r->throttled = 1;
-      r->retry_after = (double)(t->backoff_until - now);
-    }
-    after_failure(t);
-    return;
-  }
+  /* A changed secret file is read again (before backoff is considered: a
+   * new secret deserves a try at once). */
   if (t->secret_file && mde_secret_file_changed(t->secret_file, &t->secret)) {
     char err[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
     struct mde_secret fresh;
@@ -380,6 +369,20 @@ void token_begin(struct tenant *t) {
     mde_secret_free(&t->secret);
     t->secret = fresh;
     t->backoff_n = 0;
+    t->backoff_until = 0; /* someone acted: try the new secret now */
+  }
+  if (!oneshot && now < t->backoff_until) {
+    r->failure = t->last.failure;
+    r->aadsts = t->last.aadsts;
+    snprintf(r->reason, sizeof r->reason, "%.440s (next try in %lds)",
+             t->last.reason, (long)(t->backoff_until - now));
+    r->backoff = 1;
+    if (r->failure == MDE_FAIL_THROTTLED) {
+      r->throttled = 1;
+      r->retry_after = (double)(t->backoff_until - now);
+    }
+    after_failure(t);
+    return;
   }
   bool need = !t->token.access_token || oneshot ||
               now >= t->token_exp - t->margin ||

@@ -319,10 +319,8 @@ char *mde_failure_fix(enum mde_failure f, long code,
     break;
   case MDE_FAIL_APP_NOT_IN_TENANT:
   case MDE_FAIL_CONSENT_REQUIRED:
-    rc = mde_buf_printf(&b,
-                        "have an administrator of %s grant admin consent "
-                        "to %s",
-                        tenant, app);
+    /* Short, URL first: collectd cuts notification messages at 256. */
+    rc = mde_buf_puts(&b, "a tenant admin must grant admin consent");
     if (rc == 0)
       rc = consent_url(&b, c);
     break;
@@ -375,15 +373,12 @@ char *mde_failure_fix(enum mde_failure f, long code,
     break;
   case MDE_FAIL_PERMISSION_MISSING:
     if (c->roles && *c->roles)
-      rc = mde_buf_printf(&b,
-                          "add the WindowsDefenderATP application "
-                          "permission(s) %s to %s, then grant admin consent "
-                          "again",
-                          c->roles, app);
+      rc =
+          mde_buf_printf(&b, "add %s to %s, then consent again", c->roles, app);
     else
       rc = mde_buf_printf(&b,
-                          "add the required WindowsDefenderATP application "
-                          "permissions to %s, then grant admin consent again",
+                          "add the required WindowsDefenderATP permissions "
+                          "to %s, then consent again",
                           app);
     if (rc == 0)
       rc = consent_url(&b, c);

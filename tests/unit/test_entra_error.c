@@ -387,13 +387,14 @@ static void fixes_name_what_to_do(void **state) {
     const char *want;
   } cases[] = {
       {MDE_FAIL_APP_NOT_IN_TENANT, 700016,
-       "grant admin consent to app " CID ": https://login.microsoftonline.us/"
+       "a tenant admin must grant admin consent: "
+       "https://login.microsoftonline.us/"
        "fabrikam.onmicrosoft.us/adminconsent?client_id=" CID},
       {MDE_FAIL_CONSENT_REQUIRED, 65001, "/adminconsent?client_id=" CID},
       {MDE_FAIL_PERMISSION_MISSING, 0,
-       "permission(s) Alert.Read.All, Machine.Read.All to app " CID},
+       "add Alert.Read.All, Machine.Read.All to app " CID},
       {MDE_FAIL_PERMISSION_MISSING, 0,
-       "again: https://login.microsoftonline.us/"},
+       "consent again: https://login.microsoftonline.us/"},
       {MDE_FAIL_SECRET_EXPIRED, 7000222,
        "create a new client secret for app " CID},
       {MDE_FAIL_SECRET_INVALID, 7000215, "Value (not its Secret ID)"},

@@ -1,0 +1,143 @@
+/* mde.so: the collectd plugin. Thin glue over libmde: the <Plugin mde>
+ * block becomes tenants (checked in full before anything runs: a bad
+ * option stops collectd with a message naming it); each read is one engine
+ * cycle for every tenant, bounded well inside the interval, then values
+ * and, on changes, notifications. The read always returns 0: a broken
+ * tenant is reported as metrics, and must not make collectd suspend the
+ * plugin for every other tenant. */
+#include "collectd.h"
+
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mde/engine.h"
+#include "options.h"
+#include "submit.h"
+
+struct state {
+  struct mde_engine *engine;
+  struct tenant_track *track;
+  size_t n;
+};
+
+/* Parsed by the config callback, used by init, freed at shutdown. */
+static struct plugin_options opts;
+static bool configured;
+
+static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
+  (void)ctx;
+  static const int levels[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+  plugin_log(levels[level], "mde plugin: %s", msg);
+}
+
+/* Builds an engine with every tenant. Returns NULL after logging. */
+static struct mde_engine *build(const struct plugin_options *o) {
+  struct mde_engine_options eo;
+  options_engine(o, &eo);
+  eo.log = engine_log;
+  char err[MDE_ERR_SIZE];
+  struct mde_engine *e = mde_engine_new(&eo, err, sizeof err);
+  if (!e) {
+    ERROR("mde plugin: %s", err);
+    return NULL;
+  }
+  for (size_t i = 0; i < o->n_tenants; i++) {
+    struct mde_tenant_config c;
+    if (options_tenant_config(o, i, &c) != 0 ||
+        mde_engine_add(e, &c, err, sizeof err) < 0) {
+      if (c.name) /* options_tenant_config logged its own */
+        ERROR("mde plugin: %s", err);
+      mde_engine_free(e);
+      return NULL;
+    }
+  }
+  return e;
+}
+
+static int mde_config(oconfig_item_t *ci) {
+  if (configured) {
+    ERROR("mde plugin: only one <Plugin mde> block is allowed");
+    return -1;
+  }
+  if (options_parse(ci, &opts) != 0) {
+    options_free(&opts);
+    return -1;
+  }
+  /* Every tenant is checked now (credentials read, URLs, GUIDs), so that
+   * `collectd -t` catches what would otherwise fail at start. */
+  struct mde_engine *probe = build(&opts);
+  if (!probe) {
+    options_free(&opts);
+    return -1;
+  }
+  mde_engine_free(probe);
+  configured = true;
+  return 0;
+}
+
+static void state_free(void *p) {
+  struct state *st = p;
+  if (!st)
+    return;
+  mde_engine_free(st->engine);
+  free(st->track);
+  free(st);
+}
+
+static int mde_read(user_data_t *ud) {
+  struct state *st = ud->data;
+  cdtime_t interval = plugin_get_interval();
+  /* The cycle ends at 80% of the interval, whatever the network does. */
+  int64_t budget_ms = (int64_t)CDTIME_T_TO_MS(interval) * 8 / 10;
+  if (budget_ms < 1000)
+    budget_ms = 1000;
+  int64_t start = mde_monotonic_ms();
+  if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
+    ERROR("mde plugin: the engine failed this cycle (out of memory?)");
+  cdtime_t when = cdtime();
+  for (size_t i = 0; i < st->n; i++)
+    submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
+  submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
+  return 0;
+}
+
+static int mde_init(void) {
+  if (!configured) {
+    ERROR("mde plugin: loaded without a <Plugin mde> block");
+    return -1;
+  }
+  struct state *st = calloc(1, sizeof *st);
+  if (!st)
+    return -1;
+  st->engine = build(&opts);
+  st->n = opts.n_tenants;
+  st->track = calloc(st->n, sizeof *st->track);
+  if (!st->engine || !st->track) {
+    state_free(st);
+    return -1;
+  }
+  for (size_t i = 0; i < st->n; i++)
+    st->track[i] =
+        (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+  INFO("mde plugin: monitoring %zu tenant%s", st->n, st->n == 1 ? "" : "s");
+  /* On failure, collectd frees the user data itself. */
+  return plugin_register_complex_read(
+      NULL, "mde", mde_read, 0,
+      &(user_data_t){.data = st, .free_func = state_free});
+}
+
+static int mde_shutdown(void) {
+  options_free(&opts);
+  configured = false;
+  return 0;
+}
+
+__attribute__((visibility("default"))) void module_register(void) {
+  plugin_register_complex_config("mde", mde_config);
+  plugin_register_init("mde", mde_init);
+  plugin_register_shutdown("mde", mde_shutdown);
+}

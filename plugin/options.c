@@ -1,0 +1,389 @@
+/* <Plugin mde> parsing (see options.h). One table lists every option, where
+ * it may appear and how it is read, so the README's option table, the
+ * parser and its errors cannot drift apart. */
+#include "options.h"
+
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
+enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
+
+#define T(f) offsetof(struct tenant_options, f)
+#define G(f) offsetof(struct plugin_options, f)
+
+static const struct option {
+  const char *name;
+  enum scope scope;
+  enum kind kind;
+  size_t offset; /* in tenant_options (TENANT/BOTH) or plugin_options (TOP) */
+  int min, max;  /* for INT */
+} options[] = {
+    {"TenantId", TENANT, STRING, T(tenant_id), 0, 0},
+    {"ClientId", BOTH, STRING, T(client_id), 0, 0},
+    {"ClientSecretFile", BOTH, CREDENTIAL, T(secret_file), 0, 0},
+    {"ClientSecretEnv", BOTH, CREDENTIAL, T(secret_env), 0, 0},
+    {"ClientCertificate", BOTH, CREDENTIAL, T(certificate), 0, 0},
+    {"ClientKey", BOTH, CREDENTIAL, T(key), 0, 0},
+    {"ClientPKCS12", BOTH, CREDENTIAL, T(pkcs12), 0, 0},
+    {"KeyPassphraseEnv", BOTH, STRING, T(key_passphrase_env), 0, 0},
+    {"AssertionAlgorithm", BOTH, STRING, T(assertion_algorithm), 0, 0},
+    {"ClientSecretExpires", BOTH, STRING, T(secret_expires), 0, 0},
+    {"Cloud", BOTH, STRING, T(cloud), 0, 0},
+    {"LoginEndpoint", BOTH, STRING, T(login_endpoint), 0, 0},
+    {"ApiEndpoint", BOTH, STRING, T(api_endpoint), 0, 0},
+    {"Resource", BOTH, STRING, T(resource), 0, 0},
+    {"TokenVersion", BOTH, INT, T(token_version), 1, 2},
+    {"RequireRole", BOTH, ROLES, 0, 0, 0},
+    {"FetchAlerts", BOTH, BOOL, T(fetch_alerts), 0, 0},
+    {"ProbeRoles", BOTH, BOOL, T(probe_roles), 0, 0},
+    {"CredentialCheckInterval", BOTH, INT, T(credential_check_interval), 10,
+     86400},
+    {"AlertsInterval", BOTH, INT, T(alerts_interval), 1, 86400},
+    {"RefreshMargin", BOTH, INT, T(refresh_margin), 0, 3000},
+    {"BackoffCap", BOTH, INT, T(backoff_cap), 60, 86400},
+    {"FullResyncInterval", BOTH, INT, T(full_resync_interval), 60, 604800},
+    {"CACert", TOP, STRING, G(ca_file), 0, 0},
+    {"CAPath", TOP, STRING, G(ca_path), 0, 0},
+    {"Proxy", TOP, STRING, G(proxy), 0, 0},
+    {"UserAgent", TOP, STRING, G(user_agent), 0, 0},
+    {"Timeout", TOP, INT, G(timeout), 1, 300},
+    {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
+    {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static const struct option *lookup(const char *key) {
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (strcasecmp(options[i].name, key) == 0)
+      return &options[i];
+  return NULL;
+}
+
+/* Every string a tenant owns, for freeing and for copying. */
+static const size_t string_fields[] = {
+    T(name),
+    T(tenant_id),
+    T(client_id),
+    T(secret_file),
+    T(secret_env),
+    T(certificate),
+    T(key),
+    T(pkcs12),
+    T(key_passphrase_env),
+    T(assertion_algorithm),
+    T(secret_expires),
+    T(cloud),
+    T(login_endpoint),
+    T(api_endpoint),
+    T(resource),
+};
+#define FIELD(t, off) ((char **)((char *)(t) + (off)))
+
+static void tenant_free(struct tenant_options *t) {
+  for (size_t i = 0; i < sizeof string_fields / sizeof string_fields[0]; i++) {
+    free(*FIELD(t, string_fields[i]));
+    *FIELD(t, string_fields[i]) = NULL;
+  }
+  for (size_t i = 0; i < t->n_roles; i++)
+    free(t->roles[i]);
+  free(t->roles);
+  t->roles = NULL;
+  t->n_roles = 0;
+}
+
+static int roles_copy(struct tenant_options *to,
+                      const struct tenant_options *from) {
+  to->roles = from->n_roles ? calloc(from->n_roles, sizeof *to->roles) : NULL;
+  to->n_roles = 0;
+  for (size_t i = 0; i < from->n_roles; i++) {
+    if (!(to->roles[i] = strdup(from->roles[i])))
+      return -1;
+    to->n_roles++;
+  }
+  return 0;
+}
+
+/* A tenant starts as a copy of the defaults (name and id are its own). */
+static int tenant_inherit(struct tenant_options *t,
+                          const struct tenant_options *d) {
+  *t = *d;
+  int rc = 0;
+  for (size_t i = 0; i < sizeof string_fields / sizeof string_fields[0]; i++) {
+    char **f = FIELD(t, string_fields[i]);
+    if (*f && !(*f = strdup(*f)))
+      rc = -1;
+  }
+  return roles_copy(t, d) || rc;
+}
+
+static const char *where(const struct tenant_options *t, char *buf, size_t n) {
+  if (t && t->name)
+    snprintf(buf, n, "<Tenant \"%s\">", t->name);
+  else
+    snprintf(buf, n, "<Plugin mde>");
+  return buf;
+}
+
+/* Applies one option. `t` is the tenant being read (NULL at the top). */
+static int apply(const oconfig_item_t *ci, struct plugin_options *o,
+                 struct tenant_options *t, bool *credential_set,
+                 bool *roles_set) {
+  char place[DATA_MAX_NAME_LEN + 16];
+  const struct option *opt = lookup(ci->key);
+  if (!opt) {
+    ERROR("mde plugin: %s: unknown option \"%s\"",
+          where(t, place, sizeof place), ci->key);
+    return -1;
+  }
+  if (!(opt->scope & (t ? TENANT : TOP))) {
+    ERROR("mde plugin: %s: option \"%s\" belongs %s",
+          where(t, place, sizeof place), opt->name,
+          opt->scope == TOP ? "at the top of <Plugin mde>"
+                            : "inside a <Tenant> block");
+    return -1;
+  }
+  struct tenant_options *target = t ? t : &o->defaults;
+  char *base = opt->scope == TOP ? (char *)o : (char *)target;
+  if (opt->kind == CREDENTIAL && t && !*credential_set) {
+    /* A tenant with its own credential inherits none of the defaults'. */
+    *credential_set = true;
+    char **cred[] = {&t->secret_file, &t->secret_env, &t->certificate, &t->key,
+                     &t->pkcs12};
+    for (size_t i = 0; i < sizeof cred / sizeof cred[0]; i++) {
+      free(*cred[i]);
+      *cred[i] = NULL;
+    }
+  }
+  switch (opt->kind) {
+  case STRING:
+  case CREDENTIAL: {
+    char **field = (char **)(base + opt->offset);
+    if (cf_util_get_string(ci, field) != 0) {
+      ERROR("mde plugin: %s: \"%s\" takes one string",
+            where(t, place, sizeof place), opt->name);
+      return -1;
+    }
+    return 0;
+  }
+  case INT: {
+    int *field = (int *)(base + opt->offset);
+    if (cf_util_get_int(ci, field) != 0 || *field < opt->min ||
+        *field > opt->max) {
+      ERROR("mde plugin: %s: \"%s\" takes a whole number from %d to %d",
+            where(t, place, sizeof place), opt->name, opt->min, opt->max);
+      return -1;
+    }
+    return 0;
+  }
+  case BOOL: {
+    bool b = false;
+    if (cf_util_get_boolean(ci, &b) != 0) {
+      ERROR("mde plugin: %s: \"%s\" takes true or false",
+            where(t, place, sizeof place), opt->name);
+      return -1;
+    }
+    *(int *)(base + opt->offset) = b;
+    return 0;
+  }
+  case ROLES: {
+    char *role = NULL;
+    if (cf_util_get_string(ci, &role) != 0) {
+      ERROR("mde plugin: %s: \"RequireRole\" takes one role name, e.g. "
+            "\"Alert.Read.All\"",
+            where(t, place, sizeof place));
+      return -1;
+    }
+    if (t && !*roles_set) { /* a tenant's roles replace the defaults' */
+      for (size_t i = 0; i < t->n_roles; i++)
+        free(t->roles[i]);
+      t->n_roles = 0;
+    }
+    *roles_set = true;
+    char **roles =
+        realloc(target->roles, (target->n_roles + 1) * sizeof *target->roles);
+    if (!roles) {
+      free(role);
+      return -1;
+    }
+    target->roles = roles;
+    target->roles[target->n_roles++] = role;
+    return 0;
+  }
+  }
+  return -1;
+}
+
+static bool valid_instance(const char *s) {
+  if (!*s || strlen(s) >= DATA_MAX_NAME_LEN)
+    return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+      return false;
+  return true;
+}
+
+static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
+  char *name = NULL;
+  if (cf_util_get_string(ci, &name) != 0 || !valid_instance(name)) {
+    ERROR("mde plugin: <Tenant> needs a name of letters, digits, '_', '.' or "
+          "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
+    free(name);
+    return -1;
+  }
+  for (size_t i = 0; i < o->n_tenants; i++) {
+    if (strcmp(o->tenants[i].name, name) == 0) {
+      ERROR("mde plugin: <Tenant \"%s\"> appears twice", name);
+      free(name);
+      return -1;
+    }
+  }
+  struct tenant_options *v =
+      realloc(o->tenants, (o->n_tenants + 1) * sizeof *v);
+  if (!v) {
+    free(name);
+    return -1;
+  }
+  o->tenants = v;
+  struct tenant_options *t = &o->tenants[o->n_tenants++];
+  if (tenant_inherit(t, &o->defaults) != 0) {
+    t->name = name;
+    return -1;
+  }
+  t->name = name;
+  bool credential_set = false, roles_set = false;
+  for (int i = 0; i < ci->children_num; i++)
+    if (apply(&ci->children[i], o, t, &credential_set, &roles_set) != 0)
+      return -1;
+  if (!t->tenant_id) {
+    ERROR("mde plugin: <Tenant \"%s\">: \"TenantId\" is required (the "
+          "customer's tenant GUID or verified domain)",
+          name);
+    return -1;
+  }
+  return 0;
+}
+
+int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+  *o = (struct plugin_options){0};
+  o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
+  bool unused = false, roles = false;
+  /* Defaults first, wherever they are written, then the tenants. */
+  for (int i = 0; i < ci->children_num; i++)
+    if (strcasecmp(ci->children[i].key, "Tenant") != 0 &&
+        apply(&ci->children[i], o, NULL, &unused, &roles) != 0)
+      return -1;
+  for (int i = 0; i < ci->children_num; i++)
+    if (strcasecmp(ci->children[i].key, "Tenant") == 0 &&
+        parse_tenant(&ci->children[i], o) != 0)
+      return -1;
+  if (o->n_tenants == 0) {
+    ERROR("mde plugin: no <Tenant> block: nothing to monitor");
+    return -1;
+  }
+  return 0;
+}
+
+void options_free(struct plugin_options *o) {
+  tenant_free(&o->defaults);
+  for (size_t i = 0; i < o->n_tenants; i++)
+    tenant_free(&o->tenants[i]);
+  free(o->tenants);
+  free(o->ca_file);
+  free(o->ca_path);
+  free(o->proxy);
+  free(o->user_agent);
+  *o = (struct plugin_options){0};
+}
+
+/* "2027-01-31" or "2027-01-31T12:00:00Z", UTC. */
+static int parse_date(const char *s, time_t *out) {
+  struct tm tm = {0};
+  int n = 0;
+  if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) !=
+          3 ||
+      n != 10)
+    return -1;
+  const char *rest = s + n;
+  if (*rest == 'T' && (sscanf(rest, "T%2d:%2d:%2dZ%n", &tm.tm_hour, &tm.tm_min,
+                              &tm.tm_sec, &n) != 3 ||
+                       rest[n] != '\0'))
+    return -1;
+  if (*rest && *rest != 'T')
+    return -1;
+  int day = tm.tm_mday, mon = tm.tm_mon;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  *out = timegm(&tm);
+  /* timegm normalises 2027-02-30; a date that moved was not a date */
+  return *out == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon - 1 ? -1
+                                                                         : 0;
+}
+
+int options_tenant_config(const struct plugin_options *o, size_t i,
+                          struct mde_tenant_config *c) {
+  const struct tenant_options *t = &o->tenants[i];
+  mde_tenant_config_defaults(c);
+  c->name = t->name;
+  c->tenant = t->tenant_id;
+  c->client_id = t->client_id;
+  c->secret_file = t->secret_file;
+  c->secret_env = t->secret_env;
+  c->cert_file = t->certificate;
+  c->key_file = t->key;
+  c->pkcs12_file = t->pkcs12;
+  c->key_passphrase_env = t->key_passphrase_env;
+  c->cloud = t->cloud;
+  c->login_endpoint = t->login_endpoint;
+  c->api_endpoint = t->api_endpoint;
+  c->resource = t->resource;
+  if (t->token_version)
+    c->token_version = t->token_version;
+  c->required_roles = (const char *const *)t->roles;
+  c->n_required_roles = t->n_roles;
+  if (t->fetch_alerts >= 0)
+    c->fetch_alerts = t->fetch_alerts;
+  if (t->probe_roles >= 0)
+    c->probe_roles = t->probe_roles;
+  c->credential_check_interval = t->credential_check_interval;
+  c->alerts_interval = t->alerts_interval;
+  c->refresh_margin = t->refresh_margin;
+  c->backoff_cap = t->backoff_cap;
+  c->full_resync_interval = t->full_resync_interval;
+  if (t->assertion_algorithm) {
+    if (strcasecmp(t->assertion_algorithm, "PS256") == 0) {
+      c->assertion_ps256 = 1;
+    } else if (strcasecmp(t->assertion_algorithm, "RS256") != 0) {
+      ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
+            "PS256, not \"%s\"",
+            t->name, t->assertion_algorithm);
+      return -1;
+    }
+  }
+  if (t->secret_expires && parse_date(t->secret_expires, &c->secret_expires)) {
+    ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
+          "such as \"2027-01-31\", not \"%s\"",
+          t->name, t->secret_expires);
+    return -1;
+  }
+  return 0;
+}
+
+void options_engine(const struct plugin_options *o,
+                    struct mde_engine_options *e) {
+  *e = (struct mde_engine_options){0};
+  e->http.ca_file = o->ca_file;
+  e->http.ca_path = o->ca_path;
+  e->http.proxy = o->proxy;
+  e->http.user_agent = o->user_agent;
+  e->http.timeout_ms = o->timeout ? o->timeout * 1000L : 10000;
+  e->http.max_connections = o->max_connections ? o->max_connections : 32;
+  e->jwks_refetch_interval = o->jwks_refetch_interval;
+}

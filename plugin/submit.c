@@ -1,0 +1,169 @@
+/* Values and notifications (see submit.h). Identifiers are the user-facing
+ * contract documented in README.md; a test checks each against a live
+ * collectd. */
+#include "submit.h"
+
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void put(const char *instance, const char *type,
+                const char *type_instance, value_t v, cdtime_t when) {
+  value_list_t vl = VALUE_LIST_INIT;
+  vl.values = &v;
+  vl.values_len = 1;
+  vl.time = when;
+  sstrncpy(vl.plugin, "mde", sizeof vl.plugin);
+  sstrncpy(vl.plugin_instance, instance, sizeof vl.plugin_instance);
+  sstrncpy(vl.type, type, sizeof vl.type);
+  sstrncpy(vl.type_instance, type_instance, sizeof vl.type_instance);
+  plugin_dispatch_values(&vl);
+}
+
+static void gauge(const char *instance, const char *type,
+                  const char *type_instance, double g, cdtime_t when) {
+  put(instance, type, type_instance, (value_t){.gauge = g}, when);
+}
+
+static void derive(const char *instance, const char *type,
+                   const char *type_instance, uint64_t d, cdtime_t when) {
+  put(instance, type, type_instance, (value_t){.derive = (derive_t)d}, when);
+}
+
+/* FAILURE pages someone; WARNING is for what heals by itself. */
+static int severity_of(enum mde_failure f) {
+  if (f == MDE_FAIL_NONE)
+    return NOTIF_OKAY;
+  if (f == MDE_FAIL_THROTTLED || f == MDE_FAIL_API_ERROR ||
+      f == MDE_FAIL_AUTH_SERVICE)
+    return NOTIF_WARNING;
+  return NOTIF_FAILURE;
+}
+
+static void notify(const struct mde_tenant_result *r, int previous,
+                   cdtime_t when) {
+  notification_t n = {.severity = severity_of(r->failure), .time = when};
+  sstrncpy(n.host, hostname_g, sizeof n.host);
+  sstrncpy(n.plugin, "mde", sizeof n.plugin);
+  sstrncpy(n.plugin_instance, r->name, sizeof n.plugin_instance);
+  sstrncpy(n.type, "bool", sizeof n.type);
+  sstrncpy(n.type_instance, "token_valid", sizeof n.type_instance);
+  if (r->failure == MDE_FAIL_NONE) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: OK again (was %s)", r->name,
+             mde_failure_name((enum mde_failure)previous));
+    sstrncpy(n.message, msg, sizeof n.message);
+  } else {
+    char code[96] = "";
+    if (r->aadsts && r->trace_id[0])
+      snprintf(code, sizeof code, " [AADSTS%ld trace %s]", r->aadsts,
+               r->trace_id);
+    else if (r->aadsts)
+      snprintf(code, sizeof code, " [AADSTS%ld]", r->aadsts);
+    /* The fix is what on-call needs most; the reason goes in meta. A
+     * message is cut at NOTIF_MAX_MSG_LEN; the meta keeps it whole. */
+    char msg[2048];
+    snprintf(msg, sizeof msg, "%s: %s%s - %s", r->name,
+             mde_failure_name(r->failure), code, r->fix ? r->fix : r->reason);
+    sstrncpy(n.message, msg, sizeof n.message);
+  }
+  plugin_notification_meta_add_string(&n, "failure",
+                                      mde_failure_name(r->failure));
+  plugin_notification_meta_add_string(
+      &n, "previous", previous < 0 ? "unknown" : mde_failure_name(previous));
+  plugin_notification_meta_add_string(&n, "reason", r->reason);
+  if (r->fix)
+    plugin_notification_meta_add_string(&n, "fix", r->fix);
+  if (r->aadsts)
+    plugin_notification_meta_add_signed_int(&n, "aadsts", r->aadsts);
+  if (r->trace_id[0])
+    plugin_notification_meta_add_string(&n, "trace_id", r->trace_id);
+  if (r->correlation_id[0])
+    plugin_notification_meta_add_string(&n, "correlation_id",
+                                        r->correlation_id);
+  if (r->tenant_id[0])
+    plugin_notification_meta_add_string(&n, "tenant_id", r->tenant_id);
+  plugin_dispatch_notification(&n);
+  plugin_notification_meta_free(n.meta);
+}
+
+static uint64_t *code_counter(struct tenant_track *tr, int status) {
+  for (int i = 0; i < tr->n_codes; i++)
+    if (tr->code_status[i] == status)
+      return &tr->codes[i];
+  if (tr->n_codes == MAX_TRACKED_CODES)
+    return NULL;
+  tr->code_status[tr->n_codes] = status;
+  tr->codes[tr->n_codes] = 0;
+  return &tr->codes[tr->n_codes++];
+}
+
+void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
+                   cdtime_t when) {
+  const char *in = r->name;
+  char ti[DATA_MAX_NAME_LEN];
+  if (r->alerts_valid) {
+    for (int s = 0; s < MDE_STATUS_UNKNOWN; s++) {
+      for (int v = 0; v < MDE_SEVERITY_COUNT; v++) {
+        snprintf(ti, sizeof ti, "alerts_%s_%s",
+                 mde_alert_status_name((enum mde_alert_status)s),
+                 mde_alert_severity_name((enum mde_alert_severity)v));
+        gauge(in, "count", ti, r->alerts[s][v], when);
+      }
+    }
+    derive(in, "derive", "alerts_created", r->alerts_created, when);
+  }
+  gauge(in, "bool", "token_valid", r->token_valid ? 1 : 0, when);
+  if (r->consent >= 0)
+    gauge(in, "bool", "consent", r->consent, when);
+  if (r->permissions >= 0)
+    gauge(in, "bool", "permissions", r->permissions, when);
+  gauge(in, "count", "roles_missing", (double)r->missing_roles.n, when);
+  if (r->token_ttl >= 0)
+    gauge(in, "timeleft", "token", r->token_ttl, when);
+  if (!isnan(r->credential_ttl)) /* an expired credential shows as 0 */
+    gauge(in, "timeleft", "credential",
+          r->credential_ttl > 0 ? r->credential_ttl : 0, when);
+  /* The last request of each kind, repeated while no new one is made
+   * (a cached token means no token request for an hour). */
+  if (r->token_timing_valid)
+    tr->token_time = r->token_time.total;
+  if (r->api_timing_valid)
+    tr->api_time = r->api_time.total;
+  if (tr->token_time >= 0)
+    gauge(in, "response_time", "token", tr->token_time, when);
+  if (tr->api_time >= 0)
+    gauge(in, "response_time", "api", tr->api_time, when);
+  for (size_t i = 0; i < r->n_codes; i++) {
+    uint64_t *c = code_counter(tr, r->codes[i].status);
+    if (c)
+      *c += r->codes[i].count;
+  }
+  for (int i = 0; i < tr->n_codes; i++) {
+    snprintf(ti, sizeof ti, "%d", tr->code_status[i]);
+    derive(in, "http_response_codes", ti, tr->codes[i], when);
+  }
+  for (int f = 1; f < MDE_FAIL_COUNT_; f++)
+    if (r->failures[f])
+      derive(in, "errors", mde_failure_name((enum mde_failure)f),
+             r->failures[f], when);
+  derive(in, "operations", "token_requests", r->token_requests, when);
+  derive(in, "operations", "api_requests", r->api_requests, when);
+  gauge(in, "count", "throttled", r->throttled ? 1 : 0, when);
+  gauge(in, "duration", "retry_after", r->retry_after, when);
+
+  /* Edge-triggered: only a change of state is news. A healthy start is
+   * not; a broken start is. */
+  int now = (int)r->failure;
+  int before = tr->state < 0 ? (int)MDE_FAIL_NONE : tr->state;
+  if (now != before)
+    notify(r, tr->state < 0 ? -1 : tr->state, when);
+  tr->state = now;
+}
+
+void submit_cycle(double seconds, cdtime_t when) {
+  gauge("", "duration", "cycle", seconds, when);
+}

@@ -1,0 +1,29 @@
+/* One tenant's engine result as collectd values (plugin "mde", plugin
+ * instance = the tenant's block name, standard types.db types only) and,
+ * when its state changed, one notification. */
+#ifndef MDE_PLUGIN_SUBMIT_H
+#define MDE_PLUGIN_SUBMIT_H
+
+#include <stdint.h>
+
+#include "collectd.h"
+
+#include "mde/engine.h"
+
+#define MAX_TRACKED_CODES 32
+
+/* What the plugin remembers of a tenant between cycles. */
+struct tenant_track {
+  int state; /* -1 before the first cycle, else an enum mde_failure */
+  uint64_t codes[MAX_TRACKED_CODES]; /* responses per HTTP status, so far */
+  int code_status[MAX_TRACKED_CODES];
+  int n_codes;
+  double token_time, api_time; /* the last request of each kind; <0: none */
+};
+
+void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
+                   cdtime_t when);
+/* duration-cycle, with an empty plugin instance. */
+void submit_cycle(double seconds, cdtime_t when);
+
+#endif
