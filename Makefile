@@ -49,6 +49,10 @@ COLLECTD_CPPFLAGS := -DHAVE_CONFIG_H -I/usr/include/collectd \
                      -I/usr/include/collectd/core/daemon
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c))
 MDE_SO := $(BUILD)/mde.so
+# check_mde reuses the plugin's option parser (options.o) for --config.
+CHECK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard check/*.c)) \
+             $(BUILD)/plugin/options.o
+CHECK_MDE := $(BUILD)/check_mde
 
 LIBMDE := $(BUILD)/libmde.a
 LIBSIM := $(BUILD)/libsim.a
@@ -58,7 +62,7 @@ MDE_SIM := $(BUILD)/mde-sim
 .PHONY: all deps check tests demo bench install clean format format-check help
 .DEFAULT_GOAL := all
 
-all: $(LIBMDE) $(MDE_SIM) $(MDE_SO)
+all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
 
 help:
 	@echo "make            build everything into $(BUILD)/"
@@ -85,6 +89,16 @@ $(BUILD)/plugin/%.o: plugin/%.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) \
 	  -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(BUILD)/check/%.o: check/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) -Iplugin $(PKG_CFLAGS) \
+	  $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(CHECK_MDE): $(CHECK_OBJ) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lm -lpthread -o $@
 
 $(MDE_SO): $(PLUGIN_OBJ) $(LIBMDE) plugin/mde.map
 	@$(if $(Q),echo "  LD      $@")
@@ -141,6 +155,8 @@ bench: deps all $(BENCH_BINS)
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(MDE_SIM) $(DESTDIR)$(BINDIR)/mde-sim
+	install -d $(DESTDIR)$(NAGIOS_PLUGIN_DIR)
+	install -m 0755 $(CHECK_MDE) $(DESTDIR)$(NAGIOS_PLUGIN_DIR)/check_mde
 	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR)
 	install -m 0644 $(MDE_SO) $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/mde.so
 

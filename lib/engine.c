@@ -309,6 +309,8 @@ void tenant_release_request(struct tenant *t) {
 
 void tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
   struct mde_tenant_result *r = &t->res;
+  if (req->deadline_cut)
+    r->timed_out = 1;
   for (size_t i = 0; i < r->n_codes; i++) {
     if (r->codes[i].status == req->status) {
       r->codes[i].count++;
@@ -340,6 +342,7 @@ static void begin(struct tenant *t) {
   r->aadsts = 0;
   r->trace_id[0] = r->correlation_id[0] = r->timestamp[0] = '\0';
   r->backoff = 0;
+  r->timed_out = 0;
   r->token_timing_valid = r->api_timing_valid = 0;
   r->n_codes = 0;
   r->throttled = 0;
@@ -409,6 +412,7 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
   for (size_t i = 0; i < e->n; i++) {
     struct tenant *t = e->tenants[i];
     if (t->step != STEP_DONE) {
+      t->res.timed_out = 1;
       tenant_fail(t, MDE_FAIL_NETWORK, "cycle deadline reached");
       tenant_done(t);
     }

@@ -55,7 +55,8 @@ struct mde_tenant_result {
   char *fix;                 /* one line: what to do; NULL if nothing */
   long aadsts;               /* Entra error code, 0 if none */
   char trace_id[64], correlation_id[64], timestamp[40];
-  int backoff; /* no request sent this cycle: backing off */
+  int backoff;   /* no request sent this cycle: backing off */
+  int timed_out; /* the cycle deadline, not the peer, ended it */
 
   int token_valid; /* a usable token passed every check */
   int consent;     /* 1 yes, 0 no, -1 unknown (yet) */

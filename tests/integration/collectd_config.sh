@@ -20,7 +20,7 @@ readelf -d "$MDE_BUILD/mde.so" | grep -q libasan && preload="$(gcc -print-file-n
 
 # conf BLOCK -> a collectd.conf around the block
 conf() {
-  { collectd_globals 2
+  { collectd_globals 10
     cat <<CONF
 LoadPlugin logfile
 <Plugin logfile>

@@ -1,0 +1,398 @@
+/* collectd.conf parser for check_mde (see conffile.h). */
+#include "conffile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_FILE (1024 * 1024)
+#define MAX_DEPTH 16
+#define MAX_VALUES 64
+#define MAX_INCLUDES 64
+
+struct parser {
+  const char *p, *end;
+  const char *name;
+  int line;
+  char *err;
+  size_t err_size;
+  int includes; /* files read so far, through Include */
+};
+
+static int fail(struct parser *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(struct parser *ps, const char *fmt, ...) {
+  int n = snprintf(ps->err, ps->err_size, "%s:%d: ", ps->name, ps->line);
+  va_list ap;
+  va_start(ap, fmt);
+  if (n >= 0 && (size_t)n < ps->err_size)
+    vsnprintf(ps->err + n, ps->err_size - (size_t)n, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static void free_item(oconfig_item_t *ci) {
+  free(ci->key);
+  for (int i = 0; i < ci->values_num; i++)
+    if (ci->values[i].type == OCONFIG_TYPE_STRING)
+      free(ci->values[i].value.string);
+  free(ci->values);
+  for (int i = 0; i < ci->children_num; i++)
+    free_item(&ci->children[i]);
+  free(ci->children);
+}
+
+void conffile_free(oconfig_item_t *root) {
+  if (!root)
+    return;
+  free_item(root);
+  free(root);
+}
+
+/* Skips blanks and continuations; stops at a newline or a comment. */
+static void skip_blanks(struct parser *ps) {
+  while (ps->p < ps->end) {
+    if (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r') {
+      ps->p++;
+    } else if (*ps->p == '\\' && ps->p + 1 < ps->end && ps->p[1] == '\n') {
+      ps->p += 2;
+      ps->line++;
+    } else {
+      return;
+    }
+  }
+}
+
+static bool at_end_of_statement(struct parser *ps) {
+  skip_blanks(ps);
+  return ps->p >= ps->end || *ps->p == '\n' || *ps->p == '#';
+}
+
+static void skip_line(struct parser *ps) {
+  while (ps->p < ps->end && *ps->p != '\n')
+    ps->p++;
+}
+
+static bool word_char(char c) {
+  return c && !isspace((unsigned char)c) && c != '"' && c != '#' && c != '<' &&
+         c != '>';
+}
+
+/* One value: "string", number, boolean or unquoted word. */
+static int read_value(struct parser *ps, oconfig_value_t *v) {
+  if (*ps->p == '"') {
+    ps->p++;
+    size_t cap = 64, n = 0;
+    char *s = malloc(cap);
+    for (;;) {
+      if (!s)
+        return fail(ps, "out of memory");
+      if (ps->p >= ps->end || *ps->p == '\n') {
+        free(s);
+        return fail(ps, "unterminated string");
+      }
+      char c = *ps->p++;
+      if (c == '"')
+        break;
+      if (c == '\\' && ps->p < ps->end && *ps->p != '\n')
+        c = *ps->p++;
+      if (n + 2 > cap) {
+        char *grown = realloc(s, cap *= 2);
+        if (!grown)
+          free(s);
+        s = grown;
+        if (!s)
+          continue;
+      }
+      s[n++] = c;
+    }
+    s[n] = '\0';
+    *v = (oconfig_value_t){.value.string = s, .type = OCONFIG_TYPE_STRING};
+    return 0;
+  }
+  const char *start = ps->p;
+  while (ps->p < ps->end && word_char(*ps->p))
+    ps->p++;
+  size_t n = (size_t)(ps->p - start);
+  if (n == 0)
+    return fail(ps, "unexpected '%c'", *ps->p);
+  char *word = strndup(start, n);
+  if (!word)
+    return fail(ps, "out of memory");
+  static const char *const truths[] = {"true", "yes", "on"};
+  static const char *const lies[] = {"false", "no", "off"};
+  for (int i = 0; i < 3; i++) {
+    if (!strcasecmp(word, truths[i]) || !strcasecmp(word, lies[i])) {
+      *v = (oconfig_value_t){.value.boolean = !strcasecmp(word, truths[i]),
+                             .type = OCONFIG_TYPE_BOOLEAN};
+      free(word);
+      return 0;
+    }
+  }
+  char *endp = NULL;
+  errno = 0;
+  double d = strtod(word, &endp);
+  if (*endp == '\0' && errno == 0) {
+    *v = (oconfig_value_t){.value.number = d, .type = OCONFIG_TYPE_NUMBER};
+    free(word);
+    return 0;
+  }
+  *v = (oconfig_value_t){.value.string = word, .type = OCONFIG_TYPE_STRING};
+  return 0;
+}
+
+static int read_key(struct parser *ps, char **key) {
+  const char *start = ps->p;
+  while (ps->p < ps->end && (isalnum((unsigned char)*ps->p) || *ps->p == '_'))
+    ps->p++;
+  if (ps->p == start)
+    return fail(ps, "expected an option name");
+  *key = strndup(start, (size_t)(ps->p - start));
+  return *key ? 0 : fail(ps, "out of memory");
+}
+
+static oconfig_item_t *add_child(struct parser *ps, oconfig_item_t *parent) {
+  oconfig_item_t *v =
+      realloc(parent->children, (size_t)(parent->children_num + 1) * sizeof *v);
+  if (!v) {
+    fail(ps, "out of memory");
+    return NULL;
+  }
+  parent->children = v;
+  oconfig_item_t *ci = &v[parent->children_num++];
+  *ci = (oconfig_item_t){.parent = parent};
+  return ci;
+}
+
+static int read_values(struct parser *ps, oconfig_item_t *ci, bool in_tag) {
+  for (;;) {
+    if (in_tag) {
+      skip_blanks(ps);
+      if (ps->p < ps->end && *ps->p == '>')
+        return 0;
+      if (ps->p >= ps->end || *ps->p == '\n' || *ps->p == '#')
+        return fail(ps, "<%s ...> is missing its '>'", ci->key);
+    } else if (at_end_of_statement(ps)) {
+      return 0;
+    }
+    if (ci->values_num == MAX_VALUES)
+      return fail(ps, "more than %d values", MAX_VALUES);
+    oconfig_value_t *v =
+        realloc(ci->values, (size_t)(ci->values_num + 1) * sizeof *v);
+    if (!v)
+      return fail(ps, "out of memory");
+    ci->values = v;
+    if (read_value(ps, &ci->values[ci->values_num]) != 0)
+      return -1;
+    ci->values_num++;
+  }
+}
+
+static int parse_include(struct parser *ps, oconfig_item_t *parent,
+                         const char *path, int depth);
+
+/* Statements until the end of input or until </closing>. */
+static int parse_block(struct parser *ps, oconfig_item_t *parent,
+                       const char *closing, int depth) {
+  if (depth > MAX_DEPTH)
+    return fail(ps, "blocks nested more than %d deep", MAX_DEPTH);
+  for (;;) {
+    skip_blanks(ps);
+    if (ps->p >= ps->end) {
+      if (closing)
+        return fail(ps, "<%s> is never closed", closing);
+      return 0;
+    }
+    if (*ps->p == '\n') {
+      ps->p++;
+      ps->line++;
+      continue;
+    }
+    if (*ps->p == '#') {
+      skip_line(ps);
+      continue;
+    }
+    if (ps->p[0] == '<' && ps->p + 1 < ps->end && ps->p[1] == '/') {
+      ps->p += 2;
+      char *key = NULL;
+      if (read_key(ps, &key) != 0)
+        return -1;
+      skip_blanks(ps);
+      bool ok = closing && !strcasecmp(key, closing) && ps->p < ps->end &&
+                *ps->p == '>';
+      free(key);
+      if (!ok)
+        return fail(ps, closing ? "expected </%s>" : "unexpected </...>%s",
+                    closing ? closing : "");
+      ps->p++;
+      if (!at_end_of_statement(ps))
+        return fail(ps, "text after </%s>", closing);
+      return 0;
+    }
+    bool block = *ps->p == '<';
+    if (block)
+      ps->p++;
+    oconfig_item_t *ci = add_child(ps, parent);
+    if (!ci || read_key(ps, &ci->key) != 0 || read_values(ps, ci, block) != 0)
+      return -1;
+    if (block) {
+      ps->p++; /* '>' */
+      if (!at_end_of_statement(ps))
+        return fail(ps, "text after <%s ...>", ci->key);
+      if (parse_block(ps, ci, ci->key, depth + 1) != 0)
+        return -1;
+    } else if (!strcasecmp(ci->key, "Include")) {
+      if (ci->values_num < 1 || ci->values[0].type != OCONFIG_TYPE_STRING)
+        return fail(ps, "Include takes a path");
+      /* The included statements replace the Include itself. */
+      char *path = strdup(ci->values[0].value.string);
+      free_item(ci);
+      parent->children_num--;
+      int rc = path ? parse_include(ps, parent, path, depth) : -1;
+      free(path);
+      if (rc != 0)
+        return -1;
+    }
+  }
+}
+
+static char *read_file(const char *path, size_t *len, char *err,
+                       size_t err_size) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(MAX_FILE + 1);
+  size_t n = buf ? fread(buf, 1, MAX_FILE + 1, f) : 0;
+  fclose(f);
+  if (!buf || n > MAX_FILE) {
+    snprintf(err, err_size, "%s is larger than 1 MiB", path);
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static int parse_into(oconfig_item_t *root, const char *text, size_t len,
+                      const char *name, int includes, char *err,
+                      size_t err_size, int depth) {
+  struct parser ps = {.p = text,
+                      .end = text + len,
+                      .name = name,
+                      .line = 1,
+                      .err = err,
+                      .err_size = err_size,
+                      .includes = includes};
+  return parse_block(&ps, root, NULL, depth);
+}
+
+static int compare(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int parse_include(struct parser *ps, oconfig_item_t *parent,
+                         const char *path, int depth) {
+  struct stat st;
+  if (++ps->includes > MAX_INCLUDES)
+    return fail(ps, "more than %d included files", MAX_INCLUDES);
+  if (stat(path, &st) != 0)
+    return fail(ps, "Include \"%s\": %s", path, strerror(errno));
+  if (S_ISDIR(st.st_mode)) { /* its *.conf files, in name order */
+    DIR *d = opendir(path);
+    if (!d)
+      return fail(ps, "Include \"%s\": %s", path, strerror(errno));
+    char *names[MAX_INCLUDES];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < MAX_INCLUDES) {
+      size_t l = strlen(de->d_name);
+      if (l > 5 && !strcmp(de->d_name + l - 5, ".conf"))
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], compare);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+      char full[4096];
+      snprintf(full, sizeof full, "%s/%s", path, names[i] ? names[i] : "");
+      if (rc == 0 && names[i])
+        rc = parse_include(ps, parent, full, depth);
+      free(names[i]);
+    }
+    return rc;
+  }
+  size_t len = 0;
+  char *text = read_file(path, &len, ps->err, ps->err_size);
+  if (!text)
+    return -1;
+  int rc = parse_into(parent, text, len, path, ps->includes, ps->err,
+                      ps->err_size, depth);
+  free(text);
+  return rc;
+}
+
+/* Children moved while their arrays grew: set the parent links last. */
+static void fix_parents(oconfig_item_t *ci) {
+  for (int i = 0; i < ci->children_num; i++) {
+    ci->children[i].parent = ci;
+    fix_parents(&ci->children[i]);
+  }
+}
+
+oconfig_item_t *conffile_parse_text(const char *text, size_t len,
+                                    const char *name, char *err,
+                                    size_t err_size) {
+  oconfig_item_t *root = calloc(1, sizeof *root);
+  if (!root) {
+    snprintf(err, err_size, "out of memory");
+    return NULL;
+  }
+  if (parse_into(root, text, len, name, 0, err, err_size, 0) != 0) {
+    conffile_free(root);
+    return NULL;
+  }
+  fix_parents(root);
+  return root;
+}
+
+oconfig_item_t *conffile_parse_file(const char *path, char *err,
+                                    size_t err_size) {
+  size_t len = 0;
+  char *text = read_file(path, &len, err, err_size);
+  if (!text)
+    return NULL;
+  oconfig_item_t *root = conffile_parse_text(text, len, path, err, err_size);
+  free(text);
+  return root;
+}
+
+static bool names(const oconfig_item_t *ci, const char *key, const char *name) {
+  return !strcasecmp(ci->key, key) && ci->values_num >= 1 &&
+         ci->values[0].type == OCONFIG_TYPE_STRING &&
+         !strcasecmp(ci->values[0].value.string, name);
+}
+
+const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
+                                            const char *name) {
+  for (int i = 0; i < root->children_num; i++) {
+    const oconfig_item_t *ci = &root->children[i];
+    if (names(ci, "Plugin", name))
+      return ci;
+    if (names(ci, "LoadPlugin", name)) {
+      const oconfig_item_t *inner = conffile_plugin_block(ci, name);
+      if (inner)
+        return inner;
+    }
+  }
+  return NULL;
+}

@@ -1,0 +1,405 @@
+/* check_mde: the Nagios/Icinga/Naemon check. One engine cycle, with backoff
+ * ignored, for one tenant given on the command line or for the tenants of
+ * the <Plugin mde> block collectd uses (--config), and the result in the
+ * form the monitoring-plugins guidelines ask for. A secret is read from a
+ * file or MDE_CLIENT_SECRET, never from the command line. */
+#include "collectd.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "conffile.h"
+#include "mde/engine.h"
+#include "options.h"
+#include "report.h"
+#include "shim.h"
+
+static const char usage[] =
+    "Usage:\n"
+    "  check_mde -T TENANT -C CLIENT_ID (--secret-file FILE | --cert PEM "
+    "--key PEM)\n"
+    "            [-r ROLE]... [--api] [--cloud public|gcc|gcc-high|dod]\n"
+    "            [--login-endpoint URL] [--api-endpoint URL] "
+    "[--token-version 1|2]\n"
+    "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
+    "            [--cred-crit DAYS] [-t TIMEOUT] [-v]\n"
+    "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
+    "  check_mde --help | --version\n";
+
+static const char help[] =
+    "\n"
+    "Checks that a partner's multi-tenant Entra ID app can still act on a\n"
+    "customer's Microsoft Defender for Endpoint tenant: the app is consented,\n"
+    "its secret or certificate is accepted, the token passes its checks\n"
+    "(signature, tenant, audience, issuer, lifetime) and carries the required\n"
+    "app roles, and (with --api) the Defender API answers. The first line "
+    "says\n"
+    "what broke and how to fix it (for missing consent: the tenant's\n"
+    "admin-consent URL).\n"
+    "\n"
+    "  -T, --tenant-id TENANT   tenant GUID or verified domain\n"
+    "  -C, --client-id GUID     the partner app's application (client) id\n"
+    "      --secret-file FILE   client secret in a file (mode 0600); or set\n"
+    "                           MDE_CLIENT_SECRET. There is no option that\n"
+    "                           takes the secret itself: process lists are\n"
+    "                           readable by every user.\n"
+    "      --cert PEM --key PEM certificate credential instead of a secret\n"
+    "      --ps256              sign the assertion with PS256 + x5t#S256\n"
+    "  -r, --role ROLE          an app role the token must carry (repeat)\n"
+    "      --api                also call the Defender API: one cheap request\n"
+    "                           per required role (alerts, machines, score)\n"
+    "      --cloud NAME         public (default), gcc, gcc-high or dod\n"
+    "      --login-endpoint URL, --api-endpoint URL   override the cloud's\n"
+    "      --token-version 1|2  1: resource=, 2: scope=.../.default (default)\n"
+    "      --cacert FILE        CA bundle for TLS (verification is never off)\n"
+    "  -w, --warning RANGE      token/API latency, seconds (Nagios range)\n"
+    "  -c, --critical RANGE     token/API latency, seconds (Nagios range)\n"
+    "      --cred-warn DAYS     WARNING when the certificate expires within\n"
+    "      --cred-crit DAYS     CRITICAL when it expires within\n"
+    "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
+    "      --config FILE        read tenants and defaults from the <Plugin "
+    "mde>\n"
+    "                           block of a collectd configuration\n"
+    "      --tenant NAME        with --config: only this <Tenant> (repeat)\n"
+    "  -v, --verbose            details on stderr\n"
+    "  -h, --help, -V, --version\n"
+    "\n"
+    "Exit: 0 OK, 1 WARNING (throttled, slow, credential expiring), 2 CRITICAL\n"
+    "(consent, role, secret, certificate, tenant, token, network), 3 UNKNOWN\n"
+    "(usage, configuration, timeout). Perfdata: token_time, api_time,\n"
+    "token_ttl, roles_missing, credential_ttl.\n";
+
+static int timeout_s = 10;
+
+static void on_alarm(int sig) {
+  (void)sig;
+  /* write(2): the only output that is safe in a signal handler */
+  static const char msg[] = "MDE UNKNOWN - plugin timed out\n";
+  if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0)
+    _exit(STATE_UNKNOWN);
+  _exit(STATE_UNKNOWN);
+}
+
+static int unknown(const char *fmt, const char *arg) {
+  printf("MDE UNKNOWN - ");
+  printf(fmt, arg);
+  printf("\n");
+  return STATE_UNKNOWN;
+}
+
+struct cli {
+  const char *tenant_id, *client_id, *secret_file, *cert, *key, *cloud;
+  const char *login, *api_endpoint, *cacert, *config;
+  const char *roles[64];
+  size_t n_roles;
+  const char *names[256];
+  size_t n_names;
+  int token_version, ps256, verbose, api;
+  struct thresholds th;
+};
+
+static int parse_days(const char *s, double *out) {
+  char *end = NULL;
+  *out = strtod(s, &end);
+  return *end || *out < 0 ? -1 : 0;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *c) {
+  enum {
+    OPT_SECRET = 256,
+    OPT_CERT,
+    OPT_KEY,
+    OPT_PS256,
+    OPT_API,
+    OPT_CLOUD,
+    OPT_LOGIN,
+    OPT_APIEP,
+    OPT_VERSION,
+    OPT_CACERT,
+    OPT_CWARN,
+    OPT_CCRIT,
+    OPT_CONFIG,
+    OPT_TENANT
+  };
+  static const struct option opts[] = {
+      {"tenant-id", required_argument, NULL, 'T'},
+      {"client-id", required_argument, NULL, 'C'},
+      {"secret-file", required_argument, NULL, OPT_SECRET},
+      {"cert", required_argument, NULL, OPT_CERT},
+      {"key", required_argument, NULL, OPT_KEY},
+      {"ps256", no_argument, NULL, OPT_PS256},
+      {"role", required_argument, NULL, 'r'},
+      {"api", no_argument, NULL, OPT_API},
+      {"cloud", required_argument, NULL, OPT_CLOUD},
+      {"login-endpoint", required_argument, NULL, OPT_LOGIN},
+      {"api-endpoint", required_argument, NULL, OPT_APIEP},
+      {"token-version", required_argument, NULL, OPT_VERSION},
+      {"cacert", required_argument, NULL, OPT_CACERT},
+      {"warning", required_argument, NULL, 'w'},
+      {"critical", required_argument, NULL, 'c'},
+      {"cred-warn", required_argument, NULL, OPT_CWARN},
+      {"cred-crit", required_argument, NULL, OPT_CCRIT},
+      {"timeout", required_argument, NULL, 't'},
+      {"config", required_argument, NULL, OPT_CONFIG},
+      {"tenant", required_argument, NULL, OPT_TENANT},
+      {"verbose", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0},
+  };
+  c->th.cred_warn_days = c->th.cred_crit_days = -1;
+  for (int o;
+       (o = getopt_long(argc, argv, "T:C:r:w:c:t:vhV", opts, NULL)) != -1;) {
+    char *end = NULL;
+    switch (o) {
+    case 'T':
+      c->tenant_id = optarg;
+      break;
+    case 'C':
+      c->client_id = optarg;
+      break;
+    case OPT_SECRET:
+      c->secret_file = optarg;
+      break;
+    case OPT_CERT:
+      c->cert = optarg;
+      break;
+    case OPT_KEY:
+      c->key = optarg;
+      break;
+    case OPT_PS256:
+      c->ps256 = 1;
+      break;
+    case OPT_API:
+      c->api = 1;
+      break;
+    case OPT_CLOUD:
+      c->cloud = optarg;
+      break;
+    case OPT_LOGIN:
+      c->login = optarg;
+      break;
+    case OPT_APIEP:
+      c->api_endpoint = optarg;
+      break;
+    case OPT_CACERT:
+      c->cacert = optarg;
+      break;
+    case OPT_CONFIG:
+      c->config = optarg;
+      break;
+    case 'v':
+      c->verbose = 1;
+      break;
+    case 'r':
+      if (c->n_roles == 64)
+        return unknown("too many --role options (64 at most)%s", "");
+      c->roles[c->n_roles++] = optarg;
+      break;
+    case OPT_TENANT:
+      if (c->n_names == 256)
+        return unknown("too many --tenant options (256 at most)%s", "");
+      c->names[c->n_names++] = optarg;
+      break;
+    case OPT_VERSION:
+      c->token_version = (int)strtol(optarg, &end, 10);
+      if (*end || (c->token_version != 1 && c->token_version != 2))
+        return unknown("--token-version is 1 or 2, not \"%s\"", optarg);
+      break;
+    case 'w':
+    case 'c':
+      if (range_parse(optarg, o == 'w' ? &c->th.warn : &c->th.crit) != 0)
+        return unknown("-w/-c take a Nagios range such as 2, 1:5 or @0:1, "
+                       "not \"%s\"",
+                       optarg);
+      break;
+    case OPT_CWARN:
+    case OPT_CCRIT:
+      if (parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
+                                            : &c->th.cred_crit_days) != 0)
+        return unknown("--cred-warn/--cred-crit take days, not \"%s\"", optarg);
+      break;
+    case 't':
+      timeout_s = (int)strtol(optarg, &end, 10);
+      if (*end || timeout_s < 1 || timeout_s > 3600)
+        return unknown("-t takes seconds (1-3600), not \"%s\"", optarg);
+      break;
+    case 'h':
+      printf("check_mde %s\n%s%s", MDE_VERSION, usage, help);
+      return STATE_UNKNOWN;
+    case 'V':
+      printf("check_mde %s\n", MDE_VERSION);
+      return STATE_UNKNOWN;
+    default:
+      printf("MDE UNKNOWN - bad usage\n%s", usage);
+      return STATE_UNKNOWN;
+    }
+  }
+  if (optind < argc)
+    return unknown("unexpected argument \"%s\" (secrets are never given on "
+                   "the command line: use --secret-file or "
+                   "MDE_CLIENT_SECRET)",
+                   argv[optind]);
+  if (c->config && (c->tenant_id || c->client_id))
+    return unknown("use either --config or -T/-C%s", "");
+  if (!c->config && (!c->tenant_id || !c->client_id))
+    return unknown("-T TENANT and -C CLIENT_ID are required (or "
+                   "--config FILE)%s",
+                   "");
+  if (!c->config && !!c->cert != !!c->key)
+    return unknown("--cert and --key go together%s", "");
+  c->th.api = c->api;
+  return -1; /* go on */
+}
+
+/* One tenant from the command line, as the engine takes it. */
+static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
+  struct mde_tenant_config t;
+  mde_tenant_config_defaults(&t);
+  t.name = c->tenant_id;
+  t.tenant = c->tenant_id;
+  t.client_id = c->client_id;
+  t.secret_file = c->secret_file;
+  t.cert_file = c->cert;
+  t.key_file = c->key;
+  if (!c->secret_file && !c->cert) {
+    const char *env = getenv("MDE_CLIENT_SECRET");
+    if (!env || !*env)
+      return unknown("no credential: use --secret-file FILE, --cert PEM "
+                     "--key PEM, or set MDE_CLIENT_SECRET%s",
+                     "");
+    t.secret_env = "MDE_CLIENT_SECRET";
+  }
+  t.assertion_ps256 = c->ps256;
+  t.cloud = c->cloud;
+  t.login_endpoint = c->login;
+  t.api_endpoint = c->api_endpoint;
+  if (c->token_version)
+    t.token_version = c->token_version;
+  t.required_roles = c->roles;
+  t.n_required_roles = c->n_roles;
+  t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
+  t.probe_roles = c->api;
+  char err[MDE_ERR_SIZE];
+  if (mde_engine_add(e, &t, err, sizeof err) < 0)
+    return unknown("%s", err);
+  return -1;
+}
+
+static bool wanted(const struct cli *c, const char *name) {
+  if (!c->n_names)
+    return true;
+  for (size_t i = 0; i < c->n_names; i++)
+    if (!strcmp(c->names[i], name))
+      return true;
+  return false;
+}
+
+/* The tenants of the collectd configuration, with its defaults. */
+static int add_config_tenants(struct mde_engine **e, const struct cli *c,
+                              struct plugin_options *po) {
+  char err[1024];
+  oconfig_item_t *root = conffile_parse_file(c->config, err, sizeof err);
+  if (!root)
+    return unknown("%s", err);
+  const oconfig_item_t *block = conffile_plugin_block(root, "mde");
+  int rc = -1;
+  if (!block) {
+    rc = unknown("%s has no <Plugin mde> block", c->config);
+  } else if (options_parse(block, po) != 0) {
+    rc = unknown("%s", shim_last_error());
+  } else {
+    struct mde_engine_options eo;
+    options_engine(po, &eo);
+    if (c->cacert)
+      eo.http.ca_file = c->cacert;
+    eo.http.timeout_ms = timeout_s * 1000L;
+    *e = mde_engine_new(&eo, err, sizeof err);
+    if (!*e)
+      rc = unknown("%s", err);
+    size_t added = 0;
+    for (size_t i = 0; *e && rc < 0 && i < po->n_tenants; i++) {
+      if (!wanted(c, po->tenants[i].name))
+        continue;
+      struct mde_tenant_config t;
+      if (options_tenant_config(po, i, &t) != 0) {
+        rc = unknown("%s", shim_last_error());
+        break;
+      }
+      t.fetch_alerts = 0;
+      t.probe_roles = c->api;
+      if (mde_engine_add(*e, &t, err, sizeof err) < 0)
+        rc = unknown("%s", err);
+      added++;
+    }
+    if (rc < 0 && added == 0)
+      rc = unknown("no <Tenant> matched in %s", c->config);
+  }
+  conffile_free(root);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  /* Secrets are in memory from here on: no core dumps, no ptrace peeking
+   * by other users' processes. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct cli c = {0};
+  int rc = parse_cli(argc, argv, &c);
+  if (rc >= 0)
+    return rc;
+  shim_set_verbose(c.verbose);
+  signal(SIGALRM, on_alarm);
+  alarm((unsigned)timeout_s + 1); /* the engine's deadline comes first */
+
+  struct plugin_options po = {0};
+  struct mde_engine *e = NULL;
+  if (c.config) {
+    rc = add_config_tenants(&e, &c, &po);
+  } else {
+    char err[MDE_ERR_SIZE];
+    struct mde_engine_options eo = {
+        .http = {.ca_file = c.cacert, .timeout_ms = timeout_s * 1000L}};
+    e = mde_engine_new(&eo, err, sizeof err);
+    rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
+  }
+  if (rc < 0) {
+    int64_t deadline = mde_monotonic_ms() + timeout_s * 1000L - 200;
+    mde_engine_cycle(e, deadline, MDE_CYCLE_ONESHOT);
+    size_t n = mde_engine_count(e);
+    struct verdict *v = calloc(n, sizeof *v);
+    const struct mde_tenant_result **r = calloc(n, sizeof *r);
+    rc = STATE_OK;
+    for (size_t i = 0; v && r && i < n; i++) {
+      r[i] = mde_engine_result(e, i);
+      report_judge(r[i], &c.th, &v[i]);
+      if (r[i]->timed_out) { /* the guidelines: a timeout is UNKNOWN */
+        v[i].state = STATE_UNKNOWN;
+        snprintf(v[i].text, sizeof v[i].text,
+                 "%s: plugin timed out after %d s (%s)", r[i]->name, timeout_s,
+                 r[i]->reason);
+      }
+    }
+    if (!v || !r) {
+      rc = unknown("out of memory%s", "");
+    } else if (!c.config) {
+      report_single(stdout, r[0], &v[0], &c.th);
+      rc = v[0].state;
+    } else {
+      report_multi(stdout, r, v, n);
+      static const int rank[] = {0, 1, 3, 2};
+      for (size_t i = 0; i < n; i++)
+        if (rank[v[i].state] > rank[rc])
+          rc = v[i].state;
+    }
+    free(v);
+    free(r);
+  }
+  mde_engine_free(e);
+  options_free(&po);
+  return rc;
+}

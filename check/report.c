@@ -1,0 +1,181 @@
+/* Verdicts and output for check_mde (see report.h). */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+const char *report_state_name(int state) {
+  return state >= 0 && state <= 3 ? names[state] : "UNKNOWN";
+}
+
+/* Network trouble is CRITICAL, as check_curl has it; what the partner
+ * must fix is CRITICAL; what heals itself (throttling) is WARNING; our
+ * own configuration is UNKNOWN. */
+static int state_of(enum mde_failure f) {
+  switch (f) {
+  case MDE_FAIL_NONE:
+    return STATE_OK;
+  case MDE_FAIL_THROTTLED:
+    return STATE_WARNING;
+  case MDE_FAIL_CONFIG:
+  case MDE_FAIL_INTERNAL:
+    return STATE_UNKNOWN;
+  default:
+    return STATE_CRITICAL;
+  }
+}
+
+static int worse(int a, int b) {
+  /* UNKNOWN ranks between WARNING and CRITICAL, as Nagios sorts them */
+  static const int rank[] = {0, 1, 3, 2};
+  return rank[b] > rank[a] ? b : a;
+}
+
+void report_judge(const struct mde_tenant_result *r,
+                  const struct thresholds *th, struct verdict *v) {
+  v->state = state_of(r->failure);
+  if (r->failure != MDE_FAIL_NONE) {
+    char code[32] = "";
+    if (r->aadsts)
+      snprintf(code, sizeof code, " [AADSTS%ld]", r->aadsts);
+    snprintf(v->text, sizeof v->text, "%s: %s%s - %s", r->name,
+             mde_failure_describe(r->failure), code,
+             r->fix ? r->fix : r->reason);
+    return;
+  }
+  /* Healthy: latency and credential life may still warn. */
+  double worst_latency = 0;
+  const char *which = "token";
+  if (r->token_timing_valid)
+    worst_latency = r->token_time.total;
+  if (r->api_timing_valid && r->api_time.total > worst_latency) {
+    worst_latency = r->api_time.total;
+    which = "API";
+  }
+  double days = r->credential_ttl / 86400.0;
+  if (range_alerts(&th->crit, worst_latency) ||
+      range_alerts(&th->warn, worst_latency)) {
+    v->state =
+        range_alerts(&th->crit, worst_latency) ? STATE_CRITICAL : STATE_WARNING;
+    snprintf(v->text, sizeof v->text, "%s: %s answered in %.3fs (%s %s)",
+             r->name, which, worst_latency,
+             v->state == STATE_CRITICAL ? "critical" : "warning",
+             v->state == STATE_CRITICAL ? th->crit.text : th->warn.text);
+  }
+  if (!isnan(r->credential_ttl) &&
+      ((th->cred_crit_days >= 0 && days <= th->cred_crit_days) ||
+       (th->cred_warn_days >= 0 && days <= th->cred_warn_days))) {
+    int s = th->cred_crit_days >= 0 && days <= th->cred_crit_days
+                ? STATE_CRITICAL
+                : STATE_WARNING;
+    if (worse(v->state, s) == s && s != v->state) {
+      v->state = s;
+      snprintf(v->text, sizeof v->text,
+               days > 0 ? "%s: credential expires in %.1f days - renew it "
+                          "and update the configuration"
+                        : "%s: credential expired %.1f days ago - renew it "
+                          "and update the configuration",
+               r->name, fabs(days));
+    }
+  }
+  if (v->state == STATE_OK) {
+    char roles[256] = "no role required";
+    if (r->permissions == 1)
+      snprintf(roles, sizeof roles, "required roles granted");
+    snprintf(v->text, sizeof v->text, "%s: token valid (%.0f min left), %s%s",
+             r->name, r->token_ttl / 60.0, roles,
+             th->api && r->api_timing_valid ? ", API answered" : "");
+  }
+}
+
+/* Perfdata items are separated by spaces; none before the first. */
+static const char *sep(int *first) {
+  const char *s = *first ? "" : " ";
+  *first = 0;
+  return s;
+}
+
+static void latency(FILE *out, int *first, const char *label, int valid,
+                    double value, const struct thresholds *th) {
+  if (!valid)
+    return;
+  fprintf(out, "%s%s=%.6fs;%s;%s;0", sep(first), label, value, th->warn.text,
+          th->crit.text);
+}
+
+void report_single(FILE *out, const struct mde_tenant_result *r,
+                   const struct verdict *v, const struct thresholds *th) {
+  int first = 1;
+  fprintf(out, "MDE %s - %s|", report_state_name(v->state), v->text);
+  latency(out, &first, "token_time", r->token_timing_valid, r->token_time.total,
+          th);
+  latency(out, &first, "api_time", r->api_timing_valid, r->api_time.total, th);
+  if (r->token_ttl >= 0)
+    fprintf(out, "%stoken_ttl=%.0fs", sep(&first), r->token_ttl);
+  fprintf(out, "%sroles_missing=%zu", sep(&first), r->missing_roles.n);
+  if (!isnan(r->credential_ttl))
+    fprintf(out, " credential_ttl=%.0fs", r->credential_ttl);
+  fputc('\n', out);
+  /* Long output: what Microsoft support asks for. */
+  if (r->failure != MDE_FAIL_NONE)
+    fprintf(out, "class: %s\nreason: %s\n", mde_failure_name(r->failure),
+            r->reason);
+  if (r->missing_roles.n) {
+    char *roles = mde_strlist_join(&r->missing_roles, ", ");
+    fprintf(out, "missing roles: %s\n", roles ? roles : "?");
+    free(roles);
+  }
+  if (r->tenant_id[0])
+    fprintf(out, "tenant id: %s\n", r->tenant_id);
+  if (r->trace_id[0])
+    fprintf(out, "trace id: %s\ncorrelation id: %s\ntimestamp: %s\n",
+            r->trace_id, r->correlation_id, r->timestamp);
+}
+
+struct ordered {
+  const struct verdict *v;
+  size_t i;
+};
+
+static int by_severity(const void *a, const void *b) {
+  static const int rank[] = {0, 1, 3, 2};
+  const struct ordered *x = a, *y = b;
+  int d = rank[y->v->state] - rank[x->v->state];
+  return d ? d : (x->i > y->i) - (x->i < y->i);
+}
+
+void report_multi(FILE *out, const struct mde_tenant_result *const *r,
+                  const struct verdict *v, size_t n) {
+  size_t count[4] = {0};
+  int state = STATE_OK;
+  for (size_t i = 0; i < n; i++) {
+    count[v[i].state]++;
+    state = worse(state, v[i].state);
+  }
+  fprintf(out, "MDE %s - ", report_state_name(state));
+  const char *sep = "";
+  static const int order[] = {STATE_CRITICAL, STATE_UNKNOWN, STATE_WARNING,
+                              STATE_OK};
+  for (int k = 0; k < 4; k++) {
+    if (count[order[k]] || order[k] == STATE_OK) {
+      fprintf(out, "%s%zu %s", sep, count[order[k]],
+              report_state_name(order[k]));
+      sep = ", ";
+    }
+  }
+  fprintf(out, "|tenants=%zu ok=%zu warning=%zu critical=%zu unknown=%zu\n", n,
+          count[STATE_OK], count[STATE_WARNING], count[STATE_CRITICAL],
+          count[STATE_UNKNOWN]);
+  struct ordered *o = calloc(n ? n : 1, sizeof *o);
+  for (size_t i = 0; o && i < n; i++)
+    o[i] = (struct ordered){&v[i], i};
+  if (o)
+    qsort(o, n, sizeof *o, by_severity);
+  for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++)
+    fprintf(out, "%s: %s\n", report_state_name(o[i].v->state), o[i].v->text);
+  free(o);
+  (void)r;
+}

@@ -1,0 +1,36 @@
+/* What check_mde prints: the Nagios state of each tenant (from its failure
+ * class, its latencies against -w/-c, its credential's remaining life
+ * against --cred-warn/--cred-crit), and the output the monitoring-plugins
+ * guidelines ask for: one status line with perfdata, long output after. */
+#ifndef CHECK_REPORT_H
+#define CHECK_REPORT_H
+
+#include <stdio.h>
+
+#include "mde/engine.h"
+#include "range.h"
+
+enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };
+
+struct thresholds {
+  struct range warn, crit;               /* latency, seconds */
+  double cred_warn_days, cred_crit_days; /* < 0: off */
+  int api;                               /* the API was asked to answer */
+};
+
+struct verdict {
+  int state;
+  char text[1024]; /* "<tenant>: <what> [AADSTS…] - <fix>" */
+};
+
+void report_judge(const struct mde_tenant_result *r,
+                  const struct thresholds *th, struct verdict *v);
+/* One tenant: status line with its perfdata, then details. */
+void report_single(FILE *out, const struct mde_tenant_result *r,
+                   const struct verdict *v, const struct thresholds *th);
+/* Several: a summary line, then every tenant not OK, worst first. */
+void report_multi(FILE *out, const struct mde_tenant_result *const *r,
+                  const struct verdict *v, size_t n);
+const char *report_state_name(int state);
+
+#endif

@@ -1,0 +1,163 @@
+#!/bin/bash
+# check_mde against mde-sim: for every failure class the exact exit code and
+# first line (state, tenant, what, AADSTS code, fix) and the perfdata; both
+# token versions and both credential kinds; latency and credential-expiry
+# thresholds; the timeout; usage errors; multi-tenant mode from a collectd
+# configuration. The secret never shows up in the output.
+. "$(dirname "$0")/lib.sh"
+start_sim "$MDE_ROOT/tests/integration/scenarios/basic.json"
+APP=11111111-2222-3333-4444-555555555555
+CONTOSO=aaaaaaaa-0000-4000-8000-000000000001
+BASE="https://127.0.0.1:$SIM_PORT"
+umask 077
+printf 'sim-secret-current\n' >"$WORK/secret"
+printf 'sim-secret-expired\n' >"$WORK/expired"
+printf 'not-the-secret\n' >"$WORK/wrong"
+CHECK="$MDE_BUILD/check_mde"
+common=(-C "$APP" --login-endpoint "$BASE" --api-endpoint "$BASE" --cacert "$MDE_CERTS/ca.pem")
+
+# run ARGS... -> output in $OUT, exit code in $RC, first line in $FIRST
+run() {
+  OUT=$(timeout 30 "$CHECK" "$@" 2>"$WORK/stderr")
+  RC=$?
+  FIRST=${OUT%%$'\n'*}
+}
+expect() { # expect RC FIRST_LINE_REGEX DESCRIPTION -- ARGS...
+  local rc="$1" re="$2" what="$3"
+  shift 4
+  run "$@"
+  is "$RC" "$rc" "$what: exit $rc"
+  like "$FIRST" "$re" "$what: first line"
+}
+perf_ok='\|token_time=[0-9]+\.[0-9]{6}s;;;0 token_ttl=3(599|600)s roles_missing=0'
+secret=(--secret-file "$WORK/secret")
+
+# --- OK, for both token versions and both credential kinds
+expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), required roles granted$perf_ok\$" \
+  "OK, v2, secret" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All
+expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid .*$perf_ok\$" \
+  "OK, v1, secret" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --token-version 1 -r Alert.Read.All
+expect 0 "^MDE OK - $CONTOSO: token valid .*roles_missing=0 credential_ttl=[0-9]+s\$" \
+  "OK, v2, certificate (RS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
+expect 0 "^MDE OK - $CONTOSO: token valid .*credential_ttl=[0-9]+s\$" \
+  "OK, v1, certificate (PS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --ps256 --token-version 1
+expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), required roles granted, API answered\|token_time=[0-9.]+s;1;2;0 api_time=[0-9.]+s;1;2;0 token_ttl=3(599|600)s roles_missing=0\$" \
+  "OK with --api and thresholds" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All --api -w 1 -c 2
+MDE_CLIENT_SECRET=sim-secret-current expect 0 "^MDE OK - " "OK, secret from MDE_CLIENT_SECRET" -- -T contoso.onmicrosoft.com "${common[@]}"
+like "$(grep -c sim-secret <<<"$OUT")" "^0$" "the secret is not in the output"
+
+# --- every failure class: exact first line
+expect 2 "^MDE CRITICAL - northwind.onmicrosoft.com: application not consented in tenant \[AADSTS700016\] - a tenant admin must grant admin consent: $BASE/northwind.onmicrosoft.com/adminconsent\?client_id=$APP\|token_time=[0-9.]+s;;;0 roles_missing=0\$" \
+  "consent missing" -- -T northwind.onmicrosoft.com "${common[@]}" "${secret[@]}"
+like "$OUT" $'\nclass: app_not_in_tenant\nreason: token request refused \\(HTTP 400\\): AADSTS700016: .*\ntrace id: [0-9a-f-]{36}\ncorrelation id: [0-9a-f-]{36}\ntimestamp: [0-9-]+ [0-9:]+Z' \
+  "consent missing: long output with class, reason, trace and correlation ids"
+expect 2 "^MDE CRITICAL - litware.onmicrosoft.com: API permission missing - add Alert.Read.All to app $APP, then consent again: $BASE/aaaaaaaa-0000-4000-8000-000000000004/adminconsent\?client_id=$APP\|token_time=[0-9.]+s;;;0 token_ttl=3(599|600)s roles_missing=1\$" \
+  "role missing from the token" -- -T litware.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All
+expect 2 "^MDE CRITICAL - fabrikam.onmicrosoft.com: API permission missing - add Alert.Read.All, Machine.Read.All to app $APP.*roles_missing=2\$" \
+  "consented without any role (no roles claim)" -- -T fabrikam.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All
+expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: client secret expired \[AADSTS7000222\] - create a new client secret for app $APP" \
+  "secret expired" -- -T contoso.onmicrosoft.com "${common[@]}" --secret-file "$WORK/expired"
+expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: client secret invalid \[AADSTS7000215\] - configure the secret's Value \(not its Secret ID\)" \
+  "secret invalid" -- -T contoso.onmicrosoft.com "${common[@]}" --secret-file "$WORK/wrong"
+expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected \[AADSTS700027\] - upload the configured certificate" \
+  "certificate not registered" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/rogue.pem" --key "$MDE_CERTS/rogue.key"
+expect 2 "^MDE CRITICAL - wingtip.onmicrosoft.com: application disabled \[AADSTS7000112\] - enable the service principal" \
+  "app disabled" -- -T wingtip.onmicrosoft.com "${common[@]}" "${secret[@]}"
+expect 2 "^MDE CRITICAL - nosuch.onmicrosoft.com: tenant not found \[AADSTS90002\] - check the tenant id 'nosuch.onmicrosoft.com'" \
+  "tenant not found" -- -T nosuch.onmicrosoft.com "${common[@]}" "${secret[@]}"
+expect 2 "^MDE CRITICAL - tailspin.onmicrosoft.com: Defender API not found in tenant \[AADSTS500011\]" \
+  "Defender not provisioned" -- -T tailspin.onmicrosoft.com "${common[@]}" "${secret[@]}"
+expect 2 "^MDE CRITICAL - $CONTOSO: network failure - check DNS, proxy, firewall and CA trust" \
+  "TLS not trusted (no --cacert)" -- -T "$CONTOSO" -C "$APP" --login-endpoint "$BASE" "${secret[@]}"
+expect 2 "^MDE CRITICAL - $CONTOSO: network failure" \
+  "connection refused" -- -T "$CONTOSO" -C "$APP" --login-endpoint "https://127.0.0.1:1" "${secret[@]}"
+
+# --- the API: forbidden and throttled
+admin PUT /faults '[{"endpoint": "alerts", "status": 403}]' >/dev/null
+expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: API permission missing" \
+  "API refuses a role the token claims (403)" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All --api
+admin PUT /faults '[{"endpoint": "alerts", "status": 429, "retry_after": 30}]' >/dev/null
+expect 1 "^MDE WARNING - contoso.onmicrosoft.com: throttled - " \
+  "API throttled (429)" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All --api
+admin PUT /faults '[{"endpoint": "token", "status": 429, "retry_after": 30}]' >/dev/null
+expect 1 "^MDE WARNING - contoso.onmicrosoft.com: throttled" \
+  "token endpoint throttled (429)" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}"
+
+# --- thresholds
+admin PUT /faults '[{"endpoint": "token", "latency_ms": 600}]' >/dev/null
+expect 1 "^MDE WARNING - contoso.onmicrosoft.com: token answered in 0\.[0-9]{3}s \(warning 0\.5\)\|token_time=0\.[0-9]+s;0\.5;5;0 " \
+  "latency over -w" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -w 0.5 -c 5
+expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: token answered in 0\.[0-9]{3}s \(critical 0\.5\)" \
+  "latency over -c" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -w 0.1 -c 0.5
+admin DELETE /faults >/dev/null
+expect 1 "^MDE WARNING - $CONTOSO: credential expires in 36[45]\.[0-9] days - renew it" \
+  "certificate expiring within --cred-warn" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --cred-warn 400 --cred-crit 30
+expect 2 "^MDE CRITICAL - $CONTOSO: credential expires in" \
+  "certificate expiring within --cred-crit" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --cred-warn 500 --cred-crit 400
+
+# --- timeout: UNKNOWN, on time
+admin PUT /faults '[{"endpoint": "token", "latency_ms": 8000}]' >/dev/null
+start=$(date +%s%N)
+expect 3 "^MDE UNKNOWN - contoso.onmicrosoft.com: plugin timed out after 2 s" \
+  "timeout" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -t 2
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+ok $(( ms < 2600 ? 0 : 1 )) "timeout: returned in ${ms} ms (-t 2)"
+admin DELETE /faults >/dev/null
+
+# --- usage
+expect 3 "^MDE UNKNOWN - -T TENANT and -C CLIENT_ID are required" "no arguments" --
+expect 3 "^check_mde 0\.1\.0\$" "--version" -- --version
+run --help
+is "$RC" 3 "--help: exit 3"
+like "$OUT" "There is no option that"$'\n'".*takes the secret itself" "--help explains where secrets go"
+expect 3 "^MDE UNKNOWN - -w/-c take a Nagios range" "a bad range" -- -T x -C "$APP" -w abc
+expect 3 "^MDE UNKNOWN - unexpected argument \"sim-secret-current\" \(secrets are never given on the command line" \
+  "a secret on the command line is refused" -- -T contoso.onmicrosoft.com "${common[@]}" sim-secret-current
+expect 3 "^MDE UNKNOWN - no credential: use --secret-file FILE, --cert PEM --key PEM, or set MDE_CLIENT_SECRET\$" \
+  "no credential" -- -T "$CONTOSO" "${common[@]}"
+printf 'x' >"$WORK/loose" && chmod 0644 "$WORK/loose"
+expect 3 "^MDE UNKNOWN - tenant \"$CONTOSO\": secret file $WORK/loose is accessible by other users" \
+  "a world-readable secret file" -- -T "$CONTOSO" "${common[@]}" --secret-file "$WORK/loose"
+
+# --- several tenants from the collectd configuration
+mkdir -p "$WORK/conf.d"
+cat >"$WORK/collectd.conf" <<CONF
+# a collectd.conf: the check reads only the mde block
+Hostname "test"
+LoadPlugin mde
+Include "$WORK/conf.d"
+CONF
+cat >"$WORK/conf.d/mde.conf" <<CONF
+<Plugin mde>
+  ClientId "$APP"
+  ClientSecretFile "$WORK/secret"
+  LoginEndpoint "https://127.0.0.1:$SIM_PORT"
+  ApiEndpoint "https://127.0.0.1:$SIM_PORT"
+  CACert "$MDE_CERTS/ca.pem"
+  RequireRole "Alert.Read.All"
+  <Tenant "contoso">
+    TenantId "contoso.onmicrosoft.com"
+  </Tenant>
+  <Tenant "northwind">
+    TenantId "northwind.onmicrosoft.com"  # never consented
+  </Tenant>
+  <Tenant "litware">
+    TenantId "litware.onmicrosoft.com"
+  </Tenant>
+  <Tenant "empty">
+    TenantId "empty.onmicrosoft.com"
+  </Tenant>
+</Plugin>
+CONF
+run --config "$WORK/collectd.conf"
+is "$RC" 2 "--config: exit is the worst state"
+is "$FIRST" "MDE CRITICAL - 2 CRITICAL, 2 OK|tenants=4 ok=2 warning=0 critical=2 unknown=0" "--config: the summary line"
+like "$OUT" $'\nCRITICAL: northwind: application not consented in tenant \\[AADSTS700016\\] - .*\nCRITICAL: litware: API permission missing' \
+  "--config: one line per tenant not OK, in order"
+run --config "$WORK/collectd.conf" --tenant contoso --tenant empty
+is "$RC $FIRST" "0 MDE OK - 2 OK|tenants=2 ok=2 warning=0 critical=0 unknown=0" \
+  "--config --tenant: only the named tenants"
+printf '<Plugin mde>\n  Colour "blue"\n</Plugin>\n' >"$WORK/bad.conf"
+expect 3 '^MDE UNKNOWN - <Plugin mde>: unknown option "Colour"$' "--config: a bad block is UNKNOWN, named" -- --config "$WORK/bad.conf"
+printf '<Plugin mde>\n  ClientId "x\n' >"$WORK/broken.conf"
+expect 3 "^MDE UNKNOWN - $WORK/broken.conf:2: unterminated string\$" "--config: a syntax error names file and line" -- --config "$WORK/broken.conf"
