@@ -39,7 +39,8 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: all deps check tests demo bench install clean format format-check help
+.PHONY: all deps check tests demo bench install clean format format-check help \
+        fuzz-build
 .DEFAULT_GOAL := all
 
 # mde-sim joins `all` once sim/main.c exists (its first slice).
@@ -85,6 +86,34 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
 tests: all $(UNIT_TESTS)
+
+# libFuzzer harnesses, one per parser of untrusted bytes (tests/fuzz/). clang
+# builds the library and simulator sources again with the fuzzing
+# sanitizers; each harness links what it needs from that archive.
+FUZZ_BUILD := build/fuzz
+FUZZ_CC := clang
+FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_LIB := $(FUZZ_BUILD)/libmde-fuzz.a
+FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,\
+             $(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) -std=c11 -Wall -Wextra \
+	  -Werror $(FUZZ_OPT) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $^ $(PKG_LIBS) -lpthread -o $@
+
+fuzz-build: $(FUZZERS)
 
 # The sanitised build is the one the tests run against: leaks, overflows and
 # undefined behaviour fail the run. The plain build must compile cleanly too.
