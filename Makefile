@@ -40,7 +40,7 @@ MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
 .PHONY: all deps check tests demo bench install clean format format-check help \
-        fuzz-build
+        fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 # mde-sim joins `all` once sim/main.c exists (its first slice).
@@ -52,6 +52,7 @@ help:
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
 	@echo "make bench      simulator load test (not part of check)"
+	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
 	@echo "make format     clang-format every C file in place"
 
@@ -91,6 +92,7 @@ tests: all $(UNIT_TESTS)
 # builds the library and simulator sources again with the fuzzing
 # sanitizers; each harness links what it needs from that archive.
 FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
@@ -114,6 +116,11 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $^ $(PKG_LIBS) -lpthread -o $@
 
 fuzz-build: $(FUZZERS)
+
+# Each harness for FUZZ_SECONDS on a copy of its seeds in build/fuzz/; a
+# crash, leak or timeout fails the target.
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # The sanitised build is the one the tests run against: leaks, overflows and
 # undefined behaviour fail the run. The plain build must compile cleanly too.
