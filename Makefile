@@ -118,7 +118,7 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 fuzz-build: $(FUZZERS)
 
 # Each harness for FUZZ_SECONDS on a copy of its seeds in build/fuzz/; a
-# crash, leak or timeout fails the target.
+# crash, leak or timeout fails the target. `make check` runs them briefly.
 fuzz: deps fuzz-build
 	@tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
@@ -127,6 +127,7 @@ fuzz: deps fuzz-build
 check: deps format-check
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 BUILD=build/asan tests
+	$(MAKE) fuzz-build
 	@tests/run.sh build/asan
 
 demo: deps all
