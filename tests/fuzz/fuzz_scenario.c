@@ -20,8 +20,8 @@
 
 #define MAX_GENERATED 20000.0
 
-static char data_dir[64];
-static char cert_path[96];
+static char data_dir[128];
+static char cert_path[160];
 
 static void remove_data_dir(void) {
   unlink(cert_path);
@@ -29,7 +29,9 @@ static void remove_data_dir(void) {
 }
 
 static void setup(void) {
-  snprintf(data_dir, sizeof(data_dir), "/tmp/mde-fuzz-scenario.XXXXXX");
+  const char *tmp = getenv("TMPDIR");
+  snprintf(data_dir, sizeof(data_dir), "%s/mde-fuzz-scenario.XXXXXX",
+           tmp && *tmp && strlen(tmp) < 64 ? tmp : "/tmp");
   if (!mkdtemp(data_dir))
     fz_fail("cannot make a temporary directory");
   snprintf(cert_path, sizeof(cert_path), "%s/app1.pem", data_dir);

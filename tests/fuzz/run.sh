@@ -58,6 +58,8 @@ for name in "${names[@]}"; do
   mkdir -p "$corpus"
   cp "$seeds"/* "$corpus"/
   log="$tmp/$name.log"
+  # a harness's own temporary files go where the trap below removes them
+  export TMPDIR="$tmp"
   start=$(date +%s)
   "$bin" "${limit[@]}" "${dict[@]}" -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$out/artifacts/$name-" "$corpus" >"$log" 2>&1
