@@ -124,15 +124,31 @@ static void sign_and_validate(const char *token, size_t len) {
     fz_fail("cannot sign");
   EVP_MD_CTX_free(md);
   char *b64 = mde_b64url_encode_alloc(sig, sig_len);
+  if (!b64)
+    abort();
   size_t b64_len = strlen(b64);
   char *signed_token = malloc(len + b64_len);
-  if (!b64 || !signed_token)
+  if (!signed_token)
     abort();
   memcpy(signed_token, token, len);
   memcpy(signed_token + len, b64, b64_len);
+  free(b64);
+
+  /* a good RS256 signature by a key of the set must verify */
+  struct mde_jwt jwt;
+  char err[MDE_ERR_SIZE];
+  if (mde_jwt_decode(signed_token, len + b64_len, &jwt, err, sizeof(err)) !=
+      MDE_FAIL_NONE)
+    fz_fail("signed token no longer decodes: %s", err);
+  const char *alg = mde_jwt_header_string(&jwt, "alg");
+  const char *kid = mde_jwt_header_string(&jwt, "kid");
+  if (strcmp(alg, "RS256") == 0 && kid && strcmp(kid, KID) == 0 &&
+      mde_jwt_verify(&jwt, keys, NULL, err, sizeof(err)) != MDE_FAIL_NONE)
+    fz_fail("a good signature does not verify: %s", err);
+  mde_jwt_free(&jwt);
+
   validate(signed_token, len + b64_len);
   free(signed_token);
-  free(b64);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

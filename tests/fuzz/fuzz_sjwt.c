@@ -26,8 +26,8 @@ static char *sign(const char *input, size_t len, enum sjwt_alg alg) {
     fz_fail("cannot sign");
   EVP_MD_CTX_free(md);
   char *b64 = mde_b64url_encode_alloc(sig, sig_len);
-  char *token = malloc(len + 1 + strlen(b64) + 1);
-  if (!b64 || !token)
+  char *token = b64 ? malloc(len + 1 + strlen(b64) + 1) : NULL;
+  if (!token)
     abort();
   memcpy(token, input, len);
   token[len] = '.';
