@@ -59,7 +59,8 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: all deps check tests demo bench install clean format format-check help
+.PHONY: all deps check tests demo bench install clean format format-check help \
+        fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
@@ -70,6 +71,7 @@ help:
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
 	@echo "make bench      simulator load test (not part of check)"
+	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
 	@echo "make format     clang-format every C file in place"
 
@@ -126,6 +128,10 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
+# check_mde's own modules are unit-tested too (they need collectd's headers).
+$(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
+$(BUILD)/tests/test_check: $(BUILD)/check/conffile.o $(BUILD)/check/range.o
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
@@ -138,11 +144,51 @@ $(BUILD)/bench/engine-memory: $(BUILD)/bench/engine_memory.o $(LIBMDE)
 
 tests: all $(UNIT_TESTS) $(ITESTS)
 
+# libFuzzer harnesses, one per parser of untrusted bytes (tests/fuzz/). clang
+# builds the library and simulator sources again with the fuzzing
+# sanitizers; each harness links what it needs from that archive.
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC := clang
+FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_LIB := $(FUZZ_BUILD)/libmde-fuzz.a
+FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,\
+             $(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) -std=c11 -Wall -Wextra \
+	  -Werror $(FUZZ_OPT) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $^ $(PKG_LIBS) -lpthread -o $@
+
+# check_mde's config reader needs collectd's oconfig header.
+$(FUZZ_BUILD)/check/conffile.o $(FUZZ_BUILD)/tests/fuzz/fuzz_conffile.o: \
+  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
+$(FUZZ_BUILD)/fuzz_conffile: $(FUZZ_BUILD)/check/conffile.o
+
+fuzz-build: $(FUZZERS)
+
+# Each harness for FUZZ_SECONDS on a copy of its seeds in build/fuzz/; a
+# crash, leak or timeout fails the target. `make check` runs them briefly.
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
 # The sanitised build is the one the tests run against: leaks, overflows and
 # undefined behaviour fail the run. The plain build must compile cleanly too.
 check: deps format-check
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 BUILD=build/asan tests
+	$(MAKE) fuzz-build
 	@tests/run.sh build/asan
 
 demo: deps all

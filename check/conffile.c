@@ -121,8 +121,12 @@ static int read_value(struct parser *ps, oconfig_value_t *v) {
   while (ps->p < ps->end && word_char(*ps->p))
     ps->p++;
   size_t n = (size_t)(ps->p - start);
-  if (n == 0)
-    return fail(ps, "unexpected '%c'", *ps->p);
+  if (n == 0) { /* never echo a control byte into a status line */
+    unsigned char c = (unsigned char)*ps->p;
+    if (isprint(c))
+      return fail(ps, "unexpected '%c'", c);
+    return fail(ps, "unexpected byte 0x%02x", c);
+  }
   char *word = strndup(start, n);
   if (!word)
     return fail(ps, "out of memory");

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs every test against one build directory and prints one summary line.
-# Unit tests are cmocka programs, integration tests are bash scripts; both
-# speak TAP, so a case counts once whatever kind it is. A program that dies
-# without reporting (a sanitizer abort, a crash) counts as a failure.
+# Unit tests are cmocka programs, integration tests are bash scripts, and
+# fuzz/run.sh gives each libFuzzer harness a short fixed run; all speak TAP,
+# so a case counts once whatever kind it is. A program that dies without
+# reporting (a sanitizer abort, a crash) counts as a failure.
 set -u
 build="${1:?usage: tests/run.sh BUILD_DIR [TEST...]}"
 shift
@@ -29,7 +30,8 @@ export MDE_CERTS="$MDE_TEST_TMP/certs"
 if [ $# -gt 0 ]; then
   tests=("$@")
 else
-  tests=("$MDE_BUILD"/tests/test_* "$MDE_BUILD"/tests/itest_* "$here"/integration/*.sh)
+  tests=("$MDE_BUILD"/tests/test_* "$MDE_BUILD"/tests/itest_* "$here"/integration/*.sh
+         "$here"/fuzz/run.sh)
 fi
 
 passed=0 failed=0 failures=()

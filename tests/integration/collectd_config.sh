@@ -172,5 +172,8 @@ rc=$?
 is "$rc" 0 "collectd -T runs one read and exits 0"
 like "$out" "mde plugin: monitoring 1 tenant" "collectd -T: the plugin initialised"
 ok $(grep -q "Sanitizer" <<<"$out"; echo $(( ! $? ))) "collectd -T: no sanitizer report"
-is "$(cat "$WORK/csv/test/mde-t1/bool-token_valid-"* 2>/dev/null | tail -n1 | cut -d, -f2)" "1.000000" \
-  "collectd -T: the read dispatched bool-token_valid = 1"
+unlike "$out" "read-function of (the )?.?mde.? plugin failed|Initialization of plugin .mde. failed" \
+  "collectd -T: the plugin's init and read did not fail"
+# (collectd -T stops its write threads without draining their queue, so the
+# values of this one read may never reach the CSV files: the values are
+# checked in collectd_plugin.sh, against a collectd that keeps running.)

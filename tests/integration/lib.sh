@@ -41,6 +41,15 @@ like() { # like GOT REGEX DESCRIPTION
 
 . "$MDE_ROOT/scripts/sim.sh"
 
+unlike() { # unlike GOT REGEX DESCRIPTION
+  if [[ "$1" =~ $2 ]]; then
+    ok 1 "$3"
+    printf '#   got:  %.600s\n#   must not match: /%s/\n' "$1" "$2"
+  else
+    ok 0 "$3"
+  fi
+}
+
 # The simulator under test. start_sim SCENARIO [extra mde-sim args...]
 start_sim() {
   if ! sim_start "$MDE_BUILD/mde-sim" "$1" "$MDE_CERTS" "$WORK" "${@:2}"; then
