@@ -386,8 +386,14 @@ void tenant_done(struct tenant *t) {
   if (r->token_valid && r->consent != 0)
     r->consent = 1;
   if (r->failure == MDE_FAIL_APP_NOT_IN_TENANT ||
-      r->failure == MDE_FAIL_CONSENT_REQUIRED)
+      r->failure == MDE_FAIL_CONSENT_REQUIRED) {
     r->consent = 0;
+    r->permissions = 0; /* no consent, no role granted */
+  }
+  /* Without a usable token nothing of the tenant's alerts can be seen:
+   * report no counts rather than the last ones as if they were current. */
+  if (!t->token.access_token)
+    r->alerts_valid = 0;
   if (r->token_valid && r->permissions == -1)
     r->permissions = r->missing_roles.n ? 0 : 1;
   if (r->failure < MDE_FAIL_COUNT_)
