@@ -29,6 +29,7 @@ static const char usage[] =
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [-t TIMEOUT] [-v]\n"
     "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
+    "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
 
 static const char help[] =
@@ -66,6 +67,9 @@ static const char help[] =
     "mde>\n"
     "                           block of a collectd configuration\n"
     "      --tenant NAME        with --config: only this <Tenant> (repeat)\n"
+    "      --validate           with --config: check the configuration as the\n"
+    "                           collectd plugin would (options, ids, URLs,\n"
+    "                           credentials readable), contact nothing\n"
     "  -v, --verbose            details on stderr\n"
     "  -h, --help, -V, --version\n"
     "\n"
@@ -99,7 +103,7 @@ struct cli {
   size_t n_roles;
   const char *names[256];
   size_t n_names;
-  int token_version, ps256, verbose, api;
+  int token_version, ps256, verbose, api, validate;
   struct thresholds th;
 };
 
@@ -111,6 +115,7 @@ static int parse_days(const char *s, double *out) {
 
 static int parse_cli(int argc, char **argv, struct cli *c) {
   enum {
+    OPT_VALIDATE = 255,
     OPT_SECRET = 256,
     OPT_CERT,
     OPT_KEY,
@@ -147,6 +152,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"timeout", required_argument, NULL, 't'},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"tenant", required_argument, NULL, OPT_TENANT},
+      {"validate", no_argument, NULL, OPT_VALIDATE},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
@@ -195,6 +201,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case 'v':
       c->verbose = 1;
+      break;
+    case OPT_VALIDATE:
+      c->validate = 1;
       break;
     case 'r':
       if (c->n_roles == 64)
@@ -245,6 +254,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "the command line: use --secret-file or "
                    "MDE_CLIENT_SECRET)",
                    argv[optind]);
+  if (c->validate && !c->config)
+    return unknown("--validate goes with --config FILE%s", "");
   if (c->config && (c->tenant_id || c->client_id))
     return unknown("use either --config or -T/-C%s", "");
   if (!c->config && (!c->tenant_id || !c->client_id))
@@ -366,6 +377,12 @@ int main(int argc, char **argv) {
         .http = {.ca_file = c.cacert, .timeout_ms = timeout_s * 1000L}};
     e = mde_engine_new(&eo, err, sizeof err);
     rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
+  }
+  if (rc < 0 && c.validate) {
+    printf("MDE OK - %s: valid, %zu tenant%s|tenants=%zu\n", c.config,
+           mde_engine_count(e), mde_engine_count(e) == 1 ? "" : "s",
+           mde_engine_count(e));
+    rc = STATE_OK;
   }
   if (rc < 0) {
     int64_t deadline = mde_monotonic_ms() + timeout_s * 1000L - 200;
