@@ -44,9 +44,10 @@ BENCH_BINS := $(subst _,-,$(BENCH_BINS))
 
 # The collectd plugin: Debian collectd-dev's headers need HAVE_CONFIG_H and
 # these three include roots; only module_register is exported.
-COLLECTD_CPPFLAGS := -DHAVE_CONFIG_H -I/usr/include/collectd \
-                     -I/usr/include/collectd/core \
-                     -I/usr/include/collectd/core/daemon
+COLLECTD_INCLUDE ?= /usr/include/collectd
+COLLECTD_CPPFLAGS := -DHAVE_CONFIG_H -I$(COLLECTD_INCLUDE) \
+                     -I$(COLLECTD_INCLUDE)/core \
+                     -I$(COLLECTD_INCLUDE)/core/daemon
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c))
 MDE_SO := $(BUILD)/mde.so
 # check_mde reuses the plugin's option parser (options.o) for --config.
@@ -59,8 +60,8 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: all deps check tests demo bench install clean format format-check help \
-        fuzz fuzz-build
+.PHONY: pkg-tree all deps check tests demo bench install clean format format-check help \
+        fuzz fuzz-build deb rpm
 .DEFAULT_GOAL := all
 
 all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
@@ -73,6 +74,8 @@ help:
 	@echo "make bench      simulator load test (not part of check)"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
+	@echo "make deb        Debian packages collectd-mde and mde-sim (lintian-clean)"
+	@echo "make rpm        RPMs from packaging/rpm/collectd-mde.spec (rpmbuild)"
 	@echo "make format     clang-format every C file in place"
 
 deps:
@@ -206,6 +209,28 @@ install: all
 	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR)
 	install -m 0644 $(MDE_SO) $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/mde.so
 
+# Packages are built from a clean copy of the tree (no build/, no .git).
+PKG_TREE := build/pkg/collectd-mde-$(VERSION)
+pkg-tree:
+	@rm -rf build/pkg && mkdir -p $(PKG_TREE)
+	@tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(PKG_TREE)
+
+deb: deps pkg-tree
+	cp -r packaging/debian $(PKG_TREE)/debian
+	cd $(PKG_TREE) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --suppress-tags \
+	  changelog-distribution-does-not-match-changes-file \
+	  build/pkg/collectd-mde_$(VERSION)_*.changes
+	@ls build/pkg/*.deb
+
+rpm: deps pkg-tree
+	@mkdir -p build/pkg/rpm/SOURCES
+	tar -czf build/pkg/rpm/SOURCES/collectd-mde-$(VERSION).tar.gz \
+	  -C build/pkg collectd-mde-$(VERSION)
+	rpmbuild --nodeps --define "_topdir $(CURDIR)/build/pkg/rpm" \
+	  -bb packaging/rpm/collectd-mde.spec
+	@find build/pkg/rpm/RPMS -name '*.rpm'
+
 clean:
 	rm -rf build
 
@@ -218,4 +243,4 @@ format:
 format-check:
 	@clang-format --dry-run -Werror $(C_FILES) && echo "format: clean"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/pkg' -prune -o -name '*.d' -type f -print 2>/dev/null)
