@@ -15,6 +15,7 @@
 #include "shim.h"
 
 static char last_error[1024];
+static bool error_is_plugins; /* the plugin's own message names the place */
 static int verbose;
 
 const char *shim_last_error(void) { return last_error; }
@@ -26,9 +27,14 @@ void plugin_log(int level, const char *format, ...) {
   va_start(ap, format);
   vsnprintf(msg, sizeof msg, format, ap);
   va_end(ap);
-  const char *text = strncmp(msg, "mde plugin: ", 12) == 0 ? msg + 12 : msg;
-  if (level <= LOG_ERR && !last_error[0])
+  bool plugins = strncmp(msg, "mde plugin: ", 12) == 0;
+  const char *text = plugins ? msg + 12 : msg;
+  /* The first error wins, except that the plugin's message (which says
+   * which block) replaces collectd's generic one about the same option. */
+  if (level <= LOG_ERR && (!last_error[0] || (plugins && !error_is_plugins))) {
     snprintf(last_error, sizeof last_error, "%s", text);
+    error_is_plugins = plugins;
+  }
   if (verbose)
     fprintf(stderr, "check_mde: %s\n", text);
 }

@@ -7,6 +7,8 @@
 #   app1, app2 (.pem/.key)     RSA 2048 client certificates for certificate
 #                              credentials (registered on apps in scenarios)
 #   rogue.pem / rogue.key      an RSA certificate registered nowhere
+#   expired, wronghost, selfsigned (.pem/.key)   hostile server certificates:
+#                              expired, for another host, not from the CA
 # Nothing here is ever committed; every run makes new keys.
 set -eu
 dir="${1:?usage: gen-certs.sh DIR}"
@@ -35,6 +37,25 @@ openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >server.ext
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
   -out server.pem -days 30 -extfile server.ext 2>/dev/null
+
+# Hostile servers, for tests that clients refuse them.
+hostile() { # hostile NAME SAN DAYS [selfsigned]
+  if [ "${4:-}" = selfsigned ]; then
+    openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+      -keyout "$1.key" -out "$1.pem" -days "$3" -subj "/CN=localhost" \
+      -addext "subjectAltName=$2" 2>/dev/null
+    return
+  fi
+  openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+    -keyout "$1.key" -out "$1.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=%s\n' "$2" >"$1.ext"
+  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -out "$1.pem" -days "$3" -extfile "$1.ext" 2>/dev/null
+  rm -f "$1.csr" "$1.ext"
+}
+hostile expired "IP:127.0.0.1,DNS:localhost" -1
+hostile wronghost "DNS:elsewhere.example" 30
+hostile selfsigned "IP:127.0.0.1,DNS:localhost" 30 selfsigned
 
 for name in app1 app2 rogue; do
   openssl req -x509 -new -nodes -newkey rsa:2048 -keyout "$name.key" \

@@ -191,6 +191,8 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   rs->truncate = plan.truncate;
   rs->malformed = plan.malformed;
   rs->slow_body_ms = plan.slow_body_ms;
+  rs->endless = plan.endless;
+  rs->flood_headers = plan.headers;
 
   char *headers = sim_req_headers_json(rq);
   pthread_mutex_lock(&w->lock);

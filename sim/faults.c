@@ -56,6 +56,9 @@ void sim_faults_plan(const struct sim_fault *faults, size_t n,
     plan->reset |= chance(rng, f->reset);
     plan->truncate |= chance(rng, f->truncate);
     plan->malformed |= chance(rng, f->malformed);
+    plan->endless |= chance(rng, f->endless);
+    if (f->headers > plan->headers)
+      plan->headers = f->headers;
     if (f->slow_body_ms > plan->slow_body_ms)
       plan->slow_body_ms = f->slow_body_ms;
   }

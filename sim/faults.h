@@ -35,8 +35,10 @@ struct sim_fault {
   int retry_after;    /* seconds, sent with 429 and 503 */
   double reset, truncate, malformed; /* probabilities */
   int slow_body_ms;                  /* delay before each 256-byte chunk */
-  int64_t from;                      /* Unix seconds; active from then on */
-  int64_t until;                     /* Unix seconds; 0 = until removed */
+  double endless; /* probability of a chunked body that never ends */
+  int headers;    /* extra response headers to send */
+  int64_t from;   /* Unix seconds; active from then on */
+  int64_t until;  /* Unix seconds; 0 = until removed */
 };
 
 /* What the faults decided for one request. */
@@ -44,8 +46,9 @@ struct sim_fault_plan {
   int delay_ms;
   int status; /* 0: answer normally */
   int retry_after;
-  bool reset, truncate, malformed;
+  bool reset, truncate, malformed, endless;
   int slow_body_ms;
+  int headers;
 };
 
 void sim_faults_plan(const struct sim_fault *faults, size_t n,

@@ -117,6 +117,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
   return (ssize_t)n;
 }
 
+/* A hostile peer's body: chunked filler that never ends (until 16 GiB, so
+ * even this is bounded), for clients to prove they cap what they read. */
+static ssize_t endless_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)cls;
+  if (pos >= (UINT64_C(16) << 30))
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  memset(buf, ' ', max);
+  return (ssize_t)max;
+}
+
 static void stream_free(void *cls) {
   struct body_stream *s = cls;
   free(s->data);
@@ -135,6 +145,11 @@ static void arm_reset(struct MHD_Connection *conn) {
 }
 
 static struct MHD_Response *build_response(struct sim_resp *rs) {
+  if (rs->endless) {
+    mde_buf_free(&rs->body);
+    return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                             endless_read, NULL, NULL);
+  }
   size_t len = 0;
   char *data = mde_buf_steal(&rs->body, &len);
   if (rs->malformed) { /* a complete response whose JSON is cut in half */
@@ -198,10 +213,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     MHD_add_response_header(r, "Content-Type", rs.content_type);
   for (int i = 0; i < rs.n_headers; i++)
     MHD_add_response_header(r, rs.headers[i].name, rs.headers[i].value);
+  for (int i = 0; i < rs.flood_headers; i++) { /* a hostile header flood */
+    char name[32];
+    snprintf(name, sizeof name, "X-F%d", i);
+    MHD_add_response_header(r, name, "1");
+  }
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rs.status, r);
   MHD_destroy_response(r);
   return ret;
 }
+
+/* Per connection; large enough for a flood of 10,000 short headers. The
+ * pool is mapped lazily, so idle connections do not pay for it. */
+#define CONNECTION_MEMORY ((size_t)256 * 1024)
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
@@ -273,7 +297,7 @@ struct sim_server *sim_server_start(const char *listen, const char *cert_pem,
       flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+      (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
       MHD_OPTION_ARRAY, cert_pem ? tls : none, MHD_OPTION_END);
   if (!srv->daemon) {
     snprintf(err, errlen, "cannot listen on %s (in use, or bad TLS key/cert)",

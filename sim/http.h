@@ -35,8 +35,9 @@ struct sim_resp {
   } headers[SIM_MAX_RESP_HEADERS];
   int n_headers;
   /* transport faults */
-  bool reset, truncate, malformed;
+  bool reset, truncate, malformed, endless;
   int slow_body_ms;
+  int flood_headers; /* extra headers to send */
 };
 
 typedef void (*sim_handler)(void *cls, struct sim_req *rq, struct sim_resp *rs);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forge.h"
 #include "util.h"
 
 #define MAX_TENANTS 200000
@@ -141,6 +142,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
                                      "loop_requests_per_minute",
                                      "loop_lockout_seconds",
                                      "token_reuse",
+                                     "forge_tokens",
                                      NULL};
   if (only_keys(json, keys, where, err, errlen) != 0)
     return -1;
@@ -170,6 +172,15 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
               err, errlen))
     return -1;
   s->loop_requests = (int)loop;
+  const cJSON *forge = get(json, "forge_tokens");
+  if (forge) {
+    int how = cJSON_IsString(forge) ? sim_forge_parse(forge->valuestring) : -1;
+    if (how < 0)
+      return fail(err, errlen, where,
+                  "\"forge_tokens\" is off, alg_none, hs256, unknown_kid, "
+                  "other_tid or wrong_aud");
+    s->forge_tokens = how;
+  }
   s->api_per_minute = (int)per_min;
   s->api_per_hour = (int)per_hour;
   s->page_size = (long)page;
@@ -565,9 +576,10 @@ static int parse_tenant_set(struct loader *ld, const cJSON *j,
 int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
                     struct sim_fault *f, char *err, size_t errlen) {
   static const char *const keys[] = {
-      "endpoint",     "tenant",      "latency_ms", "jitter_ms", "status",
-      "probability",  "retry_after", "reset",      "truncate",  "malformed",
-      "slow_body_ms", "after_s",     "duration_s", NULL};
+      "endpoint",   "tenant",      "latency_ms",   "jitter_ms",
+      "status",     "probability", "retry_after",  "reset",
+      "truncate",   "malformed",   "slow_body_ms", "after_s",
+      "duration_s", "endless",     "headers",      NULL};
   *f = (struct sim_fault){.tenant = -1, .probability = 1.0};
   if (only_keys(j, keys, where, err, errlen) != 0)
     return -1;
@@ -591,6 +603,7 @@ int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
                 "token, login, api, *");
   const char *tenant = NULL;
   int64_t lat = 0, jit = 0, st = 0, ra = 0, slow = 0, after = 0, dur = 0;
+  int64_t hdrs = 0;
   if (get_string(j, "tenant", &tenant, where, err, errlen) ||
       get_int(j, "latency_ms", 0, 600000, &lat, where, err, errlen) ||
       get_int(j, "jitter_ms", 0, 600000, &jit, where, err, errlen) ||
@@ -602,6 +615,8 @@ int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
       get_number(j, "malformed", 0, 1, &f->malformed, where, err, errlen) ||
       get_int(j, "slow_body_ms", 0, 60000, &slow, where, err, errlen) ||
       get_int(j, "after_s", 0, 1e8, &after, where, err, errlen) ||
+      get_number(j, "endless", 0, 1, &f->endless, where, err, errlen) ||
+      get_int(j, "headers", 0, 100000, &hdrs, where, err, errlen) ||
       get_int(j, "duration_s", 0, 1e8, &dur, where, err, errlen))
     return -1;
   if (st && st < 200)
@@ -618,6 +633,7 @@ int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
   f->status = (int)st;
   f->retry_after = (int)ra;
   f->slow_body_ms = (int)slow;
+  f->headers = (int)hdrs;
   f->from = sim_now() + after;
   f->until = dur ? f->from + dur : 0;
   return 0;

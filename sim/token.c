@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "errors.h"
+#include "forge.h"
 #include "form.h"
 #include "handlers.h"
 #include "mde/b64url.h"
@@ -368,6 +369,8 @@ struct issue {
   int acr;
   int64_t now;
   uint64_t gen;
+  int forge;     /* enum sim_forge */
+  char *modulus; /* the published key's n, for the HS256 forgery */
 };
 
 static int check_request(struct sim_world *w, struct sim_req *rq,
@@ -498,9 +501,22 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
   t->stats.tokens_issued++;
   w->stats.tokens_issued++;
   const struct sim_token_cache *c = &g->cache;
-  if (w->settings.token_reuse && c->token && c->iat == now &&
-      c->gen == w->gen && c->acr == is->acr &&
-      strcmp(c->resource, is->resource) == 0) {
+  is->forge = w->settings.forge_tokens;
+  if (is->forge) { /* a hostile Entra (tests): never from the cache */
+    const struct sim_tenant *as = t;
+    if (is->forge == FORGE_OTHER_TID && w->n_tenants > 1)
+      as = &w->tenants[(t->index + 1) % w->n_tenants];
+    is->key = w->keys.keys[0].pkey;
+    EVP_PKEY_up_ref(is->key);
+    is->modulus = sim_strdup(w->keys.keys[0].n_b64url);
+    token_json(w, as, app, g,
+               is->forge == FORGE_WRONG_AUD ? "https://graph.microsoft.com"
+                                            : is->resource,
+               res->mde, is->acr, now, w->keys.keys[0].kid, &is->header,
+               &is->claims);
+  } else if (w->settings.token_reuse && c->token && c->iat == now &&
+             c->gen == w->gen && c->acr == is->acr &&
+             strcmp(c->resource, is->resource) == 0) {
     is->token = sim_strdup(c->token);
   } else {
     is->key = w->keys.keys[0].pkey;
@@ -592,9 +608,12 @@ void sim_token(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
   pthread_mutex_unlock(&w->lock);
   form_free(&f);
 
-  if (rc == 0 && !is.token) {
+  if (rc == 0 && !is.token && is.forge && is.forge != FORGE_OTHER_TID &&
+      is.forge != FORGE_WRONG_AUD) {
+    is.token = sim_forge_token(is.forge, is.claims.data, is.modulus);
+  } else if (rc == 0 && !is.token) {
     is.token = sjwt_sign_rs256(is.key, is.header.data, is.claims.data);
-    if (is.token) {
+    if (is.token && !is.forge) {
       pthread_mutex_lock(&w->lock);
       cache_token(w, call->tenant, call->app, &is);
       pthread_mutex_unlock(&w->lock);
@@ -610,4 +629,5 @@ void sim_token(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
   mde_buf_free(&is.claims);
   free(is.token);
   free(is.resource);
+  free(is.modulus);
 }

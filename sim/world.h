@@ -119,6 +119,7 @@ struct sim_settings {
   int64_t token_skew;     /* seconds of tolerance on bearer exp/nbf */
   bool accept_ps256;      /* PS256 + x5t#S256 assertions */
   bool token_reuse;     /* same token for identical requests within a second */
+  int forge_tokens;     /* enum sim_forge: hand out forged tokens (tests) */
   int loop_requests;    /* AADSTS50196 after this many token requests */
   int64_t loop_lockout; /* per minute for one app+tenant; then locked */
   int access_token_version; /* 1 (MDE's) or 2 */

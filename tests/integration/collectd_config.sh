@@ -21,12 +21,8 @@ readelf -d "$MDE_BUILD/mde.so" | grep -q libasan && preload="$(gcc -print-file-n
 # conf BLOCK -> a collectd.conf around the block
 conf() {
   { collectd_globals 10
+    collectd_log_stdout
     cat <<CONF
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel "info"
-  File STDOUT
-</Plugin>
 LoadPlugin csv
 <Plugin csv>
   DataDir "$WORK/csv"

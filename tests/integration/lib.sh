@@ -169,6 +169,10 @@ TypesDB "/usr/share/collectd/types.db"
 Interval ${1:-2}
 CONF
 }
+# collectd's own messages (and the plugin's) on standard output
+collectd_log_stdout() {
+  printf 'LoadPlugin logfile\n<Plugin logfile>\n  LogLevel "info"\n  File STDOUT\n</Plugin>\n'
+}
 start_collectd() {
   local block="$1" interval="${2:-2}"
   mkdir -p "$WORK/plugins" "$WORK/csv"

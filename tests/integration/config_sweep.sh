@@ -1,0 +1,117 @@
+#!/bin/bash
+# Every option of <Plugin mde>, given a value of the wrong type and values
+# out of range: collectd refuses to start and names the option; check_mde
+# --config --validate exits UNKNOWN and names it too. The option list is
+# read from the plugin's own table (plugin/options.c), so an option added
+# later is swept without touching this test. Then secret files that cannot
+# be used (world-readable, missing, empty, a directory, a FIFO): both refuse,
+# naming the file and why, without hanging.
+. "$(dirname "$0")/lib.sh"
+APP=11111111-2222-3333-4444-555555555555
+umask 077
+printf 'sim-secret-current\n' >"$WORK/secret"
+mkdir -p "$WORK/plugins"
+cp "$MDE_BUILD/mde.so" "$WORK/plugins/"
+cp /usr/lib/collectd/logfile.so "$WORK/plugins/"
+preload=""
+readelf -d "$MDE_BUILD/mde.so" | grep -q libasan && preload="$(gcc -print-file-name=libasan.so)"
+
+# NAME SCOPE KIND MIN MAX, one line per row of the table
+rows=$(tr -d '\n' <"$MDE_ROOT/plugin/options.c" |
+  grep -oE '\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *[A-Z]+, *[A-Za-z_]+\([a-z_0-9]*\)|\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *[A-Z]+, *0' |
+  sed -E 's/^\{"([A-Za-z0-9]+)", *([A-Z]+), *([A-Z]+).*/\1 \2 \3/')
+ranges=$(tr -d '\n' <"$MDE_ROOT/plugin/options.c" |
+  grep -oE '\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *INT, *[A-Za-z_]+\([a-z_0-9]*\), *-?[0-9]+, *-?[0-9]+\}' |
+  sed -E 's/^\{"([A-Za-z0-9]+)".*, *(-?[0-9]+), *(-?[0-9]+)\}$/\1 \2 \3/')
+n_rows=$(wc -l <<<"$rows")
+ok $(( n_rows >= 25 ? 0 : 1 )) "the option table was read ($n_rows options)"
+
+# conf TOP_LINE TENANT_LINE -> $WORK/c.conf with one tenant
+conf() {
+  { collectd_globals 10
+    collectd_log_stdout
+    cat <<CONF
+LoadPlugin mde
+<Plugin mde>
+  ClientId "$APP"
+  ClientSecretFile "$WORK/secret"
+  LoginEndpoint "https://127.0.0.1:9"
+  ApiEndpoint "https://127.0.0.1:9"
+  $1
+  <Tenant "t1">
+    TenantId "contoso.onmicrosoft.com"
+    $2
+  </Tenant>
+</Plugin>
+CONF
+  } >"$WORK/c.conf"
+}
+
+# refused OPTION VALUE SCOPE: both collectd and check_mde refuse it, by name
+refused() {
+  local opt="$1" value="$2" scope="$3" out rc
+  if [ "$scope" = TENANT ]; then conf "" "$opt $value"; else conf "$opt $value" ""; fi
+  out=$(LD_PRELOAD="$preload" timeout 30 collectd -T -C "$WORK/c.conf" 2>&1)
+  rc=$?
+  if [ "$rc" -ne 0 ] && grep -q "$opt" <<<"$out" && ! grep -q Sanitizer <<<"$out"; then
+    ok 0 "collectd refuses $opt $value, naming it"
+  else
+    ok 1 "collectd refuses $opt $value, naming it (exit $rc): $(grep -m3 'mde\|Sanitizer' <<<"$out")"
+  fi
+  out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+  rc=$?
+  if [ "$rc" -eq 3 ] && grep -q "^MDE UNKNOWN - .*$opt" <<<"$out"; then
+    ok 0 "check_mde is UNKNOWN for $opt $value, naming it"
+  else
+    ok 1 "check_mde is UNKNOWN for $opt $value, naming it (exit $rc): $out"
+  fi
+}
+
+conf "" ""
+out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+is "$?" 0 "control: the configuration without the bad option is valid ($out)"
+
+while read -r opt scope kind; do
+  case "$kind" in
+  INT)
+    refused "$opt" '"ten"' "$scope"
+    refused "$opt" true "$scope"
+    read -r _ min max < <(grep "^$opt " <<<"$ranges")
+    if [ -n "${max:-}" ]; then
+      refused "$opt" "$((max + 1))" "$scope"
+      refused "$opt" "$((min - 1))" "$scope"
+    fi
+    ;;
+  BOOL)
+    refused "$opt" '"maybe"' "$scope"
+    refused "$opt" 2 "$scope"
+    ;;
+  *) # strings, credentials, role lists
+    refused "$opt" 42 "$scope"
+    refused "$opt" false "$scope"
+    ;;
+  esac
+done <<<"$rows"
+
+# --- secret files that cannot be used: a clear error naming the file, no hang
+printf 'sim-secret-current\n' >"$WORK/loose"
+chmod 0644 "$WORK/loose"
+: >"$WORK/empty"
+mkdir -p "$WORK/dir"
+mkfifo "$WORK/fifo"
+for bad in loose:"accessible by other users" missing:"No such file" empty:"is empty" \
+  dir:"not a regular file" fifo:"not a regular file"; do
+  name=${bad%%:*} why=${bad#*:}
+  conf "" "ClientSecretFile \"$WORK/$name\""
+  start=$(date +%s)
+  out=$(LD_PRELOAD="$preload" timeout 30 collectd -T -C "$WORK/c.conf" 2>&1)
+  rc=$?
+  ok $(( rc != 0 && rc != 124 ? 0 : 1 )) "secret file $name: collectd refuses to start (exit $rc)"
+  like "$out" "$WORK/$name.*$why|$why.*$WORK/$name" "secret file $name: collectd says which file and why"
+  out=$(timeout 30 "$MDE_BUILD/check_mde" -T contoso.onmicrosoft.com -C "$APP" \
+    --secret-file "$WORK/$name" --login-endpoint https://127.0.0.1:9 --api-endpoint https://127.0.0.1:9 2>&1)
+  rc=$?
+  is "$rc" 3 "secret file $name: check_mde is UNKNOWN"
+  like "$out" "^MDE UNKNOWN - .*$WORK/$name.*$why" "secret file $name: check_mde says which file and why"
+  ok $(( $(date +%s) - start < 10 ? 0 : 1 )) "secret file $name: no hang"
+done
