@@ -61,7 +61,7 @@ MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
 .PHONY: pkg-tree all deps check tests demo bench install clean format format-check help \
-        fuzz fuzz-build deb rpm
+        fuzz fuzz-build deb rpm soak
 .DEFAULT_GOAL := all
 
 all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
@@ -72,6 +72,7 @@ help:
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
 	@echo "make bench      simulator load test (not part of check)"
+	@echo "make soak       fault soak: SOAK_CYCLES (default 10000) cycles of 0.25 s, ASan"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
 	@echo "make deb        Debian packages collectd-mde and mde-sim (lintian-clean)"
@@ -200,6 +201,13 @@ demo: deps all
 bench: deps all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
+
+# A real collectd with the ASan+UBSan plugin against mde-sim under faults
+# on every endpoint (tests/soak/soak.py); ~45 minutes for 10,000 cycles.
+SOAK_CYCLES ?= 10000
+soak: deps all
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/asan all
+	@scripts/soak.sh $(SOAK_CYCLES)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

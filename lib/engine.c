@@ -84,6 +84,7 @@ static void tenant_free(struct tenant *t) {
   mde_credential_free(t->cred);
   mde_token_free(&t->token);
   mde_alert_index_free(t->alerts);
+  free(t->api_reason);
   mde_alert_index_free(t->building);
   mde_strlist_free(&t->res.missing_roles);
   free(t->res.fix);

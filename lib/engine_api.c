@@ -34,6 +34,24 @@ static bool has_role(const struct tenant *t, const char *role) {
 
 static void on_api(struct mde_http_req *req);
 
+/* Remembers a failed alerts sync (see api_failure). */
+static void sync_failed(struct tenant *t) {
+  if (t->call != CALL_ALERTS)
+    return;
+  t->api_failure = t->res.failure;
+  free(t->api_reason);
+  t->api_reason = strdup(t->res.reason);
+}
+
+/* Reports the remembered failure on a cycle that makes no call. */
+static void sync_still_failing(struct tenant *t) {
+  if (t->api_failure != MDE_FAIL_NONE)
+    tenant_fail(t, t->api_failure,
+                "%.400s (the last call; retried when the "
+                "call budget allows)",
+                t->api_reason ? t->api_reason : "");
+}
+
 /* Sends `url` (taking it) with the bearer token, if the budget allows. */
 static void submit(struct tenant *t, enum api_call call, char *url) {
   tenant_release_request(t);
@@ -43,10 +61,11 @@ static void submit(struct tenant *t, enum api_call call, char *url) {
     return;
   }
   if (!mde_budget_take(&t->budget, mde_monotonic_ms())) {
-    /* Not a failure: the rest waits for the next cycle. */
+    /* Not a failure in itself: the rest waits for the next cycle. */
     free(url);
     mde_alert_index_free(t->building);
     t->building = NULL;
+    sync_still_failing(t);
     tenant_done(t);
     return;
   }
@@ -172,6 +191,9 @@ static void finish_sync(struct tenant *t) {
   mde_alert_index_count(t->alerts, r->alerts);
   r->alerts_valid = 1;
   t->synced = true;
+  t->api_failure = MDE_FAIL_NONE;
+  free(t->api_reason);
+  t->api_reason = NULL;
   t->next_alerts = t->e->now + t->alerts_interval;
   t->alerts_probed = true;
   next_probe(t);
@@ -183,6 +205,7 @@ static void on_page(struct tenant *t, struct mde_http_req *req) {
   if (mde_alert_page_parse(req->body.data, req->body.len, &page, err,
                            sizeof err) != MDE_FAIL_NONE) {
     tenant_fail(t, MDE_FAIL_PROTOCOL, "alerts page from %s: %s", t->url, err);
+    sync_failed(t);
     tenant_done(t);
     return;
   }
@@ -207,6 +230,7 @@ static void on_page(struct tenant *t, struct mde_http_req *req) {
     tenant_fail(t, MDE_FAIL_PROTOCOL,
                 "@odata.nextLink leaves the configured API (%.200s)", next);
     free(next);
+    sync_failed(t);
     tenant_done(t);
   } else if (next) {
     submit(t, CALL_ALERTS, next);
@@ -240,6 +264,7 @@ static void on_api(struct mde_http_req *req) {
   r->api_timing_valid = 1;
   if (req->curl_code) {
     tenant_fail(t, MDE_FAIL_NETWORK, "Defender API %s: %s", t->url, req->error);
+    sync_failed(t);
     tenant_done(t);
     return;
   }
@@ -270,7 +295,8 @@ static void on_api(struct mde_http_req *req) {
   }
   if (req->status == 429) {
     long wait = req->retry_after >= 0 ? req->retry_after : THROTTLE_DEFAULT;
-    t->api_throttled_until = t->e->now + wait;
+    /* `now` is whole seconds: one more, so a retry is never early. */
+    t->api_throttled_until = t->e->now + wait + 1;
     r->throttled = 1;
     r->retry_after = (double)wait;
     tenant_fail(t, MDE_FAIL_THROTTLED,
@@ -286,5 +312,6 @@ static void on_api(struct mde_http_req *req) {
               "Defender API %s: HTTP %d %s", t->url, req->status,
               ae.message[0] ? ae.message : ae.code);
   mde_api_error_free(&ae);
+  sync_failed(t);
   tenant_done(t);
 }

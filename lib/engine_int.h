@@ -86,6 +86,11 @@ struct tenant {
   enum api_call call;
   char *next_url; /* nextLink being followed */
   uint64_t created_this_sync;
+  /* The last alerts sync's failure, until a sync succeeds: reported again
+   * on cycles the call budget leaves without a call, so that a failing API
+   * does not read as OK every other cycle. */
+  enum mde_failure api_failure;
+  char *api_reason;
 
   /* this cycle */
   enum step step;

@@ -62,7 +62,8 @@ static void back_off(struct tenant *t, enum mde_failure f, long retry_after) {
     long wait = retry_after >= 0         ? retry_after
                 : t->res.aadsts == 50196 ? 120
                                          : THROTTLE_DEFAULT;
-    t->backoff_until = now + wait;
+    /* `now` is whole seconds: one more, so a retry is never early. */
+    t->backoff_until = now + wait + 1;
     t->res.throttled = 1;
     t->res.retry_after = (double)wait;
   } else if (!mde_failure_is_transient(f)) {

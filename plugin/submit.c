@@ -70,6 +70,13 @@ static void notify(const struct mde_tenant_result *r, int previous,
              mde_failure_name(r->failure), code, r->fix ? r->fix : r->reason);
     sstrncpy(n.message, msg, sizeof n.message);
   }
+  /* The log keeps the whole reason, for whoever reads it later. */
+  if (r->failure == MDE_FAIL_NONE)
+    INFO("mde plugin: %s: OK again (was %s)", r->name,
+         mde_failure_name((enum mde_failure)previous));
+  else
+    WARNING("mde plugin: %s: %s: %s", r->name, mde_failure_name(r->failure),
+            r->reason);
   plugin_notification_meta_add_string(&n, "failure",
                                       mde_failure_name(r->failure));
   plugin_notification_meta_add_string(

@@ -48,7 +48,10 @@ void sim_faults_plan(const struct sim_fault *faults, size_t n,
     int jitter = f->jitter_ms > 0
                      ? (int)(sim_rng_next(rng) % (unsigned)(f->jitter_ms + 1))
                      : 0;
-    plan->delay_ms += f->latency_ms + jitter;
+    /* `probability` gates a latency too: spikes, not a slow link. */
+    if (f->latency_ms + jitter > 0 &&
+        (f->status || chance(rng, f->probability)))
+      plan->delay_ms += f->latency_ms + jitter;
     if (f->status && !plan->status && chance(rng, f->probability)) {
       plan->status = f->status;
       plan->retry_after = f->retry_after;

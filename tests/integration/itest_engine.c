@@ -479,11 +479,36 @@ static void throttling_honours_retry_after(void **state) {
   r = cycle(e, i); /* inside Retry-After: nothing may be sent */
   assert_int_equal(r->failure, MDE_FAIL_THROTTLED);
   assert_true(stat_of(CONTOSO, "alerts") == sent);
-  sleep_s(2.0);
+  sleep_s(3.0);
   r = cycle(e, i);
   assert_int_equal(r->failure, MDE_FAIL_NONE);
   assert_true(stat_of(CONTOSO, "alerts") > sent);
   assert_counts_match(r, CONTOSO);
+  mde_engine_free(e);
+}
+
+/* When the API keeps failing and the call budget leaves a cycle without a
+ * call, the cycle still reports the failure: it must not read as OK (and
+ * flap the tenant's notifications) every other cycle. */
+static void a_failing_api_stays_failed_between_calls(void **state) {
+  (void)state;
+  struct mde_engine *e = engine();
+  struct mde_tenant_config c = config("contoso", CONTOSO, secret_ok);
+  int i = add(e, &c);
+  assert_int_equal(cycle(e, i)->failure, MDE_FAIL_NONE);
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"alerts\", \"status\": 503}]"));
+  sleep_s(1.1);
+  int without_call = 0;
+  for (int n = 0; n < 40; n++) { /* the burst runs out within these */
+    double sent = stat_of(CONTOSO, "alerts");
+    const struct mde_tenant_result *r = cycle(e, i);
+    assert_int_equal(r->failure, MDE_FAIL_API_ERROR);
+    if (stat_of(CONTOSO, "alerts") == sent)
+      without_call++;
+  }
+  assert_true(without_call > 0);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
   mde_engine_free(e);
 }
 
@@ -626,6 +651,7 @@ int main(void) {
       cmocka_unit_test(throttling_honours_retry_after),
       cmocka_unit_test(token_throttling_and_oneshot),
       cmocka_unit_test(full_resync_keeps_counts_exact),
+      cmocka_unit_test(a_failing_api_stays_failed_between_calls),
       cmocka_unit_test(faults_and_the_deadline),
       cmocka_unit_test(bad_configuration_is_refused),
   };

@@ -107,7 +107,10 @@ static void plans_faults(void **state) {
   (void)state;
   uint64_t rng = 7;
   struct sim_fault faults[] = {
-      {.endpoints = sim_endpoint_mask("api"), .tenant = -1, .latency_ms = 10},
+      {.endpoints = sim_endpoint_mask("api"),
+       .tenant = -1,
+       .latency_ms = 10,
+       .probability = 1},
       {.endpoints = sim_endpoint_mask("alerts"),
        .tenant = 3,
        .status = 503,
