@@ -71,7 +71,8 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
-	@echo "make bench      simulator load test (not part of check)"
+	@echo "make bench      simulator load, engine memory, scale against the"
+	@echo "                alternatives (not part of check; ~25 min)"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
 	@echo "make deb        Debian packages collectd-mde and mde-sim (lintian-clean)"
@@ -197,9 +198,12 @@ check: deps format-check
 demo: deps all
 	@scripts/demo.sh $(BUILD)
 
+# BENCH_TENANTS="100 1000" (and the other BENCH_* of bench/scale.sh)
+# shorten the scale run; results go to bench/results/.
 bench: deps all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
+	@bench/scale.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
