@@ -71,7 +71,8 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
-	@echo "make bench      simulator load test (not part of check)"
+	@echo "make bench      simulator load, engine memory, scale against the"
+	@echo "                alternatives (not part of check; ~25 min)"
 	@echo "make soak       fault soak: SOAK_CYCLES (default 10000) cycles of 0.25 s, ASan"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
@@ -198,9 +199,12 @@ check: deps format-check
 demo: deps all
 	@scripts/demo.sh $(BUILD)
 
+# BENCH_TENANTS="100 1000" (and the other BENCH_* of bench/scale.sh)
+# shorten the scale run; results go to bench/results/.
 bench: deps all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
+	@bench/scale.sh $(BUILD)
 
 # A real collectd with the ASan+UBSan plugin against mde-sim under faults
 # on every endpoint (tests/soak/soak.py); ~45 minutes for 10,000 cycles.

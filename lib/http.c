@@ -314,8 +314,10 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
       curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
       finish(h, s, m->data.result);
     }
-    if (h->busy == 0 || h->wait_head)
-      continue; /* refill before waiting */
+    /* Done, or a slot is free for a waiting request: go round (refill)
+     * before waiting. With every slot busy, going round would spin. */
+    if (h->busy == 0 || (h->wait_head && h->busy < h->n_slots))
+      continue;
     left = deadline_ms - mde_monotonic_ms();
     curl_multi_poll(h->multi, NULL, 0,
                     left < 1000 ? (int)(left > 0 ? left : 0) : 1000, NULL);

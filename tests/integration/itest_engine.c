@@ -592,6 +592,43 @@ static void faults_and_the_deadline(void **state) {
   mde_engine_free(e);
 }
 
+/* With every connection busy and requests queued, the cycle waits on its
+ * sockets: it must not spin (it once went round without waiting, burning a
+ * core for as long as the queue was not empty). */
+static double cpu_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void a_full_window_waits_without_spinning(void **state) {
+  (void)state;
+  struct mde_engine_options o = {
+      .http = {.ca_file = sim.ca, .timeout_ms = 5000, .max_connections = 1}};
+  char err[512];
+  struct mde_engine *e = mde_engine_new(&o, err, sizeof err);
+  assert_non_null(e);
+  static const char *const names[] = {"one", "two", "three"};
+  for (size_t k = 0; k < 3; k++) {
+    struct mde_tenant_config c = config(names[k], CONTOSO, secret_ok);
+    add(e, &c);
+  }
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"*\", \"latency_ms\": 200}]"));
+  double cpu = cpu_seconds();
+  int64_t t0 = mde_monotonic_ms();
+  assert_int_equal(mde_engine_cycle(e, t0 + 15000, 0), 0);
+  double wall = (double)(mde_monotonic_ms() - t0) / 1000.0;
+  cpu = cpu_seconds() - cpu;
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+  for (size_t k = 0; k < 3; k++)
+    assert_int_equal(mde_engine_result(e, k)->failure, MDE_FAIL_NONE);
+  /* seven requests one at a time, 200 ms each: about 1.4 s of waiting */
+  if (wall < 1.2 || cpu > wall / 3)
+    fail_msg("%.2f s of CPU for a %.2f s cycle of waiting", cpu, wall);
+  mde_engine_free(e);
+}
+
 static void bad_configuration_is_refused(void **state) {
   (void)state;
   struct mde_engine *e = engine();
@@ -653,6 +690,7 @@ int main(void) {
       cmocka_unit_test(full_resync_keeps_counts_exact),
       cmocka_unit_test(a_failing_api_stays_failed_between_calls),
       cmocka_unit_test(faults_and_the_deadline),
+      cmocka_unit_test(a_full_window_waits_without_spinning),
       cmocka_unit_test(bad_configuration_is_refused),
   };
   return cmocka_run_group_tests_name("engine", tests, setup, teardown);
