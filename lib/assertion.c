@@ -3,6 +3,7 @@
  * OpenSSL objects; file contents and passphrase copies are wiped as soon
  * as OpenSSL has parsed them. */
 #include "mde/assertion.h"
+#include "mde/failure.h"
 
 #include "mde/b64url.h"
 #include "mde/buf.h"
@@ -34,18 +35,6 @@ struct mde_credential {
   char x5t_s256[48]; /* of 32 bytes: 43 */
   char *x5c;         /* standard base64 of the DER */
 };
-
-static void say(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t size, const char *fmt, ...) {
-  if (!err || size == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 void mde_credential_free(struct mde_credential *c) {
   if (!c)
@@ -87,36 +76,36 @@ static enum mde_failure finish(X509 *cert, EVP_PKEY *key,
   if (!c) {
     X509_free(cert);
     EVP_PKEY_free(key);
-    say(err, err_size, "credential: out of memory");
+    mde_say(err, err_size, "credential: out of memory");
     return MDE_FAIL_INTERNAL;
   }
   c->cert = cert;
   c->key = key;
   if (!cert) {
-    say(err, err_size, "credential: no certificate found");
+    mde_say(err, err_size, "credential: no certificate found");
     goto fail;
   }
   if (!key) {
-    say(err, err_size,
-        "credential: no private key found (or wrong "
-        "passphrase)");
+    mde_say(err, err_size,
+            "credential: no private key found (or wrong "
+            "passphrase)");
     goto fail;
   }
   if (!EVP_PKEY_is_a(key, "RSA")) {
-    say(err, err_size,
-        "credential: the private key is %s, RS256/PS256 "
-        "need RSA",
-        EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "?");
+    mde_say(err, err_size,
+            "credential: the private key is %s, RS256/PS256 "
+            "need RSA",
+            EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "?");
     goto fail;
   }
   if (EVP_PKEY_get_bits(key) < 2048) {
-    say(err, err_size, "credential: RSA key of %d bits, Entra needs 2048+",
-        EVP_PKEY_get_bits(key));
+    mde_say(err, err_size, "credential: RSA key of %d bits, Entra needs 2048+",
+            EVP_PKEY_get_bits(key));
     goto fail;
   }
   if (X509_check_private_key(cert, key) != 1) {
-    say(err, err_size,
-        "credential: the private key does not match the certificate");
+    mde_say(err, err_size,
+            "credential: the private key does not match the certificate");
     goto fail;
   }
   c->not_before = asn1_time(X509_get0_notBefore(cert));
@@ -127,7 +116,7 @@ static enum mde_failure finish(X509 *cert, EVP_PKEY *key,
   unsigned n1 = 0, n256 = 0;
   if (X509_digest(cert, EVP_sha1(), sha1, &n1) != 1 || n1 != 20 ||
       X509_digest(cert, EVP_sha256(), sha256, &n256) != 1 || n256 != 32) {
-    say(err, err_size, "credential: cannot hash the certificate");
+    mde_say(err, err_size, "credential: cannot hash the certificate");
     goto fail;
   }
   for (unsigned i = 0; i < n1; i++)
@@ -138,7 +127,7 @@ static enum mde_failure finish(X509 *cert, EVP_PKEY *key,
   unsigned char *der = NULL;
   int len = i2d_X509(cert, &der);
   if (len <= 0) {
-    say(err, err_size, "credential: cannot encode the certificate");
+    mde_say(err, err_size, "credential: cannot encode the certificate");
     goto fail;
   }
   c->x5c = malloc(((size_t)len + 2) / 3 * 4 + 1);
@@ -146,7 +135,7 @@ static enum mde_failure finish(X509 *cert, EVP_PKEY *key,
     EVP_EncodeBlock((unsigned char *)c->x5c, der, len);
   OPENSSL_free(der);
   if (!c->x5c) {
-    say(err, err_size, "credential: out of memory");
+    mde_say(err, err_size, "credential: out of memory");
     goto fail;
   }
   *out = c;
@@ -170,7 +159,7 @@ enum mde_failure mde_credential_from_pem(const char *cert_pem, size_t cert_len,
   }
   if (!cert_pem || cert_len == 0 || cert_len > INT_MAX || !key_pem ||
       key_len == 0 || key_len > INT_MAX) {
-    say(err, err_size, "credential: empty or oversized PEM");
+    mde_say(err, err_size, "credential: empty or oversized PEM");
     return MDE_FAIL_CREDENTIAL_UNUSABLE;
   }
   BIO *b = BIO_new_mem_buf(cert_pem, (int)cert_len);
@@ -191,7 +180,7 @@ enum mde_failure mde_credential_from_pkcs12(const unsigned char *der,
                                             char *err, size_t err_size) {
   *out = NULL;
   if (!der || len == 0 || len > INT_MAX) {
-    say(err, err_size, "credential: empty PKCS#12");
+    mde_say(err, err_size, "credential: empty PKCS#12");
     return MDE_FAIL_CREDENTIAL_UNUSABLE;
   }
   X509 *cert = NULL;
@@ -204,9 +193,9 @@ enum mde_failure mde_credential_from_pkcs12(const unsigned char *der,
   if (!parsed) {
     X509_free(cert);
     EVP_PKEY_free(key);
-    say(err, err_size, "credential: %s",
-        p12 ? "cannot open the PKCS#12 (wrong password?)"
-            : "not a PKCS#12 (DER) file");
+    mde_say(err, err_size, "credential: %s",
+            p12 ? "cannot open the PKCS#12 (wrong password?)"
+                : "not a PKCS#12 (DER) file");
     return MDE_FAIL_CREDENTIAL_UNUSABLE;
   }
   return finish(cert, key, out, err, err_size);
@@ -220,24 +209,24 @@ static int slurp(const char *path, char **data, size_t *len, char *err,
   *len = 0;
   FILE *f = path ? fopen(path, "rb") : NULL;
   if (!f) {
-    say(err, err_size, "credential: cannot open %s: %s", path ? path : "(none)",
-        path ? strerror(errno) : "no path");
+    mde_say(err, err_size, "credential: cannot open %s: %s",
+            path ? path : "(none)", path ? strerror(errno) : "no path");
     return -1;
   }
   struct stat st;
   char *buf = NULL;
   if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
       st.st_size > MDE_CREDENTIAL_FILE_MAX) {
-    say(err, err_size,
-        "credential: %s is not a regular file of at most %d "
-        "bytes",
-        path, MDE_CREDENTIAL_FILE_MAX);
+    mde_say(err, err_size,
+            "credential: %s is not a regular file of at most %d "
+            "bytes",
+            path, MDE_CREDENTIAL_FILE_MAX);
     goto fail;
   }
   size_t size = (size_t)st.st_size;
   buf = malloc(size + 1);
   if (!buf || fread(buf, 1, size, f) != size) {
-    say(err, err_size, "credential: cannot read %s", path);
+    mde_say(err, err_size, "credential: cannot read %s", path);
     goto fail;
   }
   buf[size] = '\0';
@@ -264,7 +253,7 @@ static void name_file(char *err, size_t err_size, const char *path) {
   char copy[MDE_ERR_SIZE];
   snprintf(copy, sizeof(copy), "%s", err);
   const char *rest = strncmp(copy, "credential: ", 12) == 0 ? copy + 12 : copy;
-  say(err, err_size, "credential %s: %s", path, rest);
+  mde_say(err, err_size, "credential %s: %s", path, rest);
 }
 
 enum mde_failure mde_credential_load_pem(const char *cert_path,
@@ -409,17 +398,17 @@ enum mde_failure mde_assertion_sign(const struct mde_credential *c,
   *out = NULL;
 
   if (!c || !client_id || !*client_id || !token_url || !*token_url) {
-    say(err, err_size,
-        "assertion: credential, client id and token URL are "
-        "required");
+    mde_say(err, err_size,
+            "assertion: credential, client id and token URL are "
+            "required");
     goto done;
   }
   if (random_guid(jti) != 0) {
-    say(err, err_size, "assertion: no randomness for jti");
+    mde_say(err, err_size, "assertion: no randomness for jti");
     goto done;
   }
   if (signing_input(&in, c, o, client_id, token_url, now, jti) != 0) {
-    say(err, err_size, "assertion: out of memory");
+    mde_say(err, err_size, "assertion: out of memory");
     goto done;
   }
   EVP_PKEY_CTX *pctx = NULL;
@@ -434,14 +423,14 @@ enum mde_failure mde_assertion_sign(const struct mde_credential *c,
       EVP_DigestSign(md, sig, &sig_len, (unsigned char *)in.data, in.len) !=
           1) {
     ERR_clear_error();
-    say(err, err_size, "assertion: signing failed");
+    mde_say(err, err_size, "assertion: signing failed");
     goto done;
   }
   sig64 = mde_b64url_encode_alloc(sig, sig_len);
   size_t total = in.len + 1 + (sig64 ? strlen(sig64) : 0);
   char *jwt = sig64 ? malloc(total + 1) : NULL;
   if (!jwt) {
-    say(err, err_size, "assertion: out of memory");
+    mde_say(err, err_size, "assertion: out of memory");
     goto done;
   }
   snprintf(jwt, total + 1, "%s.%s", in.data, sig64);

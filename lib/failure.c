@@ -3,6 +3,8 @@
  * disagree. */
 #include "mde/failure.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -81,4 +83,13 @@ enum mde_failure mde_failure_worst(enum mde_failure a, enum mde_failure b) {
 
 int mde_failure_is_transient(enum mde_failure f) {
   return valid(f) ? classes[f].transient : 1;
+}
+
+void mde_say(char *err, size_t size, const char *fmt, ...) {
+  if (!err || size == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, size, fmt, ap);
+  va_end(ap);
 }

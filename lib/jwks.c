@@ -2,6 +2,7 @@
  * and exponent with EVP_PKEY_fromdata; the x5c certificates are not
  * needed for that and are not trusted for anything. */
 #include "mde/jwks.h"
+#include "mde/failure.h"
 
 #include "mde/b64url.h"
 
@@ -27,18 +28,6 @@ struct mde_jwks {
   size_t n;
   size_t skipped;
 };
-
-static void say(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t size, const char *fmt, ...) {
-  if (!err || size == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 static const char *string_item(const cJSON *obj, const char *name) {
   const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -150,27 +139,27 @@ enum mde_failure mde_jwks_parse(const char *body, size_t len,
   *out = NULL;
 
   if (!body || len == 0 || len > MDE_JWKS_BODY_MAX) {
-    say(err, err_size, "JWKS: body %s",
-        body && len > 0 ? "too large" : "empty");
+    mde_say(err, err_size, "JWKS: body %s",
+            body && len > 0 ? "too large" : "empty");
     goto done;
   }
   root = cJSON_ParseWithLength(body, len);
   const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "keys");
   if (!cJSON_IsArray(keys)) {
-    say(err, err_size, "JWKS: no \"keys\" array");
+    mde_say(err, err_size, "JWKS: no \"keys\" array");
     goto done;
   }
   int total = cJSON_GetArraySize(keys);
   if (total > MDE_JWKS_MAX_KEYS) {
-    say(err, err_size, "JWKS: %d keys, more than the %d accepted", total,
-        MDE_JWKS_MAX_KEYS);
+    mde_say(err, err_size, "JWKS: %d keys, more than the %d accepted", total,
+            MDE_JWKS_MAX_KEYS);
     goto done;
   }
   rc = MDE_FAIL_INTERNAL;
   set = calloc(1, sizeof(*set));
   if (!set ||
       (total > 0 && !(set->keys = calloc((size_t)total, sizeof(*set->keys))))) {
-    say(err, err_size, "JWKS: out of memory");
+    mde_say(err, err_size, "JWKS: out of memory");
     goto done;
   }
   const cJSON *jwk;
@@ -190,15 +179,15 @@ enum mde_failure mde_jwks_parse(const char *body, size_t len,
     char *copy = strdup(kid);
     if (!copy) {
       EVP_PKEY_free(pkey);
-      say(err, err_size, "JWKS: out of memory");
+      mde_say(err, err_size, "JWKS: out of memory");
       goto done;
     }
     set->keys[set->n++] = (struct key){copy, pkey};
   }
   if (set->n == 0) {
     rc = MDE_FAIL_PROTOCOL;
-    say(err, err_size, "JWKS: no usable RSA signing key (%zu skipped)",
-        set->skipped);
+    mde_say(err, err_size, "JWKS: no usable RSA signing key (%zu skipped)",
+            set->skipped);
     goto done;
   }
   *out = set;

@@ -3,6 +3,7 @@
  * before its signature is checked, and the algorithm is pinned before a
  * key is looked up, so a forged header cannot pick how it is verified. */
 #include "mde/jwt.h"
+#include "mde/failure.h"
 
 #include "mde/b64url.h"
 
@@ -13,18 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void say(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t size, const char *fmt, ...) {
-  if (!err || size == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 /* Untrusted text (a header is read before its signature is checked) made
  * fit for a reason that ends up in a notification or a status line: at
@@ -63,7 +52,7 @@ static enum mde_failure segment_json(const char *s, size_t n, const char *what,
   size_t len = 0;
   unsigned char *bytes = mde_b64url_decode(s, n, &len);
   if (!bytes) {
-    say(err, size, "JWT: %s is not base64url", what);
+    mde_say(err, size, "JWT: %s is not base64url", what);
     return MDE_FAIL_TOKEN_INVALID;
   }
   /* The decoded bytes are NUL-terminated: parsing len + 1 bytes with
@@ -75,7 +64,7 @@ static enum mde_failure segment_json(const char *s, size_t n, const char *what,
   free(bytes);
   if (!cJSON_IsObject(json)) {
     cJSON_Delete(json);
-    say(err, size, "JWT: %s is not a JSON object", what);
+    mde_say(err, size, "JWT: %s is not a JSON object", what);
     return MDE_FAIL_TOKEN_INVALID;
   }
   *out = json;
@@ -88,12 +77,12 @@ enum mde_failure mde_jwt_decode(const char *token, size_t len,
   enum mde_failure rc = MDE_FAIL_TOKEN_INVALID;
   *out = (struct mde_jwt){0};
   if (!token || len == 0) {
-    say(err, err_size, "JWT: empty token");
+    mde_say(err, err_size, "JWT: empty token");
     goto fail;
   }
   if (len > MDE_JWT_MAX_LEN) {
-    say(err, err_size, "JWT: %zu bytes, more than the %d accepted", len,
-        MDE_JWT_MAX_LEN);
+    mde_say(err, err_size, "JWT: %zu bytes, more than the %d accepted", len,
+            MDE_JWT_MAX_LEN);
     goto fail;
   }
   const char *dot1 = memchr(token, '.', len);
@@ -101,16 +90,16 @@ enum mde_failure mde_jwt_decode(const char *token, size_t len,
       dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) : NULL;
   const char *end = token + len;
   if (!dot2 || memchr(dot2 + 1, '.', (size_t)(end - dot2 - 1))) {
-    say(err, err_size, "JWT: not three dot-separated segments");
+    mde_say(err, err_size, "JWT: not three dot-separated segments");
     goto fail;
   }
   if (dot1 == token || dot2 == dot1 + 1) {
-    say(err, err_size, "JWT: empty %s segment",
-        dot1 == token ? "header" : "payload");
+    mde_say(err, err_size, "JWT: empty %s segment",
+            dot1 == token ? "header" : "payload");
     goto fail;
   }
   if (memchr(token, '=', len)) { /* JWS forbids padding */
-    say(err, err_size, "JWT: padding in a segment");
+    mde_say(err, err_size, "JWT: padding in a segment");
     goto fail;
   }
   rc = segment_json(token, (size_t)(dot1 - token), "header", &out->header, err,
@@ -125,22 +114,22 @@ enum mde_failure mde_jwt_decode(const char *token, size_t len,
   out->sig =
       mde_b64url_decode(dot2 + 1, (size_t)(end - dot2 - 1), &out->sig_len);
   if (!out->sig) {
-    say(err, err_size, "JWT: signature is not base64url");
+    mde_say(err, err_size, "JWT: signature is not base64url");
     goto fail;
   }
   if (!mde_jwt_header_string(out, "alg")) {
-    say(err, err_size, "JWT: header has no \"alg\"");
+    mde_say(err, err_size, "JWT: header has no \"alg\"");
     goto fail;
   }
   if (cJSON_GetObjectItemCaseSensitive(out->header, "crit")) {
-    say(err, err_size, "JWT: header has \"crit\" extensions");
+    mde_say(err, err_size, "JWT: header has \"crit\" extensions");
     goto fail;
   }
   rc = MDE_FAIL_INTERNAL;
   out->signing_input_len = (size_t)(dot2 - token);
   out->signing_input = malloc(out->signing_input_len + 1);
   if (!out->signing_input) {
-    say(err, err_size, "JWT: out of memory");
+    mde_say(err, err_size, "JWT: out of memory");
     goto fail;
   }
   memcpy(out->signing_input, token, out->signing_input_len);
@@ -195,40 +184,40 @@ enum mde_failure mde_jwt_verify(const struct mde_jwt *jwt,
     *unknown_kid = 0;
   const char *alg = mde_jwt_header_string(jwt, "alg");
   if (!alg || strcmp(alg, "RS256") != 0) {
-    say(err, err_size, "JWT: alg \"%s\" refused, only RS256 is accepted",
-        show(alg, 32).s);
+    mde_say(err, err_size, "JWT: alg \"%s\" refused, only RS256 is accepted",
+            show(alg, 32).s);
     return MDE_FAIL_TOKEN_INVALID;
   }
   const char *kid = mde_jwt_header_string(jwt, "kid");
   if (!kid) {
-    say(err, err_size, "JWT: header has no \"kid\"");
+    mde_say(err, err_size, "JWT: header has no \"kid\"");
     return MDE_FAIL_TOKEN_INVALID;
   }
   EVP_PKEY *key = mde_jwks_find(keys, kid);
   if (!key) {
     if (unknown_kid)
       *unknown_kid = 1;
-    say(err, err_size, "JWT: signing key \"%s\" is not in the key set",
-        show(kid, 64).s);
+    mde_say(err, err_size, "JWT: signing key \"%s\" is not in the key set",
+            show(kid, 64).s);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (jwt->sig_len != (size_t)EVP_PKEY_get_size(key)) {
-    say(err, err_size, "JWT: signature of %zu bytes, key \"%s\" makes %d",
-        jwt->sig_len, show(kid, 64).s, EVP_PKEY_get_size(key));
+    mde_say(err, err_size, "JWT: signature of %zu bytes, key \"%s\" makes %d",
+            jwt->sig_len, show(kid, 64).s, EVP_PKEY_get_size(key));
     return MDE_FAIL_TOKEN_INVALID;
   }
   enum mde_failure rc = MDE_FAIL_INTERNAL;
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) != 1) {
-    say(err, err_size, "JWT: cannot set up RS256 verification");
+    mde_say(err, err_size, "JWT: cannot set up RS256 verification");
     goto out;
   }
   if (EVP_DigestVerify(md, jwt->sig, jwt->sig_len,
                        (const unsigned char *)jwt->signing_input,
                        jwt->signing_input_len) != 1) {
     rc = MDE_FAIL_TOKEN_INVALID;
-    say(err, err_size, "JWT: signature does not verify with key \"%s\"",
-        show(kid, 64).s);
+    mde_say(err, err_size, "JWT: signature does not verify with key \"%s\"",
+            show(kid, 64).s);
     goto out;
   }
   rc = MDE_FAIL_NONE;
@@ -269,19 +258,20 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
   long skew = x->skew == 0 ? MDE_JWT_DEFAULT_SKEW : x->skew < 0 ? 0 : x->skew;
   const char *tid = mde_jwt_claim_string(jwt, "tid");
   if (x->tenant_id && (!tid || strcasecmp(tid, x->tenant_id) != 0)) {
-    say(err, err_size, "JWT: tid %s, expected %s", show(tid, 64).s,
-        x->tenant_id);
+    mde_say(err, err_size, "JWT: tid %s, expected %s", show(tid, 64).s,
+            x->tenant_id);
     return MDE_FAIL_TOKEN_INVALID;
   }
   const char *iss = mde_jwt_claim_string(jwt, "iss");
   if (x->issuer && (!iss || strcmp(iss, x->issuer) != 0)) {
-    say(err, err_size, "JWT: iss %s, expected %s", show(iss, 128).s, x->issuer);
+    mde_say(err, err_size, "JWT: iss %s, expected %s", show(iss, 128).s,
+            x->issuer);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (x->audience && !audience_ok(jwt, x->audience)) {
     const char *aud = mde_jwt_claim_string(jwt, "aud");
-    say(err, err_size, "JWT: aud %s, expected %s",
-        aud ? show(aud, 128).s : "(not the expected string)", x->audience);
+    mde_say(err, err_size, "JWT: aud %s, expected %s",
+            aud ? show(aud, 128).s : "(not the expected string)", x->audience);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (x->client_id) {
@@ -289,31 +279,31 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
     if (!app)
       app = mde_jwt_claim_string(jwt, "azp");
     if (!app || strcasecmp(app, x->client_id) != 0) {
-      say(err, err_size, "JWT: appid %s, expected %s", show(app, 64).s,
-          x->client_id);
+      mde_say(err, err_size, "JWT: appid %s, expected %s", show(app, 64).s,
+              x->client_id);
       return MDE_FAIL_TOKEN_INVALID;
     }
   }
   time_t exp, nbf;
   if (mde_jwt_claim_time(jwt, "exp", &exp) != 0) {
-    say(err, err_size, "JWT: no valid exp claim");
+    mde_say(err, err_size, "JWT: no valid exp claim");
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (x->now > exp + skew) {
-    say(err, err_size, "JWT: expired %lld s ago (exp %lld, skew %ld s)",
-        (long long)(x->now - exp), (long long)exp, skew);
+    mde_say(err, err_size, "JWT: expired %lld s ago (exp %lld, skew %ld s)",
+            (long long)(x->now - exp), (long long)exp, skew);
     return MDE_FAIL_TOKEN_INVALID;
   }
   if (cJSON_GetObjectItemCaseSensitive(jwt->claims, "nbf")) {
     if (mde_jwt_claim_time(jwt, "nbf", &nbf) != 0) {
-      say(err, err_size, "JWT: nbf claim is not a time");
+      mde_say(err, err_size, "JWT: nbf claim is not a time");
       return MDE_FAIL_TOKEN_INVALID;
     }
     if (x->now + skew < nbf) {
-      say(err, err_size,
-          "JWT: not valid for another %lld s (nbf %lld, skew "
-          "%ld s)",
-          (long long)(nbf - x->now), (long long)nbf, skew);
+      mde_say(err, err_size,
+              "JWT: not valid for another %lld s (nbf %lld, skew "
+              "%ld s)",
+              (long long)(nbf - x->now), (long long)nbf, skew);
       return MDE_FAIL_TOKEN_INVALID;
     }
   }
@@ -325,7 +315,7 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
   int present = mde_jwt_roles(jwt, &granted);
   if (present < 0) {
     rc = MDE_FAIL_TOKEN_INVALID;
-    say(err, err_size, "JWT: roles claim is not an array of strings");
+    mde_say(err, err_size, "JWT: roles claim is not an array of strings");
     goto out;
   }
   for (size_t i = 0; i < x->roles->n; i++)
@@ -340,12 +330,13 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
   if (!list)
     goto out;
   if (present == 0)
-    say(err, err_size,
-        "JWT: no roles claim (no application permission consented); "
-        "missing %s",
-        list);
+    mde_say(err, err_size,
+            "JWT: no roles claim (no application permission consented); "
+            "missing %s",
+            list);
   else
-    say(err, err_size, "JWT: missing role%s %s", lack.n > 1 ? "s" : "", list);
+    mde_say(err, err_size, "JWT: missing role%s %s", lack.n > 1 ? "s" : "",
+            list);
   free(list);
   for (size_t i = 0; missing && i < lack.n; i++)
     if (mde_strlist_add_str(missing, lack.v[i]) != 0)

@@ -2,6 +2,7 @@
  * access token is a bearer secret: it is copied once out of the cJSON
  * tree, and the tree's copy is wiped before the tree is freed. */
 #include "mde/token_response.h"
+#include "mde/failure.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
@@ -15,18 +16,6 @@
 /* Ten years: anything longer is not a token lifetime, and keeps
  * now + expires_in far from overflowing. */
 #define LIFETIME_MAX (10LL * 366 * 24 * 3600)
-
-static void say(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t size, const char *fmt, ...) {
-  if (!err || size == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 /* A non-negative whole number, sent as a JSON integer (v2) or as a string
  * of decimal digits (v1). Returns 0, 1 when absent, -1 when malformed. */
@@ -77,41 +66,42 @@ enum mde_failure mde_token_parse(const char *body, size_t len, time_t now,
   *out = (struct mde_token){.ext_expires_in = -1};
 
   if (!body || len == 0) {
-    say(err, err_size, "token response: empty body");
+    mde_say(err, err_size, "token response: empty body");
     goto done;
   }
   if (len > MDE_TOKEN_BODY_MAX) {
-    say(err, err_size, "token response: body of %zu bytes exceeds %d", len,
-        MDE_TOKEN_BODY_MAX);
+    mde_say(err, err_size, "token response: body of %zu bytes exceeds %d", len,
+            MDE_TOKEN_BODY_MAX);
     goto done;
   }
   root = cJSON_ParseWithLength(body, len);
   if (!cJSON_IsObject(root)) {
-    say(err, err_size, "token response: body is not a JSON object");
+    mde_say(err, err_size, "token response: body is not a JSON object");
     goto done;
   }
   tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
   if (!tok && cJSON_GetObjectItemCaseSensitive(root, "error")) {
-    say(err, err_size, "token response: error envelope in a success answer");
+    mde_say(err, err_size,
+            "token response: error envelope in a success answer");
     goto done;
   }
   if (!cJSON_IsString(tok) || tok->valuestring[0] == '\0') {
-    say(err, err_size, "token response: access_token %s",
-        tok ? "is not a non-empty string" : "missing");
+    mde_say(err, err_size, "token response: access_token %s",
+            tok ? "is not a non-empty string" : "missing");
     goto done;
   }
   size_t tlen = strlen(tok->valuestring);
   if (tlen > MDE_TOKEN_MAX_LEN || !header_safe(tok->valuestring, tlen)) {
-    say(err, err_size, "token response: access_token %s",
-        tlen > MDE_TOKEN_MAX_LEN ? "too long"
-                                 : "contains blanks or non-ASCII bytes");
+    mde_say(err, err_size, "token response: access_token %s",
+            tlen > MDE_TOKEN_MAX_LEN ? "too long"
+                                     : "contains blanks or non-ASCII bytes");
     goto done;
   }
 
   const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "token_type");
   if (!cJSON_IsString(type) || strcasecmp(type->valuestring, "Bearer") != 0) {
-    say(err, err_size, "token response: token_type %s",
-        type ? "is not \"Bearer\"" : "missing");
+    mde_say(err, err_size, "token response: token_type %s",
+            type ? "is not \"Bearer\"" : "missing");
     goto done;
   }
 
@@ -127,23 +117,24 @@ enum mde_failure mde_token_parse(const char *body, size_t len, time_t now,
     int r = whole_number(
         cJSON_GetObjectItemCaseSensitive(root, numbers[i].name), &v[i]);
     if (r < 0 || (r > 0 && numbers[i].required)) {
-      say(err, err_size, "token response: %s %s", numbers[i].name,
-          r < 0 ? "is not a non-negative whole number" : "missing");
+      mde_say(err, err_size, "token response: %s %s", numbers[i].name,
+              r < 0 ? "is not a non-negative whole number" : "missing");
       goto done;
     }
   }
   if (v[0] == 0 || v[0] > LIFETIME_MAX) {
-    say(err, err_size, "token response: expires_in %lld is implausible", v[0]);
+    mde_say(err, err_size, "token response: expires_in %lld is implausible",
+            v[0]);
     goto done;
   }
   if (v[2] == 0) {
-    say(err, err_size, "token response: expires_on 0 is implausible");
+    mde_say(err, err_size, "token response: expires_on 0 is implausible");
     goto done;
   }
 
   const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "resource");
   if (res && !cJSON_IsString(res)) {
-    say(err, err_size, "token response: resource is not a string");
+    mde_say(err, err_size, "token response: resource is not a string");
     goto done;
   }
 
@@ -151,7 +142,7 @@ enum mde_failure mde_token_parse(const char *body, size_t len, time_t now,
   out->access_token = malloc(tlen + 1);
   if (!out->access_token ||
       (res && !(out->resource = strdup(res->valuestring)))) {
-    say(err, err_size, "token response: out of memory");
+    mde_say(err, err_size, "token response: out of memory");
     goto done;
   }
   memcpy(out->access_token, tok->valuestring, tlen + 1);

@@ -36,6 +36,11 @@ enum mde_failure {
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 
+/* Writes a reason into a caller's `err` buffer of `size` bytes (nothing if
+ * err is NULL or size 0); the one way libmde's parsers fill `err`. */
+void mde_say(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* "none", "network", "tenant_not_found", ...: lowercase, [a-z_] only, so
  * they can be used in a collectd type instance as they are. */
 const char *mde_failure_name(enum mde_failure f);
