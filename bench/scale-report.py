@@ -229,6 +229,8 @@ def main(argv):
     target("≥ 50× shorter cycle than the serial shell flow (1,000 tenants, steady)",
            over(steady("shell", 1000, "wall"), steady("mde", 1000, "wall")), times,
            lambda v: v >= 50)
+    w("")
+    w("What limits it, with a profile: [scale-notes.md](scale-notes.md).")
     print("\n".join(out))
     with open(argv[3], "w") as f:
         f.write("# configuration tenants cold_wall steady_wall cold_cpu steady_cpu rss_mib\n")

@@ -5,7 +5,7 @@ set output png
 set multiplot layout 1,2 title "collectd-mde against the alternatives (mde-sim, 50 ms a request)"
 set logscale xy
 set grid
-set key top left
+set key bottom right
 set xlabel "tenants"
 set xrange [50:20000]
 sel(c) = sprintf("< grep '^%s ' '%s'", c, dat)

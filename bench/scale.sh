@@ -264,6 +264,7 @@ run_python() { # run_python N
     echo "    CACert \"$ca\""
     echo "    TriggerFile \"$run/trigger\""
     echo "    DoneFile \"$run/done\""
+    echo "    ValuesInterval 3600"
     for ((i = 0; i < n; i++)); do
       printf '    Tenant "t%d" "tenant%d.onmicrosoft.com"\n' "$i" "$i"
     done
