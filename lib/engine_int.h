@@ -63,6 +63,11 @@ struct tenant {
   /* the cached token */
   struct mde_token token;
   time_t token_exp, token_acquired;
+  /* Acquired, not yet checked against the authority's keys (the key set
+   * could not be fetched, or Entra rotated its keys faster than
+   * KeyRefetchInterval lets us follow): never used for the API, checked
+   * again next cycle rather than acquired again. */
+  bool token_unverified;
   char tid[40];
   struct mde_strlist token_roles;
 

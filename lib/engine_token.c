@@ -45,6 +45,7 @@ void jwks_free_all(struct jwks_entry *j) {
 void token_drop(struct tenant *t) {
   mde_token_free(&t->token);
   t->token_exp = 0;
+  t->token_unverified = false;
   mde_strlist_free(&t->token_roles);
 }
 
@@ -155,7 +156,14 @@ static void after_failure(struct tenant *t) {
 
 /* --- checking --- */
 
-static void validate(struct tenant *t, bool keys_refetched);
+/* What the key set in hand is, for the token being checked. */
+enum keys_state {
+  KEYS_CACHED,       /* from an earlier fetch */
+  KEYS_FRESH,        /* fetched just now, for this token */
+  KEYS_FETCH_FAILED, /* a fetch for this token failed; older keys, if any */
+};
+
+static void validate(struct tenant *t, enum keys_state keys);
 
 static void on_jwks(struct mde_http_req *req) {
   struct jwks_entry *j = req->user;
@@ -186,7 +194,7 @@ static void on_jwks(struct mde_http_req *req) {
       tenant_fail(t, MDE_FAIL_NETWORK, "%s", err);
       tenant_done(t);
     } else {
-      validate(t, true);
+      validate(t, keys ? KEYS_FRESH : KEYS_FETCH_FAILED);
     }
   }
 }
@@ -222,17 +230,40 @@ static char *expected_issuer(struct tenant *t, const struct mde_jwt *jwt,
   return mde_issuer_v1(t->cloud->sts, tid);
 }
 
+/* The token's key id is not in the key set, and no fetch for it has
+ * completed: that is not proof of a bad token (Entra may have rotated its
+ * keys since the last fetch). The token is kept, unverified and unused,
+ * and checked again next cycle; the fetch is retried at once if it failed,
+ * else once KeyRefetchInterval allows. */
+static void keys_pending(struct tenant *t, enum keys_state keys,
+                         const char *reason) {
+  struct jwks_entry *j = t->jwks;
+  if (keys == KEYS_FETCH_FAILED) {
+    tenant_fail(t, MDE_FAIL_NETWORK, "%s, and the key set: %s", reason,
+                j->error);
+  } else {
+    int64_t age = mde_monotonic_ms() - j->fetched_ms;
+    tenant_fail(t, MDE_FAIL_AUTH_SERVICE,
+                "%s fetched %llds ago: Entra rotated its keys; they are "
+                "fetched again in %llds (KeyRefetchInterval)",
+                reason, (long long)(age / 1000),
+                (long long)((t->e->jwks_refetch_ms - age + 999) / 1000));
+  }
+  t->token_unverified = true;
+  tenant_done(t);
+}
+
 /* Checks the freshly acquired token (t->token) against the keys; fetches
  * the key set when it is missing or lacks the token's kid (at most every
  * jwks_refetch_ms). Accepts or drops the token, then goes on. */
-static void validate(struct tenant *t, bool keys_refetched) {
+static void validate(struct tenant *t, enum keys_state keys) {
   struct jwks_entry *j = t->jwks;
   int64_t mono = mde_monotonic_ms();
   if (!j->keys) {
-    if (keys_refetched) {
+    if (keys != KEYS_CACHED) {
       tenant_fail(t, MDE_FAIL_NETWORK, "%s", j->error);
-      token_drop(t);
-      after_failure(t);
+      t->token_unverified = true; /* checked again next cycle */
+      tenant_done(t);
     } else {
       wait_for_keys(t);
     }
@@ -265,16 +296,19 @@ static void validate(struct tenant *t, bool keys_refetched) {
   enum mde_failure f = mde_jwt_validate(
       t->token.access_token, t->token.access_token_len, j->keys, &x, &res);
   free(issuer);
-  if (res.unknown_kid && !keys_refetched &&
-      mono - j->fetched_ms >= t->e->jwks_refetch_ms) {
+  if (res.unknown_kid && keys != KEYS_FRESH) {
+    if (keys == KEYS_CACHED && mono - j->fetched_ms >= t->e->jwks_refetch_ms)
+      wait_for_keys(t); /* Entra rotated its keys: fetch them once */
+    else
+      keys_pending(t, keys, res.reason);
     mde_jwt_result_free(&res);
-    wait_for_keys(t); /* Entra rotated its keys: fetch them once */
     return;
   }
   if (f == MDE_FAIL_NONE || f == MDE_FAIL_PERMISSION_MISSING) {
     if (!t->tid[0] && res.tid[0]) /* a domain, resolved from the token */
       snprintf(t->tid, sizeof t->tid, "%.39s", res.tid);
     t->token_exp = res.exp ? res.exp : t->token.expires_on;
+    t->token_unverified = false;
     t->token_acquired = t->e->now;
     t->backoff_n = 0;
     t->backoff_until = 0;
@@ -325,7 +359,8 @@ static void on_token(struct mde_http_req *req) {
     }
     token_drop(t);
     t->token = fresh;
-    validate(t, false);
+    t->token_unverified = true;
+    validate(t, KEYS_CACHED);
     return;
   }
   struct mde_entra_error ee;
@@ -388,7 +423,10 @@ void token_begin(struct tenant *t) {
   bool need = !t->token.access_token || oneshot ||
               now >= t->token_exp - t->margin ||
               now >= t->token_acquired + t->cred_check;
-  if (need) {
+  if (need && t->token_unverified && !oneshot &&
+      now < t->token.expires_on - t->margin) {
+    validate(t, KEYS_CACHED); /* acquired earlier, its keys were not at hand */
+  } else if (need) {
     submit_token(t);
   } else {
     t->step = STEP_API;
