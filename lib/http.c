@@ -146,6 +146,19 @@ static size_t on_header(char *data, size_t size, size_t n, void *user) {
   return len;
 }
 
+/* Called before each attempt to send the request (see
+ * MDE_HTTP_MAX_ATTEMPTS): the attempt past the last allowed one fails the
+ * transfer instead of reaching the server. */
+static int on_prereq(void *user, char *remote_ip, char *local_ip,
+                     int remote_port, int local_port) {
+  (void)remote_ip, (void)local_ip, (void)remote_port, (void)local_port;
+  struct mde_http_req *req = user;
+  if (req->attempts >= MDE_HTTP_MAX_ATTEMPTS)
+    return CURL_PREREQFUNC_ABORT;
+  req->attempts++;
+  return CURL_PREREQFUNC_OK;
+}
+
 static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   CURL *e = s->easy;
   curl_easy_reset(e);
@@ -181,6 +194,8 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, req);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   s->headers = curl_slist_append(s->headers, "Accept: application/json");
   if (req->bearer) {
@@ -252,6 +267,12 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
       req->too_large = 1;
       snprintf(msg, sizeof msg, "response larger than %zu bytes",
                req->body.limit);
+    } else if (rc == CURLE_ABORTED_BY_CALLBACK &&
+               req->attempts >= MDE_HTTP_MAX_ATTEMPTS) {
+      snprintf(msg, sizeof msg,
+               "connection closed without an answer, %d times: not sent "
+               "again",
+               req->attempts);
     } else {
       snprintf(msg, sizeof msg, "%s",
                s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
@@ -268,6 +289,7 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
   req->too_large = 0;
   req->deadline_cut = 0;
   req->retry_after = -1;
+  req->attempts = 0;
   req->timing = (struct mde_http_timing){0};
   req->next_ = NULL;
   mde_buf_init(&req->body, 0);

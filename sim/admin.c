@@ -132,6 +132,8 @@ static void get_requests(struct admin *a) {
     cJSON *r = cJSON_CreateObject();
     cJSON_AddNumberToObject(r, "seq", (double)e->seq);
     cJSON_AddNumberToObject(r, "t_ms", (double)e->t_ms);
+    if (e->delay_ms > 0)
+      cJSON_AddNumberToObject(r, "delay_ms", e->delay_ms);
     cJSON_AddStringToObject(r, "endpoint", sim_endpoint_names[e->ep]);
     if (e->tenant >= 0)
       cJSON_AddStringToObject(r, "tenant", a->w->tenants[e->tenant].id);

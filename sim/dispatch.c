@@ -152,6 +152,7 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   struct route rt;
   parse_route(rq->path, &rt);
   struct sim_fault_plan plan;
+  int64_t arrived_ms = sim_stats_now_ms();
   pthread_mutex_lock(&w->lock);
   struct sim_call call = {.tenant = target_tenant(w, rq, &rt), .app = -1};
   sim_faults_plan(w->faults, w->n_faults, rt.ep, call.tenant, sim_now(),
@@ -199,7 +200,7 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   struct sim_tenant_stats *ts =
       call.tenant >= 0 ? &w->tenants[call.tenant].stats : NULL;
   sim_stats_record(&w->stats, ts, rt.ep, call.tenant, call.app,
-                   rs->reset ? 0 : rs->status);
+                   rs->reset ? 0 : rs->status, arrived_ms, plan.delay_ms);
   sim_stats_set_headers(&w->stats, rt.ep, headers);
   pthread_mutex_unlock(&w->lock);
 }

@@ -27,8 +27,15 @@ void sim_stats_reset(struct sim_stats *s) {
   *s = (struct sim_stats){.log = log, .log_next = next};
 }
 
+int64_t sim_stats_now_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
-                      enum sim_endpoint ep, int tenant, int app, int status) {
+                      enum sim_endpoint ep, int tenant, int app, int status,
+                      int64_t arrived_ms, int delay_ms) {
   struct sim_ep_stats *es = &s->ep[ep];
   s->requests++;
   es->requests++;
@@ -41,11 +48,10 @@ void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
   }
   if (ts)
     ts->requests[ep]++;
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
   s->log[s->log_next % SIM_LOG_CAP] = (struct sim_log_entry){
       .seq = s->log_next,
-      .t_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+      .t_ms = arrived_ms,
+      .delay_ms = delay_ms,
       .tenant = tenant,
       .app = (int16_t)app,
       .status = (int16_t)status,

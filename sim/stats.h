@@ -13,11 +13,12 @@
 #define SIM_STATUS_SLOTS 24
 
 struct sim_log_entry {
-  uint64_t seq;
-  int64_t t_ms;
-  int32_t tenant; /* -1: unknown or none */
-  int16_t app;    /* -1: unknown or none */
-  int16_t status; /* 0: connection reset, nothing answered */
+  uint64_t seq;     /* in the order the answers were ready */
+  int64_t t_ms;     /* when the request arrived (Unix ms) */
+  int32_t delay_ms; /* injected latency before it was answered */
+  int32_t tenant;   /* -1: unknown or none */
+  int16_t app;      /* -1: unknown or none */
+  int16_t status;   /* 0: connection reset, nothing answered */
   uint8_t ep;
 };
 
@@ -48,7 +49,10 @@ void sim_stats_init(struct sim_stats *s);
 void sim_stats_free(struct sim_stats *s);
 void sim_stats_reset(struct sim_stats *s);
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
-                      enum sim_endpoint ep, int tenant, int app, int status);
+                      enum sim_endpoint ep, int tenant, int app, int status,
+                      int64_t arrived_ms, int delay_ms);
+/* Wall clock in Unix milliseconds, as the request log records it. */
+int64_t sim_stats_now_ms(void);
 /* Takes ownership of `json`. */
 void sim_stats_set_headers(struct sim_stats *s, enum sim_endpoint ep,
                            char *json);

@@ -4,9 +4,10 @@
  * 10 and refills at 40 a minute (so at most 10 + 40 = 50 calls in any
  * minute), one that holds 150 and refills at 600 an hour (at most 750 in
  * any hour). Half the limits, because libcurl silently sends a request
- * again, once, when a reused connection turns out to be dead (the fault
- * soak measured 120 requests in a minute from 100 budgeted calls): each
- * call is at most two requests, so the requests stay within the limits.
+ * again when a reused connection turns out to be dead (up to five times;
+ * the fault soak measured 120 requests in a minute from 100 budgeted
+ * calls): lib/http.c stops it after MDE_HTTP_MAX_ATTEMPTS (2) sends, so
+ * the requests stay within the limits.
  * 24 bytes a tenant. */
 #ifndef MDE_BUDGET_H
 #define MDE_BUDGET_H

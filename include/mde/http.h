@@ -14,6 +14,12 @@
 #include "mde/buf.h"
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+/* libcurl sends a request again when the reused connection it went out on
+ * dies before any answer, and may do so up to five times, each on another
+ * pooled connection that can die the same way; once is allowed, so that a
+ * caller that budgets calls (the Defender API's per-tenant limits) knows
+ * each call costs at most this many requests. */
+#define MDE_HTTP_MAX_ATTEMPTS 2
 /* Microsoft asks partners to identify themselves as
  * MdatpPartner-{Vendor}-{Product}/{Version}; a partner may set its own. */
 #define MDE_DEFAULT_USER_AGENT                                                 \
@@ -50,6 +56,7 @@ struct mde_http_req {
   int too_large;    /* the body passed its cap */
   int deadline_cut; /* ended by the run's deadline: do not resubmit */
   long retry_after; /* seconds from Retry-After, -1 when absent */
+  int attempts;     /* times sent: 1, or MDE_HTTP_MAX_ATTEMPTS at most */
   struct mde_buf body;
   struct mde_http_timing timing;
 

@@ -618,6 +618,41 @@ static void faults_and_the_deadline(void **state) {
   mde_engine_free(e);
 }
 
+/* A reused connection that dies before answering: libcurl sends the
+ * request again on the next pooled connection, which may die the same way,
+ * up to five times. The API budget counts each call as two requests at
+ * most, so the client stops after the second. */
+static void a_dead_connection_is_retried_once(void **state) {
+  (void)state;
+  struct mde_engine *e = engine();
+  static const char *const names[] = {"c1", "c2", "c3", "c4", "c5"};
+  for (size_t k = 0; k < 5; k++) {
+    struct mde_tenant_config c = config(names[k], CONTOSO, secret_ok);
+    c.alerts_interval = k ? 3600 : 1; /* only the first calls again */
+    c.probe_roles = k ? 0 : 1;
+    add(e, &c);
+  }
+  /* Slow answers make the five overlap: five connections in the pool. */
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"*\", \"latency_ms\": 150}]"));
+  assert_int_equal(mde_engine_cycle(e, mde_monotonic_ms() + 15000, 0), 0);
+  for (size_t k = 0; k < 5; k++)
+    assert_int_equal(mde_engine_result(e, k)->failure, MDE_FAIL_NONE);
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"alerts\", \"reset\": 1}]"));
+  sleep_s(1.1);
+  double sent = stat_of(CONTOSO, "alerts");
+  assert_int_equal(mde_engine_cycle(e, mde_monotonic_ms() + 15000, 0), 0);
+  double requests = stat_of(CONTOSO, "alerts") - sent;
+  const struct mde_tenant_result *r = mde_engine_result(e, 0);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+  assert_int_equal(r->failure, MDE_FAIL_NETWORK);
+  if (requests != MDE_HTTP_MAX_ATTEMPTS)
+    fail_msg("one call went out as %.0f requests (%s)", requests, r->reason);
+  assert_non_null(strstr(r->reason, "not sent again"));
+  mde_engine_free(e);
+}
+
 /* With every connection busy and requests queued, the cycle waits on its
  * sockets: it must not spin (it once went round without waiting, burning a
  * core for as long as the queue was not empty). */
@@ -716,6 +751,7 @@ int main(void) {
       cmocka_unit_test(full_resync_keeps_counts_exact),
       cmocka_unit_test(a_failing_api_stays_failed_between_calls),
       cmocka_unit_test(faults_and_the_deadline),
+      cmocka_unit_test(a_dead_connection_is_retried_once),
       cmocka_unit_test(a_full_window_waits_without_spinning),
       cmocka_unit_test(bad_configuration_is_refused),
   };

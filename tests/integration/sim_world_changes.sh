@@ -111,6 +111,7 @@ start=$(date +%s%N)
 scurl "$API/api/alerts?\$top=1" -H "Authorization: Bearer $t" >/dev/null
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 ok $(( ms >= 400 ? 0 : 1 )) "latency fault: the call took ${ms} ms (>= 400)"
+slow_sent_ms=$(( start / 1000000 ))
 fault '{"endpoint": "api", "status": 503, "retry_after": 9}'
 body=$(scurl -D "$WORK/h" "$API/api/alerts" -H "Authorization: Bearer $t")
 is "$(status) $(jq -r .error.code <<<"$body")" "503 ServiceUnavailable" "status fault on the API: Defender's error shape"
@@ -162,3 +163,8 @@ log=$(admin GET "/requests?since=0")
 is "$(jq '[.requests[] | select(.endpoint == "alerts" and .status == 0)] | length' <<<"$log")" 1 \
   "request log: the reset request is logged with status 0"
 is "$(jq -r '[.requests[-1].endpoint, .requests[-1].status] | join(" ")' <<<"$log")" "keys 200" "request log: in order"
+slow=$(jq -c '[.requests[] | select(.delay_ms == 400)]' <<<"$log")
+is "$(jq length <<<"$slow")" 1 "request log: the delayed request carries its delay_ms"
+arrived=$(( $(jq '.[0].t_ms' <<<"$slow") - slow_sent_ms ))
+ok $(( arrived >= -50 && arrived < 300 ? 0 : 1 )) \
+  "request log: t_ms is when the request arrived, not when it was answered (${arrived} ms after it was sent)"

@@ -36,6 +36,7 @@ APP = "11111111-2222-3333-4444-555555555555"
 REQUIRED_ROLES = ["Alert.Read.All"]
 CREDENTIAL_CHECK = 10  # s: forced token re-acquisition (plugin minimum)
 BACKOFF = 60  # s: BackoffCap, also the engine's first backoff step
+KEY_REFETCH = 5  # s: KeyRefetchInterval
 RETRY_AFTER = 2  # s: what the injected 429 storms ask for
 
 # kind -> (how to inject for one tenant, failure class, phase length in s,
@@ -207,6 +208,10 @@ LoadPlugin mde
   Timeout 1
   RequireRole "{REQUIRED_ROLES[0]}"
   CredentialCheckInterval {CREDENTIAL_CHECK}
+  # The soak rotates keys every minute or so (Entra: every few weeks), so
+  # the refetch limit shrinks in proportion: a token signed with a key
+  # newer than the cached set waits at most this long (auth_service).
+  KeyRefetchInterval {KEY_REFETCH}
   AlertsInterval 1
   BackoffCap {BACKOFF}
 {chr(10).join(blocks)}
@@ -406,12 +411,12 @@ def main():
             if col.poll() is not None:
                 alive = False
                 break
+            r = rss_kib(col.pid)
+            if r:
+                rss.append((time.monotonic() - start, r))
         if not alive:
             break
         reqlog.fetch(sim)
-        r = rss_kib(col.pid)
-        if r:
-            rss.append((time.monotonic() - start, r))
         # restore the world the way an admin would
         for n, kind, cls, length, transient in plan:
             if kind in ("consent_revoked", "role_removed", "app_disabled"):
@@ -492,13 +497,19 @@ def main():
            f"{budget:.2f} s, passed by >10 ms in {over}; longest {max(cycles, default=0):.3f} s)",
            f"{len(slow)} late: {slow[:10]}")
 
-    # --- RSS flat after warm-up (the first 20% of the run)
-    warm = [k for s, k in rss if s >= duration * 0.2]
+    # --- RSS flat after warm-up: the first 20% of the run, and at least
+    # 30 s, which is how long ASan's 16 MiB quarantine and its allocator's
+    # size classes take to fill at 12 tenants (sampled every 0.5 s; the
+    # curve climbs for ~25 s, then stays within ~1 MiB).
+    warm = [k for s, k in rss if s >= max(duration * 0.2, min(30.0, duration * 0.5))]
     if len(warm) >= 4:
         early = sorted(warm[:len(warm) // 2])[len(warm) // 4]
         late = sorted(warm[len(warm) // 2:])[len(warm) // 4]
         growth = late - early
-        tap.ok(growth <= early * 0.05 + 4096,
+        # A short run still meets new (tenant, failure class) pairs late,
+        # and each is a new value in collectd's cache: allow it more.
+        share = 0.05 if duration >= 600 else 0.10
+        tap.ok(growth <= early * share + 4096,
                f"RSS flat after warm-up ({early} KiB, then {late} KiB)", str(rss[-20:]))
     else:
         growth = None
@@ -506,14 +517,20 @@ def main():
 
     # --- the request log: API limits, token backoff
     reqlog.fetch(sim)
+    with open(f"{work}/requests.json", "w") as f:  # for a post-mortem
+        json.dump(reqlog.entries, f)
     api = collections.defaultdict(list)
     tokens = collections.defaultdict(list)
-    for e in reqlog.entries:
+    # In arrival order (the log is in answer order). An answer delayed past
+    # the cycle's budget reached a client that had already given up on it:
+    # it cannot have been told to wait.
+    for e in sorted(reqlog.entries, key=lambda e: e["t_ms"]):
         t = e.get("tenant") or ""
         if e["endpoint"] in ("alerts", "machines", "score"):
             api[t].append(e["t_ms"] / 1000)
         elif e["endpoint"].startswith("token"):
-            tokens[t].append((e["t_ms"] / 1000, e["status"]))
+            seen = e.get("delay_ms", 0) < budget * 1000
+            tokens[t].append((e["t_ms"] / 1000, e["status"] if seen else 0))
     hist = collections.Counter((e["endpoint"], e["status"]) for e in reqlog.entries)
     print("# requests by endpoint and status: " +
           ", ".join(f"{ep} {st}: {c}" for (ep, st), c in sorted(hist.items())))
@@ -538,6 +555,10 @@ def main():
         n = tenant_by_id.get(tid)
         for (ta, sa), (tb, _) in zip(seq, seq[1:]):
             gap = tb - ta
+            if gap < 0.05:
+                # The same try sent again: libcurl resends a request (once,
+                # see MDE_HTTP_MAX_ATTEMPTS) when its connection dies.
+                continue
             if sa == 429 and gap < RETRY_AFTER - 0.5:
                 fast.append(f"{n}: a token request {gap:.1f} s after a 429")
             elif sa in (400, 401) and gap < BACKOFF - 1:
