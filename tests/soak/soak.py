@@ -186,7 +186,7 @@ LoadPlugin csv
   DataDir "{work}/csv"
 </Plugin>
 LoadPlugin match_regex
-# Only the cycle durations go to disk (one line per cycle); everything
+# Only the cycle durations and failure counters go to disk; everything
 # else is read from the cache through the socket.
 <Chain "PostCache">
   <Rule "cycle">
@@ -194,6 +194,15 @@ LoadPlugin match_regex
       Plugin "^mde$"
       Type "^duration$"
       TypeInstance "^cycle$"
+    </Match>
+    Target "write"
+  </Rule>
+  # The failure counters too: a tenant's notification names one class per
+  # cycle (the worst), the counters every class it met.
+  <Rule "errors">
+    <Match "regex">
+      Plugin "^mde$"
+      Type "^errors$"
     </Match>
     Target "write"
   </Rule>
@@ -253,6 +262,23 @@ def getval(work, ident):
                         f"soak/{ident}"], capture_output=True, text=True, timeout=10)
     m = re.match(r"^value=(\S+)", r.stdout)
     return float(m.group(1)) if m else None
+
+
+def counted(work, tenant, cls, since, until):
+    """Whether the plugin's errors-CLS counter for TENANT rose between the
+    Unix times SINCE and UNTIL (from the CSV files the chain writes)."""
+    values = []
+    for path in glob.glob(f"{work}/csv/soak/mde-{tenant}/errors-{cls}-*"):
+        with open(path) as f:
+            for line in f:
+                parts = line.strip().split(",")
+                try:
+                    values.append((float(parts[0]), float(parts[1])))
+                except (ValueError, IndexError):
+                    continue  # the header
+    values.sort()
+    before = max([v for t, v in values if t < since], default=0.0)
+    return any(v > before for t, v in values if since <= t <= until)
 
 
 def rss_kib(pid):
@@ -360,6 +386,7 @@ def main():
     injected = collections.Counter()
     reported = collections.Counter()
     misses = []
+    by_counter = collections.Counter()  # reported by the counter only
     resting = {}  # tenant -> time it may be targeted again (in backoff)
     restored = collections.defaultdict(list)  # tenant -> secret rewrite times
     rss = []  # (elapsed s, KiB)
@@ -371,6 +398,7 @@ def main():
     while time.monotonic() - start < duration:
         phase_no += 1
         now = time.monotonic()
+        phase_wall = time.time()
         log.read()
         healthy = [n for n in names if log.state[n] == "none" and resting.get(n, 0) <= now]
         rng.shuffle(healthy)
@@ -432,6 +460,11 @@ def main():
                 restored[n].append(time.time())
             if cls in seen[n] or log.state[n] == cls:
                 reported[kind] += 1
+            elif counted(work, n, cls, phase_wall, time.time()):
+                # Another failure outranked it in the notification (a noise
+                # timeout during a token 429, say); the counter has it.
+                reported[kind] += 1
+                by_counter[kind] += 1
             else:
                 misses.append(f"phase {phase_no}: {n} {kind}: expected {cls}, "
                               f"saw {sorted(seen[n]) or 'nothing'}; last reasons: "
@@ -444,7 +477,8 @@ def main():
            f"({time.monotonic() - start:.0f} s)", open(f"{work}/collectd.out").read()[-3000:])
     total_injected = sum(injected.values())
     tap.ok(not misses, f"each injected fault was reported as its class "
-           f"({sum(reported.values())} of {total_injected})", "\n".join(misses))
+           f"({sum(reported.values())} of {total_injected}; "
+           f"{sum(by_counter.values())} by the errors counter only)", "\n".join(misses))
 
     # --- faults stop: every tenant OK again, counts equal the ground truth
     sim.call("DELETE", "/faults")
@@ -604,9 +638,11 @@ def main():
                     f"{len(reqlog.entries)} requests logged\n")
             f.write(f"- sanitizer reports: {len(reports)}; result: "
                     f"{tap.n - tap.failed} of {tap.n} checks passed\n\n")
-            f.write("| fault | injected | reported as its class |\n|---|---|---|\n")
+            f.write("| fault | injected | reported as its class | of which by the errors "
+                    "counter only (a worse class was notified) |\n|---|---|---|---|\n")
             for kind in sorted(injected):
-                f.write(f"| {kind} ({KINDS[kind][1]}) | {injected[kind]} | {reported[kind]} |\n")
+                f.write(f"| {kind} ({KINDS[kind][1]}) | {injected[kind]} | {reported[kind]} "
+                        f"| {by_counter[kind]} |\n")
     return 0 if tap.failed == 0 else 1
 
 
