@@ -27,7 +27,8 @@ static const char usage[] =
     "            [--login-endpoint URL] [--api-endpoint URL] "
     "[--token-version 1|2]\n"
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
-    "            [--cred-crit DAYS] [-t TIMEOUT] [-v]\n"
+    "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
+    "[-v]\n"
     "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
@@ -60,8 +61,12 @@ static const char help[] =
     "      --cacert FILE        CA bundle for TLS (verification is never off)\n"
     "  -w, --warning RANGE      token/API latency, seconds (Nagios range)\n"
     "  -c, --critical RANGE     token/API latency, seconds (Nagios range)\n"
-    "      --cred-warn DAYS     WARNING when the certificate expires within\n"
+    "      --cred-warn DAYS     WARNING when the credential expires within\n"
     "      --cred-crit DAYS     CRITICAL when it expires within\n"
+    "      --secret-expires DATE  the secret's expiry (2027-01-31 or\n"
+    "                           2027-01-31T12:00:00Z, from the app's\n"
+    "                           Certificates & secrets page), so that\n"
+    "                           --cred-warn/--cred-crit apply to a secret\n"
     "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
     "      --config FILE        read tenants and defaults from the <Plugin "
     "mde>\n"
@@ -99,6 +104,7 @@ static int unknown(const char *fmt, const char *arg) {
 struct cli {
   const char *tenant_id, *client_id, *secret_file, *cert, *key, *cloud;
   const char *login, *api_endpoint, *cacert, *config;
+  time_t secret_expires;
   const char *roles[64];
   size_t n_roles;
   const char *names[256];
@@ -129,7 +135,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_CWARN,
     OPT_CCRIT,
     OPT_CONFIG,
-    OPT_TENANT
+    OPT_TENANT,
+    OPT_SEXPIRES
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -149,6 +156,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"critical", required_argument, NULL, 'c'},
       {"cred-warn", required_argument, NULL, OPT_CWARN},
       {"cred-crit", required_argument, NULL, OPT_CCRIT},
+      {"secret-expires", required_argument, NULL, OPT_SEXPIRES},
       {"timeout", required_argument, NULL, 't'},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"tenant", required_argument, NULL, OPT_TENANT},
@@ -233,6 +241,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                                             : &c->th.cred_crit_days) != 0)
         return unknown("--cred-warn/--cred-crit take days, not \"%s\"", optarg);
       break;
+    case OPT_SEXPIRES:
+      if (options_parse_date(optarg, &c->secret_expires) != 0)
+        return unknown("--secret-expires takes a date such as 2027-01-31 or "
+                       "2027-01-31T12:00:00Z, not \"%s\"",
+                       optarg);
+      break;
     case 't':
       timeout_s = (int)strtol(optarg, &end, 10);
       if (*end || timeout_s < 1 || timeout_s > 3600)
@@ -264,6 +278,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "");
   if (!c->config && !!c->cert != !!c->key)
     return unknown("--cert and --key go together%s", "");
+  if (c->secret_expires && (c->config || c->cert))
+    return unknown("--secret-expires is for a secret given on the command "
+                   "line (--config has ClientSecretExpires; a certificate "
+                   "has its own date)%s",
+                   "");
   c->th.api = c->api;
   return -1; /* go on */
 }
@@ -286,6 +305,7 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
                      "");
     t.secret_env = "MDE_CLIENT_SECRET";
   }
+  t.secret_expires = c->secret_expires;
   t.assertion_ps256 = c->ps256;
   t.cloud = c->cloud;
   t.login_endpoint = c->login;

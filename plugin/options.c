@@ -304,7 +304,7 @@ void options_free(struct plugin_options *o) {
 }
 
 /* "2027-01-31" or "2027-01-31T12:00:00Z", UTC. */
-static int parse_date(const char *s, time_t *out) {
+int options_parse_date(const char *s, time_t *out) {
   struct tm tm = {0};
   int n = 0;
   if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) !=
@@ -367,7 +367,8 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
       return -1;
     }
   }
-  if (t->secret_expires && parse_date(t->secret_expires, &c->secret_expires)) {
+  if (t->secret_expires &&
+      options_parse_date(t->secret_expires, &c->secret_expires)) {
     ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
           "such as \"2027-01-31\", not \"%s\"",
           t->name, t->secret_expires);

@@ -39,6 +39,9 @@ struct plugin_options {
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
 void options_free(struct plugin_options *o);
+/* "2027-01-31" or "2027-01-31T12:00:00Z" (UTC) to *out; -1 if neither, or
+ * not a real date. Also check_mde's --secret-expires. */
+int options_parse_date(const char *s, time_t *out);
 
 /* The engine's view of tenant i; points into `o` (and `roles`, which must
  * hold o->tenants[i].n_roles pointers). Returns 0, or -1 after logging a

@@ -94,6 +94,13 @@ expect 1 "^MDE WARNING - $CONTOSO: credential expires in 36[45]\.[0-9] days - re
   "certificate expiring within --cred-warn" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --cred-warn 400 --cred-crit 30
 expect 2 "^MDE CRITICAL - $CONTOSO: credential expires in" \
   "certificate expiring within --cred-crit" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --cred-warn 500 --cred-crit 400
+soon=$(date -u -d "+10 days" +%Y-%m-%d)
+expect 1 "^MDE WARNING - contoso.onmicrosoft.com: credential expires in [0-9.]+ days - renew it.*credential_ttl=[0-9]+s" \
+  "a secret expiring within --cred-warn (--secret-expires)" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "$soon" --cred-warn 30 --cred-crit 5
+expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid" \
+  "a secret expiring later than --cred-warn" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "${soon}T23:59:59Z" --cred-warn 5
+expect 3 "^MDE UNKNOWN - --secret-expires takes a date such as 2027-01-31 or 2027-01-31T12:00:00Z, not \"2027-02-30\"\$" \
+  "--secret-expires: not a real date" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires 2027-02-30
 
 # --- timeout: UNKNOWN, on time
 admin PUT /faults '[{"endpoint": "token", "latency_ms": 8000}]' >/dev/null
