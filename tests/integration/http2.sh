@@ -5,13 +5,9 @@
 # plugin's engine and HTTP code) negotiates h2 by ALPN for every request of
 # several tenants, and reads the same answers as over HTTP/1.1.
 . "$(dirname "$0")/lib.sh"
-APP=11111111-2222-3333-4444-555555555555
-CHECK="$MDE_BUILD/check_mde"
-start_sim "$MDE_ROOT/tests/integration/scenarios/basic.json"
-printf 'sim-secret-current\n' >"$WORK/secret"
-chmod 600 "$WORK/secret"
+start_basic_check
 
-H2_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+H2_PORT=$(free_port)
 nghttpx --conf=/dev/null --frontend="127.0.0.1,$H2_PORT" \
   --backend="127.0.0.1,$SIM_PORT;;tls;sni=login.microsoftonline.com" \
   --cacert="$MDE_CERTS/ca.pem" --workers=1 --no-ocsp \

@@ -77,6 +77,21 @@ stop_sim() {
   fi
 }
 
+# A free loopback TCP port, for a helper daemon next to the simulator.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# check_mde against the basic scenario: its partner app, the simulator
+# started, the app's current secret in $WORK/secret (mode 0600).
+start_basic_check() {
+  APP=11111111-2222-3333-4444-555555555555
+  CHECK="$MDE_BUILD/check_mde"
+  start_sim "$MDE_ROOT/tests/integration/scenarios/basic.json"
+  printf 'sim-secret-current\n' >"$WORK/secret"
+  chmod 600 "$WORK/secret"
+}
+
 finish() {
   declare -F stop_collectd >/dev/null && stop_collectd
   stop_sim

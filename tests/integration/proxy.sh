@@ -7,13 +7,8 @@
 # the secret or the token. A proxy that is down is a network failure that
 # names it; a proxy cannot be used to skip verification.
 . "$(dirname "$0")/lib.sh"
-APP=11111111-2222-3333-4444-555555555555
-CHECK="$MDE_BUILD/check_mde"
-start_sim "$MDE_ROOT/tests/integration/scenarios/basic.json"
-printf 'sim-secret-current\n' >"$WORK/secret"
-chmod 600 "$WORK/secret"
+start_basic_check
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PROXY_PORT=$(free_port)
 DEAD_PORT=$(free_port)
 # No ConnectPort line: CONNECT to any port (the simulator's is random).
