@@ -176,6 +176,17 @@ void report_multi(FILE *out, const struct mde_tenant_result *const *r,
     qsort(o, n, sizeof *o, by_severity);
   for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++)
     fprintf(out, "%s: %s\n", report_state_name(o[i].v->state), o[i].v->text);
+  /* Then, as for one tenant, what Microsoft support asks for. */
+  for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++) {
+    const struct mde_tenant_result *t = r[o[i].i];
+    if (t->failure == MDE_FAIL_NONE)
+      continue;
+    fprintf(out, "%s: class: %s; reason: %s", t->name,
+            mde_failure_name(t->failure), t->reason);
+    if (t->trace_id[0])
+      fprintf(out, "; trace id: %s; correlation id: %s; timestamp: %s",
+              t->trace_id, t->correlation_id, t->timestamp);
+    fputc('\n', out);
+  }
   free(o);
-  (void)r;
 }

@@ -161,6 +161,8 @@ is "$RC" 2 "--config: exit is the worst state"
 is "$FIRST" "MDE CRITICAL - 2 CRITICAL, 2 OK|tenants=4 ok=2 warning=0 critical=2 unknown=0" "--config: the summary line"
 like "$OUT" $'\nCRITICAL: northwind: application not consented in tenant \\[AADSTS700016\\] - .*\nCRITICAL: litware: API permission missing' \
   "--config: one line per tenant not OK, in order"
+like "$OUT" $'\nnorthwind: class: app_not_in_tenant; reason: token request refused \\(HTTP 400\\): AADSTS700016: .*; trace id: [0-9a-f-]{36}; correlation id: [0-9a-f-]{36}; timestamp: ' \
+  "--config: then each failing tenant's class, reason and Microsoft's trace ids"
 run --config "$WORK/collectd.conf" --tenant contoso --tenant empty
 is "$RC $FIRST" "0 MDE OK - 2 OK|tenants=2 ok=2 warning=0 critical=0 unknown=0" \
   "--config --tenant: only the named tenants"
