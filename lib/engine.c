@@ -380,10 +380,9 @@ void tenant_done(struct tenant *t) {
     return;
   t->step = STEP_DONE;
   tenant_release_request(t);
-  r->token_valid =
-      t->token.access_token != NULL && r->failure != MDE_FAIL_TOKEN_INVALID;
-  r->token_ttl =
-      t->token.access_token ? (double)(t->token_exp - t->e->now) : -1;
+  bool checked = t->token.access_token && !token_unverified(t);
+  r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;
+  r->token_ttl = checked ? (double)(t->token_exp - t->e->now) : -1;
   if (r->token_valid && r->consent != 0)
     r->consent = 1;
   if (r->failure == MDE_FAIL_APP_NOT_IN_TENANT ||

@@ -62,12 +62,8 @@ struct tenant {
 
   /* the cached token */
   struct mde_token token;
-  time_t token_exp, token_acquired;
-  /* Acquired, not yet checked against the authority's keys (the key set
-   * could not be fetched, or Entra rotated its keys faster than
-   * KeyRefetchInterval lets us follow): never used for the API, checked
-   * again next cycle rather than acquired again. */
-  bool token_unverified;
+  time_t token_exp; /* set once the token passed its checks; 0 before */
+  time_t token_acquired;
   char tid[40];
   struct mde_strlist token_roles;
 
@@ -129,6 +125,13 @@ void tenant_done(struct tenant *t);
 void tenant_release_request(struct tenant *t);
 
 /* engine_token.c */
+/* A token acquired but not yet checked against the authority's keys (the
+ * key set could not be fetched, or Entra rotated its keys faster than
+ * KeyRefetchInterval lets us follow): never used for the API nor reported
+ * valid; checked again next cycle rather than acquired again. */
+static inline bool token_unverified(const struct tenant *t) {
+  return t->token.access_token && t->token_exp == 0;
+}
 void token_begin(struct tenant *t);
 void token_drop(struct tenant *t);
 void jwks_free_all(struct jwks_entry *j);

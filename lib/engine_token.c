@@ -45,7 +45,6 @@ void jwks_free_all(struct jwks_entry *j) {
 void token_drop(struct tenant *t) {
   mde_token_free(&t->token);
   t->token_exp = 0;
-  t->token_unverified = false;
   mde_strlist_free(&t->token_roles);
 }
 
@@ -249,7 +248,6 @@ static void keys_pending(struct tenant *t, enum keys_state keys,
                 reason, (long long)(age / 1000),
                 (long long)((t->e->jwks_refetch_ms - age + 999) / 1000));
   }
-  t->token_unverified = true;
   tenant_done(t);
 }
 
@@ -262,8 +260,7 @@ static void validate(struct tenant *t, enum keys_state keys) {
   if (!j->keys) {
     if (keys != KEYS_CACHED) {
       tenant_fail(t, MDE_FAIL_NETWORK, "%s", j->error);
-      t->token_unverified = true; /* checked again next cycle */
-      tenant_done(t);
+      tenant_done(t); /* the token stays, checked again next cycle */
     } else {
       wait_for_keys(t);
     }
@@ -308,7 +305,6 @@ static void validate(struct tenant *t, enum keys_state keys) {
     if (!t->tid[0] && res.tid[0]) /* a domain, resolved from the token */
       snprintf(t->tid, sizeof t->tid, "%.39s", res.tid);
     t->token_exp = res.exp ? res.exp : t->token.expires_on;
-    t->token_unverified = false;
     t->token_acquired = t->e->now;
     t->backoff_n = 0;
     t->backoff_until = 0;
@@ -359,7 +355,6 @@ static void on_token(struct mde_http_req *req) {
     }
     token_drop(t);
     t->token = fresh;
-    t->token_unverified = true;
     validate(t, KEYS_CACHED);
     return;
   }
@@ -423,7 +418,7 @@ void token_begin(struct tenant *t) {
   bool need = !t->token.access_token || oneshot ||
               now >= t->token_exp - t->margin ||
               now >= t->token_acquired + t->cred_check;
-  if (need && t->token_unverified && !oneshot &&
+  if (need && token_unverified(t) && !oneshot &&
       now < t->token.expires_on - t->margin) {
     validate(t, KEYS_CACHED); /* acquired earlier, its keys were not at hand */
   } else if (need) {

@@ -444,6 +444,8 @@ static void key_rotation(void **state) {
     const struct mde_tenant_result *r = mde_engine_result(e, (size_t)i);
     assert_int_equal(r->failure, MDE_FAIL_AUTH_SERVICE);
     assert_non_null(strstr(r->reason, "KeyRefetchInterval"));
+    assert_int_equal(r->token_valid, 0); /* held, not vouched for */
+    assert_true(r->token_ttl < 0);
   }
   assert_true(stat_of(CONTOSO, "token_v2") == tokens + 1);
   assert_true(stat_of(CONTOSO, "alerts") == api);
