@@ -152,7 +152,7 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   struct route rt;
   parse_route(rq->path, &rt);
   struct sim_fault_plan plan;
-  int64_t arrived_ms = sim_stats_now_ms();
+  int64_t arrived_ms = sim_now_ticks() / (TICKS_PER_SECOND / 1000);
   pthread_mutex_lock(&w->lock);
   struct sim_call call = {.tenant = target_tenant(w, rq, &rt), .app = -1};
   sim_faults_plan(w->faults, w->n_faults, rt.ep, call.tenant, sim_now(),

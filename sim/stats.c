@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "util.h"
 
@@ -25,12 +24,6 @@ void sim_stats_reset(struct sim_stats *s) {
   for (int e = 0; e < EP_COUNT; e++)
     free(s->ep[e].last_headers);
   *s = (struct sim_stats){.log = log, .log_next = next};
-}
-
-int64_t sim_stats_now_ms(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,

@@ -51,8 +51,6 @@ void sim_stats_reset(struct sim_stats *s);
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
                       int64_t arrived_ms, int delay_ms);
-/* Wall clock in Unix milliseconds, as the request log records it. */
-int64_t sim_stats_now_ms(void);
 /* Takes ownership of `json`. */
 void sim_stats_set_headers(struct sim_stats *s, enum sim_endpoint ep,
                            char *json);
