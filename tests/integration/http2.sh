@@ -8,18 +8,12 @@
 start_basic_check
 
 H2_PORT=$(free_port)
-nghttpx --conf=/dev/null --frontend="127.0.0.1,$H2_PORT" \
+start_helper nghttpx "$H2_PORT" nghttpx --conf=/dev/null --frontend="127.0.0.1,$H2_PORT" \
   --backend="127.0.0.1,$SIM_PORT;;tls;sni=login.microsoftonline.com" \
   --cacert="$MDE_CERTS/ca.pem" --workers=1 --no-ocsp \
   --accesslog-file="$WORK/h2-access.log" --accesslog-format='$alpn $method $path $status' \
   --errorlog-file="$WORK/h2-error.log" \
-  "$MDE_CERTS/server.key" "$MDE_CERTS/server.pem" >"$WORK/nghttpx.out" 2>&1 &
-H2_PID=$!
-trap 'kill "$H2_PID" 2>/dev/null; wait "$H2_PID" 2>/dev/null; finish; exit $?' EXIT
-for _ in $(seq 1 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$H2_PORT") 2>/dev/null && break
-  sleep 0.1
-done
+  "$MDE_CERTS/server.key" "$MDE_CERTS/server.pem" || exit 1
 
 cat >"$WORK/mde.conf" <<EOF
 <Plugin mde>
@@ -54,6 +48,3 @@ ok $(($(grep -c ' /contoso.onmicrosoft.com/oauth2/v2.0/token 200$\| /aaaaaaaa-00
   "over HTTP/2: both contoso tokens acquired"
 ok $(($(grep -c ' /api/alerts.* 200$' <<<"$log") >= 2 ? 0 : 1)) "over HTTP/2: the Defender API answered each tenant"
 [ "$TEST_FAILED" -eq 0 ] || cat "$WORK/h2-access.log" "$WORK/h2-error.log" "$WORK/nghttpx.out" 2>/dev/null | sed "s/^/#   /"
-
-kill "$H2_PID" 2>/dev/null
-wait "$H2_PID" 2>/dev/null

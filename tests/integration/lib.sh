@@ -92,7 +92,30 @@ start_basic_check() {
   chmod 600 "$WORK/secret"
 }
 
+# A helper daemon next to the simulator (a proxy, an HTTP/2 front end):
+# started in the background, output in $WORK/NAME.out, waited for until PORT
+# accepts connections (5 s at most), stopped by finish().
+HELPER_PIDS=()
+start_helper() { # start_helper NAME PORT COMMAND...
+  local name="$1" port="$2"
+  shift 2
+  "$@" >"$WORK/$name.out" 2>&1 &
+  HELPER_PIDS+=($!)
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  sed 's/^/#   /' "$WORK/$name.out"
+  ok 1 "$name starts"
+  return 1
+}
+
 finish() {
+  local pid
+  for pid in "${HELPER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   declare -F stop_collectd >/dev/null && stop_collectd
   stop_sim
   rm -rf "$WORK"

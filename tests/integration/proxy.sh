@@ -21,14 +21,7 @@ LogLevel Connect
 MaxClients 16
 Allow 127.0.0.1
 EOF
-tinyproxy -d -c "$WORK/tinyproxy.conf" >"$WORK/tinyproxy.out" 2>&1 &
-PROXY_PID=$!
-trap 'kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; finish; exit $?' EXIT
-for _ in $(seq 1 50); do
-  grep -q "Accepting connections\|listening" "$WORK/tinyproxy.log" 2>/dev/null && break
-  (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break
-  sleep 0.1
-done
+start_helper tinyproxy "$PROXY_PORT" tinyproxy -d -c "$WORK/tinyproxy.conf" || exit 1
 
 config() { # config PROXY_LINE CA_FILE
   cat >"$WORK/mde.conf" <<EOF
@@ -90,6 +83,3 @@ is "$rc" 2 "a proxy that is down: CRITICAL"
 like "$(grep '^reason:' <<<"$out")" "port $DEAD_PORT" \
   "a proxy that is down: a network failure naming it ($(grep '^reason:' <<<"$out" | cut -c1-160))"
 ok $((ms < 5000 ? 0 : 1)) "a proxy that is down: no hang (${ms} ms)"
-
-kill "$PROXY_PID" 2>/dev/null
-wait "$PROXY_PID" 2>/dev/null

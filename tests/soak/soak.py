@@ -45,22 +45,28 @@ RETRY_AFTER = 2  # s: what the injected 429 storms ask for
 # the alerts are polled.
 TOKEN_PHASE = CREDENTIAL_CHECK + 4
 API_PHASE = 6
+
+
+def endpoint_kinds(prefix, endpoint, phase, server_error, extra=None):
+    """The faults either endpoint can show, for one of them: a 5xx is
+    auth_service at Entra and api_error at the Defender API."""
+    faults = {
+        "5xx": ({"status": 503}, server_error),
+        "reset": ({"reset": 1}, "network"),
+        "timeout": ({"latency_ms": 5000}, "network"),
+        "truncated": ({"truncate": 1}, "network"),
+        "malformed": ({"malformed": 1}, "protocol"),
+        **(extra or {}),
+        "429": ({"status": 429, "retry_after": RETRY_AFTER}, "throttled"),
+    }
+    return {f"{prefix}_{name}": (dict(fault, endpoint=endpoint), cls, phase, True)
+            for name, (fault, cls) in faults.items()}
+
+
 KINDS = {
-    "token_5xx": ({"endpoint": "token", "status": 503}, "auth_service", TOKEN_PHASE, True),
-    "token_reset": ({"endpoint": "token", "reset": 1}, "network", TOKEN_PHASE, True),
-    "token_timeout": ({"endpoint": "token", "latency_ms": 5000}, "network", TOKEN_PHASE, True),
-    "token_truncated": ({"endpoint": "token", "truncate": 1}, "network", TOKEN_PHASE, True),
-    "token_malformed": ({"endpoint": "token", "malformed": 1}, "protocol", TOKEN_PHASE, True),
-    "token_429": ({"endpoint": "token", "status": 429, "retry_after": RETRY_AFTER},
-                  "throttled", TOKEN_PHASE, True),
-    "api_5xx": ({"endpoint": "alerts", "status": 503}, "api_error", API_PHASE, True),
-    "api_reset": ({"endpoint": "alerts", "reset": 1}, "network", API_PHASE, True),
-    "api_timeout": ({"endpoint": "alerts", "latency_ms": 5000}, "network", API_PHASE, True),
-    "api_truncated": ({"endpoint": "alerts", "truncate": 1}, "network", API_PHASE, True),
-    "api_malformed": ({"endpoint": "alerts", "malformed": 1}, "protocol", API_PHASE, True),
-    "api_slow_body": ({"endpoint": "alerts", "slow_body_ms": 400}, "network", API_PHASE, True),
-    "api_429": ({"endpoint": "alerts", "status": 429, "retry_after": RETRY_AFTER},
-                "throttled", API_PHASE, True),
+    **endpoint_kinds("token", "token", TOKEN_PHASE, "auth_service"),
+    **endpoint_kinds("api", "alerts", API_PHASE, "api_error",
+                     {"slow_body": ({"slow_body_ms": 400}, "network")}),
     "consent_revoked": (None, "app_not_in_tenant", TOKEN_PHASE, False),
     "role_removed": (None, "permission_missing", TOKEN_PHASE, False),
     "secret_expired": (None, "secret_expired", TOKEN_PHASE, False),
