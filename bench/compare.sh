@@ -14,6 +14,7 @@ before="${1:?usage: bench/compare.sh BEFORE_BUILD AFTER_BUILD}"
 after="${2:?usage: bench/compare.sh BEFORE_BUILD AFTER_BUILD}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${BENCH_OUT:-$(mktemp -d /tmp/mde-compare.XXXXXX)}"
+mkdir -p "$out"
 export BENCH_STEADY_CYCLES="${BENCH_STEADY_CYCLES:-4}" BENCH_BASELINE_TENANTS=""
 
 # mean PHASE FIELD < scale.dat: the mean of a column over the phase's cycles
@@ -38,7 +39,7 @@ for n in ${BENCH_TENANTS:-1000 5000}; do
     bw=$(mean "$phase" 5 <"$b") aw=$(mean "$phase" 5 <"$a")
     bc=$(mean "$phase" 6 <"$b") ac=$(mean "$phase" 6 <"$a")
     br=$(mean "$phase" 7 <"$b") ar=$(mean "$phase" 7 <"$a")
-    ratio=$(awk -v b="$bc" -v a="$ac" 'BEGIN { printf "%.2f×", a > 0 ? b / a : 0 }')
+    ratio=$(awk -v b="$bc" -v a="$ac" 'BEGIN { printf "%.2f×", (a > 0 ? b / a : 0) }')
     printf '| %s | %s | %s s | %s s | %s s | %s s | %s | %s MiB | %s MiB |\n' \
       "$n" "$phase" "$bw" "$aw" "$bc" "$ac" "$ratio" "$(mib "$br")" "$(mib "$ar")"
   done
