@@ -6,6 +6,7 @@
 #include "mde/failure.h"
 
 #include "mde/b64url.h"
+#include "mde/roles.h"
 
 #include <openssl/evp.h>
 
@@ -319,7 +320,7 @@ enum mde_failure mde_jwt_check_claims(const struct mde_jwt *jwt,
     goto out;
   }
   for (size_t i = 0; i < x->roles->n; i++)
-    if (!mde_strlist_contains(&granted, x->roles->v[i], 1) &&
+    if (!mde_roles_grant(&granted, x->roles->v[i]) &&
         mde_strlist_add_str(&lack, x->roles->v[i]) != 0)
       goto out;
   if (lack.n == 0) {
