@@ -136,6 +136,8 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 # check_mde's own modules are unit-tested too (they need collectd's headers).
 $(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
 $(BUILD)/tests/test_check: $(BUILD)/check/conffile.o $(BUILD)/check/range.o
+# The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
+$(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)
@@ -204,6 +206,7 @@ demo: deps all
 bench: deps all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
+	@bench/large-sync.sh $(BUILD)
 	@bench/scale.sh $(BUILD)
 
 # A real collectd with the ASan+UBSan plugin against mde-sim under faults

@@ -1,6 +1,6 @@
-/* The engine's lifecycle, tenant validation and the cycle loop (see
- * include/mde/engine.h; the token and API steps are in engine_token.c and
- * engine_api.c). */
+/* The engine's lifecycle, tenant validation and the dispatcher (see
+ * include/mde/engine.h and lib/engine_int.h; the steps are in
+ * engine_token.c and engine_api.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +12,8 @@
 
 #include "engine_int.h"
 #include "mde/entra_error.h"
+#include "mde/retry_after.h"
+#include "mde/roles.h"
 
 void mde_tenant_config_defaults(struct mde_tenant_config *c) {
   *c = (struct mde_tenant_config){
@@ -26,8 +28,8 @@ void mde_tenant_config_defaults(struct mde_tenant_config *c) {
   };
 }
 
-void engine_log(struct mde_engine *e, enum mde_log_level level, const char *fmt,
-                ...) {
+void mde_engine_log(struct mde_engine *e, enum mde_log_level level,
+                    const char *fmt, ...) {
   if (!e->log)
     return;
   char msg[1024];
@@ -38,6 +40,28 @@ void engine_log(struct mde_engine *e, enum mde_log_level level, const char *fmt,
   e->log(e->log_ctx, level, msg);
 }
 
+static int64_t real_monotonic(void *ctx) {
+  (void)ctx;
+  return mde_monotonic_ms();
+}
+
+static time_t real_wall(void *ctx) {
+  (void)ctx;
+  return time(NULL);
+}
+
+static void http_submit(void *ctx, struct mde_http_req *req) {
+  mde_http_submit(ctx, req);
+}
+
+static int http_run(void *ctx, int64_t deadline_ms) {
+  return mde_http_run(ctx, deadline_ms);
+}
+
+int64_t mde_engine_mono(struct mde_engine *e) {
+  return e->clock.monotonic_ms(e->clock.ctx);
+}
+
 struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
                                   char *err, size_t err_size) {
   struct mde_engine *e = calloc(1, sizeof *e);
@@ -45,10 +69,18 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
     snprintf(err, err_size, "out of memory");
     return NULL;
   }
-  e->http = mde_http_new(opt ? &opt->http : NULL, err, err_size);
-  if (!e->http) {
-    free(e);
-    return NULL;
+  e->clock = (struct mde_clock){real_monotonic, real_wall, NULL};
+  if (opt && opt->clock)
+    e->clock = *opt->clock;
+  if (opt && opt->transport) {
+    e->transport = *opt->transport;
+  } else {
+    e->http = mde_http_new(opt ? &opt->http : NULL, err, err_size);
+    if (!e->http) {
+      free(e);
+      return NULL;
+    }
+    e->transport = (struct mde_transport){http_submit, http_run, e->http};
   }
   e->jwks_refetch_ms = 300 * 1000;
   if (opt) {
@@ -63,7 +95,7 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
 static void tenant_free(struct tenant *t) {
   if (!t)
     return;
-  tenant_release_request(t);
+  mde_tenant_release_request(t);
   free(t->name);
   free(t->tenant);
   free(t->client_id);
@@ -77,15 +109,18 @@ static void tenant_free(struct tenant *t) {
   free(t->api);
   free(t->resource);
   free(t->token_url);
-  free(t->next_url);
+  mde_sync_reset(&t->full);
+  mde_sync_reset(&t->incr);
+  for (int i = 0; i < N_ENDPOINTS; i++)
+    free(t->refused[i]);
   mde_strlist_free(&t->required);
   mde_strlist_free(&t->token_roles);
+  mde_strlist_free(&t->token_missing);
   mde_secret_free(&t->secret);
   mde_credential_free(t->cred);
   mde_token_free(&t->token);
   mde_alert_index_free(t->alerts);
   free(t->api_reason);
-  mde_alert_index_free(t->building);
   mde_strlist_free(&t->res.missing_roles);
   free(t->res.fix);
   free(t);
@@ -97,7 +132,8 @@ void mde_engine_free(struct mde_engine *e) {
   for (size_t i = 0; i < e->n; i++)
     tenant_free(e->tenants[i]);
   free(e->tenants);
-  jwks_free_all(e->jwks);
+  free(e->order);
+  mde_keyset_free_all(e->jwks);
   mde_http_free(e->http);
   free(e);
 }
@@ -169,7 +205,7 @@ static int load_credential(struct tenant *t, char *err, size_t err_size) {
     f = mde_secret_load_file(t->secret_file, &t->secret, warn, sizeof warn,
                              reason, sizeof reason);
     if (f == MDE_FAIL_NONE && warn[0])
-      engine_log(t->e, MDE_LOG_WARNING, "tenant \"%s\": %s", t->name, warn);
+      mde_engine_log(t->e, MDE_LOG_WARNING, "tenant \"%s\": %s", t->name, warn);
   } else if (t->secret_env) {
     f = mde_secret_load_env(t->secret_env, &t->secret, reason, sizeof reason);
   } else if (t->cert_file) {
@@ -259,7 +295,7 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
    * set per authority (the v1 metadata's jwks_uri), fetched once for all. */
   char *jwks_url =
       t->login ? mde_url_jwks(t->login, "common", MDE_TOKEN_V1) : NULL;
-  t->jwks = jwks_url ? jwks_get(e, jwks_url) : NULL;
+  t->jwks = jwks_url ? mde_keyset_get(e, jwks_url) : NULL;
   free(jwks_url);
   oom = oom || (c->key_passphrase_env && !t->pass_env) || !t->login ||
         !t->api || !t->resource || !t->token_url || !t->jwks;
@@ -276,11 +312,14 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
   if (e->n == e->cap) {
     size_t cap = e->cap ? e->cap * 2 : 16;
     struct tenant **v = realloc(e->tenants, cap * sizeof *v);
-    if (!v) {
+    if (v)
+      e->tenants = v;
+    struct tenant **o = v ? realloc(e->order, cap * sizeof *o) : NULL;
+    if (!o) {
       tenant_free(t);
       return bad(err, err_size, name, "out of memory");
     }
-    e->tenants = v;
+    e->order = o;
     e->cap = cap;
   }
   t->index = e->n;
@@ -288,16 +327,19 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                                       .consent = -1,
                                       .permissions = -1,
                                       .token_ttl = -1,
-                                      .credential_ttl = NAN};
+                                      .credential_ttl = NAN,
+                                      .alerts_complete = -1,
+                                      .alerts_age = NAN};
   snprintf(t->res.tenant_id, sizeof t->res.tenant_id, "%s", t->tid);
-  mde_budget_init(&t->budget, mde_monotonic_ms());
+  t->step = STEP_IDLE;
+  mde_budget_init(&t->budget, mde_engine_mono(e));
   e->tenants[e->n++] = t;
   return (int)t->index;
 }
 
-/* --- the cycle --- */
+/* --- what every step shares --- */
 
-void tenant_release_request(struct tenant *t) {
+void mde_tenant_release_request(struct tenant *t) {
   mde_http_req_release(&t->req);
   if (t->form) {
     OPENSSL_cleanse(t->form, strlen(t->form));
@@ -308,10 +350,12 @@ void tenant_release_request(struct tenant *t) {
   t->url = NULL;
 }
 
-void tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
+void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
   struct mde_tenant_result *r = &t->res;
   if (req->deadline_cut)
     r->timed_out = 1;
+  if (req->deadline_cut && req->started)
+    t->hung = true;
   for (size_t i = 0; i < r->n_codes; i++) {
     if (r->codes[i].status == req->status) {
       r->codes[i].count++;
@@ -322,7 +366,8 @@ void tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
     r->codes[r->n_codes++] = (struct mde_status_count){req->status, 1};
 }
 
-void tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...) {
+void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt,
+                     ...) {
   struct mde_tenant_result *r = &t->res;
   if (r->failure != MDE_FAIL_NONE &&
       mde_failure_worst(r->failure, f) == r->failure)
@@ -332,6 +377,83 @@ void tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(r->reason, sizeof r->reason, fmt, ap);
   va_end(ap);
+}
+
+static void remember(struct tenant *t) {
+  t->last.failure = t->res.failure;
+  t->last.aadsts = t->res.aadsts;
+  snprintf(t->last.reason, sizeof t->last.reason, "%s", t->res.reason);
+}
+
+void mde_tenant_back_off(struct tenant *t, enum mde_failure f,
+                         long retry_after) {
+  time_t now = t->e->now;
+  if (f == MDE_FAIL_THROTTLED) {
+    long wait = retry_after >= 0         ? retry_after
+                : t->res.aadsts == 50196 ? 120
+                                         : THROTTLE_DEFAULT;
+    if (wait > MDE_RETRY_AFTER_MAX) /* the transport clamps; so do we */
+      wait = MDE_RETRY_AFTER_MAX;
+    /* `now` is whole seconds: one more, so a retry is never early. */
+    t->backoff_until = now + wait + 1;
+    t->res.throttled = 1;
+    t->res.retry_after = (double)wait;
+  } else if (!mde_failure_is_transient(f)) {
+    long delay = BACKOFF_BASE;
+    for (int i = 0; i < t->backoff_n && delay < t->backoff_cap; i++)
+      delay *= 2;
+    if (delay > t->backoff_cap)
+      delay = t->backoff_cap;
+    t->backoff_n++;
+    t->backoff_until = now + delay;
+  }
+  remember(t);
+}
+
+/* --- the dispatcher --- */
+
+static enum step (*const steps[STEP_COUNT_])(struct tenant *) = {
+    [STEP_START] = mde_step_start,
+    [STEP_DISCOVER] = mde_step_discover,
+    [STEP_DISCOVER_ANSWER] = mde_step_discover_answer,
+    [STEP_TOKEN] = mde_step_token,
+    [STEP_TOKEN_ANSWER] = mde_step_token_answer,
+    [STEP_KEYS] = mde_step_keys,
+    [STEP_CHECK] = mde_step_check,
+    [STEP_API] = mde_step_api,
+    [STEP_ALERTS] = mde_step_alerts,
+    [STEP_ALERTS_ANSWER] = mde_step_alerts_answer,
+    [STEP_PROBE] = mde_step_probe,
+    [STEP_PROBE_ANSWER] = mde_step_probe_answer,
+};
+
+static void end_cycle(struct tenant *t);
+
+static void dispatch(struct tenant *t) {
+  while (t->step < STEP_COUNT_)
+    t->step = steps[t->step](t);
+  if (t->step == STEP_END)
+    end_cycle(t);
+}
+
+void mde_tenant_resume(struct tenant *t, enum step next) {
+  if (t->step != STEP_WAIT)
+    return; /* its cycle is over: nothing waits for this any more */
+  t->step = next;
+  dispatch(t);
+}
+
+static void on_answer(struct mde_http_req *req) {
+  struct tenant *t = req->user;
+  mde_tenant_resume(t, t->resume);
+}
+
+enum step mde_tenant_send(struct tenant *t, enum step resume) {
+  t->req.done = on_answer;
+  t->req.user = t;
+  t->resume = resume;
+  t->e->transport.submit(t->e->transport.ctx, &t->req);
+  return STEP_WAIT;
 }
 
 static void begin(struct tenant *t) {
@@ -348,14 +470,15 @@ static void begin(struct tenant *t) {
   r->n_codes = 0;
   r->throttled = 0;
   r->retry_after = 0;
-  t->reauthed = false;
-  t->alerts_probed = false;
   t->probe = 0;
+  t->probed = 0;
   time_t not_after =
       t->cred ? mde_credential_not_after(t->cred) : t->secret_expires;
   r->credential_ttl = not_after ? (double)(not_after - t->e->now) : NAN;
-  t->step = STEP_TOKEN;
-  token_begin(t);
+  t->hung = false; /* order_tenants has read it */
+  t->cycle_gap_ms = t->last_cycle_ms ? t->e->mono - t->last_cycle_ms : 0;
+  t->last_cycle_ms = t->e->mono;
+  t->step = STEP_START;
 }
 
 /* The fix for humans, built once per cycle from the final failure. */
@@ -366,7 +489,7 @@ static void attach_fix(struct tenant *t) {
   char *roles =
       r->missing_roles.n ? mde_strlist_join(&r->missing_roles, ", ") : NULL;
   struct mde_fix_ctx ctx = {.login = t->login,
-                            .tenant = t->tid[0] ? t->tid : t->tenant,
+                            .tenant = t->tenant, /* as configured */
                             .client_id = t->client_id,
                             .resource = t->resource,
                             .roles = roles};
@@ -374,12 +497,35 @@ static void attach_fix(struct tenant *t) {
   free(roles);
 }
 
-void tenant_done(struct tenant *t) {
+/* Alert counts as the result reports them: complete or not, and shown
+ * only while the last completed sync is recent enough to be called
+ * current (two alerts intervals and one cycle); after that, a gap. */
+static void alerts_freshness(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
-  if (t->step == STEP_DONE)
-    return;
-  t->step = STEP_DONE;
-  tenant_release_request(t);
+  bool wanted =
+      t->fetch_alerts && (t->alerts || t->full.active ||
+                          mde_roles_grant(&t->token_roles, "Alert.Read.All"));
+  r->alerts_complete = !wanted ? -1 : t->alerts ? 1 : 0;
+  r->alerts_age =
+      t->fresh_ms ? (double)(t->e->mono - t->fresh_ms) / 1000.0 : NAN;
+  int64_t window = 2 * (int64_t)t->alerts_interval * 1000 + t->cycle_gap_ms;
+  r->alerts_valid =
+      t->alerts && t->fresh_ms && t->e->mono - t->fresh_ms <= window;
+  if (t->full.active && !t->alerts && ++t->sync_cycles > SYNC_INCOMPLETE_CYCLES)
+    mde_tenant_fail(t, MDE_FAIL_SYNC_INCOMPLETE,
+                    "the first alerts sync is not complete after %d cycles "
+                    "(%zu alerts so far); counts are not reported until it is",
+                    t->sync_cycles,
+                    t->full.building ? mde_alert_index_size(t->full.building)
+                                     : (size_t)0);
+}
+
+/* The one place a tenant's cycle ends. */
+static void end_cycle(struct tenant *t) {
+  struct mde_tenant_result *r = &t->res;
+  mde_tenant_release_request(t);
+  mde_api_collect_missing(t);
+  alerts_freshness(t);
   bool checked = t->token.access_token && !token_unverified(t);
   r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;
   r->token_ttl = checked ? (double)(t->token_exp - t->e->now) : -1;
@@ -389,39 +535,62 @@ void tenant_done(struct tenant *t) {
       r->failure == MDE_FAIL_CONSENT_REQUIRED) {
     r->consent = 0;
     r->permissions = 0; /* no consent, no role granted */
-  }
-  /* Without a usable token nothing of the tenant's alerts can be seen:
-   * report no counts rather than the last ones as if they were current. */
-  if (!t->token.access_token)
-    r->alerts_valid = 0;
-  if (r->token_valid && r->permissions == -1)
+  } else if (r->token_valid) {
     r->permissions = r->missing_roles.n ? 0 : 1;
+  }
   if (r->failure < MDE_FAIL_COUNT_)
     r->failures[r->failure]++;
   snprintf(r->tenant_id, sizeof r->tenant_id, "%s", t->tid);
   attach_fix(t);
 }
 
+/* Tenants start in turn, rotating, so every one gets to go first; but a
+ * tenant whose request hung until the deadline last cycle starts only
+ * once every other tenant is done: with few connections, a hung peer at
+ * the head of the queue would otherwise starve all the rest. Returns how
+ * many tenants are not suspect (they come first in e->order). */
+static size_t order_tenants(struct mde_engine *e) {
+  size_t k = 0, healthy = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < e->n; i++) {
+      struct tenant *t = e->tenants[(i + e->rotate) % e->n];
+      if (t->hung == (pass == 1))
+        e->order[k++] = t;
+    }
+    if (pass == 0)
+      healthy = k;
+  }
+  e->rotate = e->n ? (e->rotate + 1) % e->n : 0;
+  return healthy;
+}
+
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
                      unsigned flags) {
   e->flags = flags;
-  e->now = time(NULL);
+  e->now = e->clock.wall(e->clock.ctx);
+  e->mono = mde_engine_mono(e);
   for (struct jwks_entry *j = e->jwks; j; j = j->next)
     j->n_waiters = 0;
+  size_t healthy = order_tenants(e);
   for (size_t i = 0; i < e->n; i++)
-    e->tenants[i]->step = STEP_IDLE;
-  for (size_t i = 0; i < e->n; i++)
-    begin(e->tenants[i]);
-  mde_http_run(e->http, deadline_ms);
-  /* Anything not finished by now (waiting on keys that never came) ends
-   * here, as a failure of this cycle. */
+    begin(e->order[i]);
+  for (size_t i = 0; i < healthy; i++)
+    dispatch(e->order[i]);
+  e->transport.run(e->transport.ctx, deadline_ms);
+  for (size_t i = healthy; i < e->n; i++)
+    dispatch(e->order[i]);
+  e->transport.run(e->transport.ctx, deadline_ms);
+  /* Anything still waiting now (keys that never came) ends here, as a
+   * failure of this cycle. */
   for (size_t i = 0; i < e->n; i++) {
     struct tenant *t = e->tenants[i];
-    if (t->step != STEP_DONE) {
+    if (t->step == STEP_WAIT) {
       t->res.timed_out = 1;
-      tenant_fail(t, MDE_FAIL_NETWORK, "cycle deadline reached");
-      tenant_done(t);
+      mde_tenant_fail(t, MDE_FAIL_NETWORK, "cycle deadline reached");
+      mde_tenant_resume(t, STEP_END);
     }
   }
+  for (size_t i = 0; i < e->n; i++)
+    e->tenants[i]->step = STEP_IDLE;
   return 0;
 }

@@ -1,5 +1,11 @@
 /* Internal to the engine (lib/engine*.c): the per-tenant state machine and
- * the shared key-set cache. Not installed, not used by the front ends. */
+ * the shared key-set cache. Not installed, not used by the front ends.
+ *
+ * A tenant's cycle is a walk through steps. engine.c is the only
+ * dispatcher: it calls the current step, which returns the next one —
+ * another step, STEP_WAIT (a request is out; its answer resumes the tenant
+ * at `resume`) or STEP_END (the one place a tenant's cycle ends). Steps
+ * never call each other. */
 #ifndef MDE_ENGINE_INT_H
 #define MDE_ENGINE_INT_H
 
@@ -16,12 +22,17 @@
 
 #define BACKOFF_BASE 60     /* seconds, doubled per failure */
 #define THROTTLE_DEFAULT 60 /* a 429 without Retry-After */
+/* Cycles a first alerts sync may take before the tenant reports
+ * sync_incomplete (a sync resumes where it stopped, so only a tenant whose
+ * pages cannot all be fetched ever gets there). */
+#define SYNC_INCOMPLETE_CYCLES 10
 
 struct tenant;
 
 /* One authority's signing keys, shared by its tenants; fetched by one of
  * them while the others wait. */
 struct jwks_entry {
+  struct mde_engine *e;
   char *url;
   struct mde_jwks *keys;
   int64_t fetched_ms; /* monotonic; 0: never */
@@ -33,9 +44,44 @@ struct jwks_entry {
   struct jwks_entry *next;
 };
 
-enum step { STEP_IDLE, STEP_TOKEN, STEP_KEYS, STEP_API, STEP_DONE };
+enum step {
+  STEP_START,    /* a changed secret file, backoff */
+  STEP_DISCOVER, /* a domain tenant: its GUID from OpenID discovery */
+  STEP_DISCOVER_ANSWER,
+  STEP_TOKEN, /* use the cached token or acquire one */
+  STEP_TOKEN_ANSWER,
+  STEP_KEYS,  /* wait for the authority's key set */
+  STEP_CHECK, /* check the new token against the keys and the config */
+  STEP_API,   /* throttled? then alerts, then probes */
+  STEP_ALERTS,
+  STEP_ALERTS_ANSWER,
+  STEP_PROBE,
+  STEP_PROBE_ANSWER,
+  STEP_COUNT_,
+  STEP_WAIT = STEP_COUNT_, /* a request is out */
+  STEP_END,                /* the tenant's cycle is over */
+  STEP_IDLE                /* between cycles */
+};
 
-enum api_call { CALL_ALERTS, CALL_PROBE };
+/* What the key set in hand is, for the token being checked. */
+enum keys_state {
+  KEYS_CACHED,       /* from an earlier fetch */
+  KEYS_FRESH,        /* fetched just now, for this token */
+  KEYS_FETCH_FAILED, /* a fetch for this token failed; older keys, if any */
+};
+
+/* One alerts sync in progress: where it stands survives cycles, so a
+ * tenant with more pages than one cycle's call budget still completes. */
+struct alerts_sync {
+  bool active;
+  bool full;                        /* every alert, into `building` */
+  char *next_url;                   /* the page to fetch next */
+  struct mde_alert_index *building; /* a full sync's index until done */
+  uint64_t created;                 /* new ids seen by this sync */
+  int64_t started_us;               /* wall clock when it began */
+};
+
+#define N_ENDPOINTS 3 /* the API endpoints role probes call */
 
 struct tenant {
   struct mde_engine *e;
@@ -60,12 +106,17 @@ struct tenant {
   struct mde_secret secret;
   struct mde_credential *cred;
 
+  /* the tenant GUID: configured, or resolved by discovery and pinned */
+  char tid[40];
+
   /* the cached token */
   struct mde_token token;
   time_t token_exp; /* set once the token passed its checks; 0 before */
   time_t token_acquired;
-  char tid[40];
   struct mde_strlist token_roles;
+  struct mde_strlist token_missing; /* required roles the token lacks */
+  enum keys_state keys;             /* for STEP_CHECK */
+  bool reauthed; /* this token was acquired because the API said 401 */
 
   /* backoff at the token endpoint */
   time_t backoff_until;
@@ -77,16 +128,22 @@ struct tenant {
   } last;
 
   /* the Defender API */
-  struct mde_alert_index *alerts, *building;
-  bool synced, full_sync, reauthed;
+  struct mde_alert_index *alerts; /* the last complete index, kept current
+                                     by incremental syncs */
+  struct alerts_sync full, incr;
+  int64_t resync_from_us; /* the next incremental sync starts there */
+  int sync_cycles;        /* cycles the first full sync has been under way */
+  int64_t fresh_ms;       /* when a sync last completed (monotonic); 0 never */
+  int64_t last_cycle_ms, cycle_gap_ms; /* cycle spacing, for staleness */
   time_t next_alerts, next_full, api_throttled_until;
   struct mde_budget budget;
-  int probe;          /* next probe to run this cycle */
-  unsigned probed;    /* endpoints probed this cycle (bit per path) */
-  bool alerts_probed; /* the alerts endpoint answered this cycle */
-  enum api_call call;
-  char *next_url; /* nextLink being followed */
-  uint64_t created_this_sync;
+  struct alerts_sync *syncing; /* the sync whose page is out */
+  int probe;                   /* next probe row this cycle */
+  unsigned probed;             /* endpoints answered this cycle */
+  int probe_endpoint;          /* the endpoint of the probe that is out */
+  /* What the API said last about each endpoint: NULL if it served us,
+   * else the role it asked for (owned). Cleared by the next 200. */
+  char *refused[N_ENDPOINTS];
   /* The last alerts sync's failure, until a sync succeeds: reported again
    * on cycles the call budget leaves without a call, so that a failing API
    * does not read as OK every other cycle. */
@@ -94,37 +151,60 @@ struct tenant {
   char *api_reason;
 
   /* this cycle */
-  enum step step;
+  enum step step, resume;
+  bool hung; /* a request of its hung until the deadline: next cycle it
+                starts after the others */
   struct mde_http_req req;
   char *form, *url; /* the request's body and URL, owned, wiped */
   struct mde_tenant_result res;
 };
 
 struct mde_engine {
-  struct mde_http *http;
+  struct mde_http *http; /* the default transport's, or NULL */
+  struct mde_transport transport;
+  struct mde_clock clock;
   struct tenant **tenants;
+  struct tenant **order; /* this cycle's start order */
   size_t n, cap;
+  size_t rotate; /* turns the start order among equals */
   struct jwks_entry *jwks;
   void (*log)(void *ctx, enum mde_log_level level, const char *msg);
   void *log_ctx;
   int64_t jwks_refetch_ms;
   unsigned flags; /* of the running cycle */
   time_t now;     /* wall clock at the start of the cycle */
+  int64_t mono;   /* monotonic clock at the start of the cycle */
 };
 
-/* engine.c */
-void engine_log(struct mde_engine *e, enum mde_log_level level, const char *fmt,
-                ...) __attribute__((format(printf, 3, 4)));
+/* engine.c: the dispatcher and what every step shares */
+void mde_engine_log(struct mde_engine *e, enum mde_log_level level,
+                    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int64_t mde_engine_mono(struct mde_engine *e);
+/* Sends the tenant's request (t->req, its strings set by the caller) and
+ * returns STEP_WAIT; the answer resumes the tenant at `resume`. */
+enum step mde_tenant_send(struct tenant *t, enum step resume);
 /* Records the outcome of an HTTP exchange in the tenant's result. */
-void tenant_count_status(struct tenant *t, const struct mde_http_req *req);
+void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req);
 /* Sets the cycle's failure if `f` is worse than what is there. */
-void tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...)
+void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void tenant_done(struct tenant *t);
 /* Frees the request's URL/body and response. */
-void tenant_release_request(struct tenant *t);
+void mde_tenant_release_request(struct tenant *t);
+/* Resumes a tenant that waited (a request's answer, the key set). */
+void mde_tenant_resume(struct tenant *t, enum step next);
+/* Backs off after a failure (exponentially, or for a 429 as long as the
+ * peer asked), remembering it for the cycles in between. */
+void mde_tenant_back_off(struct tenant *t, enum mde_failure f,
+                         long retry_after);
 
-/* engine_token.c */
+/* engine_token.c: STEP_START .. STEP_CHECK */
+enum step mde_step_start(struct tenant *t);
+enum step mde_step_discover(struct tenant *t);
+enum step mde_step_discover_answer(struct tenant *t);
+enum step mde_step_token(struct tenant *t);
+enum step mde_step_token_answer(struct tenant *t);
+enum step mde_step_keys(struct tenant *t);
+enum step mde_step_check(struct tenant *t);
 /* A token acquired but not yet checked against the authority's keys (the
  * key set could not be fetched, or Entra rotated its keys faster than
  * KeyRefetchInterval lets us follow): never used for the API nor reported
@@ -132,12 +212,19 @@ void tenant_release_request(struct tenant *t);
 static inline bool token_unverified(const struct tenant *t) {
   return t->token.access_token && t->token_exp == 0;
 }
-void token_begin(struct tenant *t);
-void token_drop(struct tenant *t);
-void jwks_free_all(struct jwks_entry *j);
-struct jwks_entry *jwks_get(struct mde_engine *e, const char *url);
+void mde_token_drop(struct tenant *t);
+void mde_keyset_free_all(struct jwks_entry *j);
+struct jwks_entry *mde_keyset_get(struct mde_engine *e, const char *url);
 
-/* engine_api.c */
-void api_begin(struct tenant *t);
+/* engine_api.c: STEP_API .. STEP_PROBE_ANSWER */
+enum step mde_step_api(struct tenant *t);
+enum step mde_step_alerts(struct tenant *t);
+enum step mde_step_alerts_answer(struct tenant *t);
+enum step mde_step_probe(struct tenant *t);
+enum step mde_step_probe_answer(struct tenant *t);
+void mde_sync_reset(struct alerts_sync *s);
+/* The required roles the token lacks plus those the API refused, as the
+ * result reports them (end of every cycle). */
+void mde_api_collect_missing(struct tenant *t);
 
 #endif

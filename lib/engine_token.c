@@ -12,11 +12,13 @@
 #include "mde/entra_error.h"
 #include "mde/jwt.h"
 
+#include <cjson/cJSON.h>
+
 #define ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 /* --- the key-set cache --- */
 
-struct jwks_entry *jwks_get(struct mde_engine *e, const char *url) {
+struct jwks_entry *mde_keyset_get(struct mde_engine *e, const char *url) {
   for (struct jwks_entry *j = e->jwks; j; j = j->next)
     if (strcmp(j->url, url) == 0)
       return j;
@@ -25,12 +27,13 @@ struct jwks_entry *jwks_get(struct mde_engine *e, const char *url) {
     free(j);
     return NULL;
   }
+  j->e = e;
   j->next = e->jwks;
   e->jwks = j;
   return j;
 }
 
-void jwks_free_all(struct jwks_entry *j) {
+void mde_keyset_free_all(struct jwks_entry *j) {
   while (j) {
     struct jwks_entry *next = j->next;
     mde_http_req_release(&j->req);
@@ -42,40 +45,11 @@ void jwks_free_all(struct jwks_entry *j) {
   }
 }
 
-void token_drop(struct tenant *t) {
+void mde_token_drop(struct tenant *t) {
   mde_token_free(&t->token);
   t->token_exp = 0;
   mde_strlist_free(&t->token_roles);
-}
-
-/* --- backoff --- */
-
-static void remember(struct tenant *t) {
-  t->last.failure = t->res.failure;
-  t->last.aadsts = t->res.aadsts;
-  snprintf(t->last.reason, sizeof t->last.reason, "%s", t->res.reason);
-}
-
-static void back_off(struct tenant *t, enum mde_failure f, long retry_after) {
-  time_t now = t->e->now;
-  if (f == MDE_FAIL_THROTTLED) {
-    long wait = retry_after >= 0         ? retry_after
-                : t->res.aadsts == 50196 ? 120
-                                         : THROTTLE_DEFAULT;
-    /* `now` is whole seconds: one more, so a retry is never early. */
-    t->backoff_until = now + wait + 1;
-    t->res.throttled = 1;
-    t->res.retry_after = (double)wait;
-  } else if (!mde_failure_is_transient(f)) {
-    long delay = BACKOFF_BASE;
-    for (int i = 0; i < t->backoff_n && delay < t->backoff_cap; i++)
-      delay *= 2;
-    if (delay > t->backoff_cap)
-      delay = t->backoff_cap;
-    t->backoff_n++;
-    t->backoff_until = now + delay;
-  }
-  remember(t);
+  mde_strlist_free(&t->token_missing);
 }
 
 /* --- acquiring --- */
@@ -122,47 +96,199 @@ static char *token_form(struct tenant *t, char *err, size_t err_size) {
   return mde_buf_steal(&b, NULL);
 }
 
-static void on_token(struct mde_http_req *req);
-
-static void submit_token(struct tenant *t) {
-  char err[MDE_ERR_SIZE] = "out of memory";
-  tenant_release_request(t);
-  t->form = token_form(t, err, sizeof err);
-  if (!t->form) {
-    tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE,
-                "cannot build the token "
-                "request: %s",
-                err);
-    tenant_done(t);
-    return;
-  }
-  t->req = (struct mde_http_req){
-      .url = t->token_url, .form = t->form, .done = on_token, .user = t};
-  t->res.token_requests++;
-  mde_http_submit(t->e->http, &t->req);
-}
-
 /* After the token step failed: carry on with a cached token that is still
  * good (a transient failure during a forced re-check), or stop. */
-static void after_failure(struct tenant *t) {
-  if (t->token.access_token && t->token_exp > t->e->now) {
-    t->step = STEP_API;
-    api_begin(t);
-  } else {
-    tenant_done(t);
-  }
+static enum step after_failure(struct tenant *t) {
+  return t->token.access_token && t->token_exp > t->e->now ? STEP_API
+                                                           : STEP_END;
 }
 
-/* --- checking --- */
+/* --- the domain's tenant GUID --- */
 
-/* What the key set in hand is, for the token being checked. */
-enum keys_state {
-  KEYS_CACHED,       /* from an earlier fetch */
-  KEYS_FRESH,        /* fetched just now, for this token */
-  KEYS_FETCH_FAILED, /* a fetch for this token failed; older keys, if any */
-};
+/* The GUID segment of an issuer URL ("https://sts.windows.net/{tid}/",
+ * "https://login.microsoftonline.com/{tid}/v2.0"), or false. */
+static bool issuer_tid(const char *issuer, char tid[40]) {
+  const char *p = issuer ? strstr(issuer, "://") : NULL;
+  if (!p)
+    return false;
+  for (p = strchr(p + 3, '/'); p; p = strchr(p + 1, '/')) {
+    size_t n = strcspn(p + 1, "/");
+    if (n == 36) {
+      char seg[37];
+      memcpy(seg, p + 1, 36);
+      seg[36] = '\0';
+      if (mde_is_guid(seg)) {
+        snprintf(tid, 40, "%s", seg);
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
-static void validate(struct tenant *t, enum keys_state keys);
+enum step mde_step_discover(struct tenant *t) {
+  if (t->tid[0])
+    return STEP_TOKEN;
+  /* A domain: Entra's own discovery document names the tenant it belongs
+   * to, so the tokens' `tid` is checked against that, never taken from
+   * the first token itself. */
+  mde_tenant_release_request(t);
+  t->url = mde_url_discovery(t->login, t->tenant, MDE_TOKEN_V1);
+  if (!t->url) {
+    mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
+    return STEP_END;
+  }
+  t->req = (struct mde_http_req){.url = t->url, .max_body = 256 * 1024};
+  return mde_tenant_send(t, STEP_DISCOVER_ANSWER);
+}
+
+enum step mde_step_discover_answer(struct tenant *t) {
+  struct mde_http_req *req = &t->req;
+  mde_tenant_count_status(t, req);
+  if (req->curl_code) {
+    mde_tenant_fail(t, MDE_FAIL_NETWORK, "OpenID discovery %s: %s", t->url,
+                    req->error);
+    return STEP_END;
+  }
+  if (req->status != 200) {
+    struct mde_entra_error ee;
+    enum mde_failure f =
+        mde_entra_error_parse(req->status, req->body.data, req->body.len, &ee);
+    mde_tenant_fail(t, f, "OpenID discovery for \"%s\" refused (HTTP %d): %s",
+                    t->tenant, req->status,
+                    ee.message[0] ? ee.message : ee.error);
+    if (t->res.failure == f)
+      t->res.aadsts = ee.code;
+    mde_tenant_back_off(t, f, req->retry_after);
+    return STEP_END;
+  }
+  cJSON *doc = cJSON_ParseWithLength(req->body.data, req->body.len);
+  const cJSON *iss = cJSON_GetObjectItemCaseSensitive(doc, "issuer");
+  char tid[40];
+  bool ok = cJSON_IsString(iss) && issuer_tid(iss->valuestring, tid);
+  cJSON_Delete(doc);
+  if (!ok) {
+    mde_tenant_fail(t, MDE_FAIL_PROTOCOL,
+                    "OpenID discovery %s: no tenant GUID in its issuer",
+                    t->url);
+    return STEP_END;
+  }
+  snprintf(t->tid, sizeof t->tid, "%s", tid);
+  mde_engine_log(t->e, MDE_LOG_INFO, "tenant \"%s\": %s is tenant %s", t->name,
+                 t->tenant, t->tid);
+  return STEP_TOKEN;
+}
+
+/* --- the start of a cycle: credential and backoff --- */
+
+enum step mde_step_start(struct tenant *t) {
+  struct mde_tenant_result *r = &t->res;
+  time_t now = t->e->now;
+  /* A changed secret file is read again (before backoff is considered: a
+   * new secret deserves a try at once). */
+  if (t->secret_file && mde_secret_file_changed(t->secret_file, &t->secret)) {
+    char err[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
+    struct mde_secret fresh;
+    mde_token_drop(t); /* a new secret: nothing cached may outlive the old */
+    if (mde_secret_load_file(t->secret_file, &fresh, warn, sizeof warn, err,
+                             sizeof err) != MDE_FAIL_NONE) {
+      mde_tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE, "%s", err);
+      return STEP_END; /* read again next cycle: the file differs */
+    }
+    mde_secret_free(&t->secret);
+    t->secret = fresh;
+    t->backoff_n = 0;
+    t->backoff_until = 0; /* someone acted: try the new secret now */
+  }
+  if (!(t->e->flags & MDE_CYCLE_ONESHOT) && now < t->backoff_until) {
+    r->failure = t->last.failure;
+    r->aadsts = t->last.aadsts;
+    snprintf(r->reason, sizeof r->reason, "%.440s (next try in %lds)",
+             t->last.reason, (long)(t->backoff_until - now));
+    r->backoff = 1;
+    if (r->failure == MDE_FAIL_THROTTLED) {
+      r->throttled = 1;
+      r->retry_after = (double)(t->backoff_until - now);
+    }
+    return after_failure(t);
+  }
+  return STEP_DISCOVER;
+}
+
+/* --- the token --- */
+
+enum step mde_step_token(struct tenant *t) {
+  time_t now = t->e->now;
+  bool oneshot = t->e->flags & MDE_CYCLE_ONESHOT;
+  bool need = !t->token.access_token || oneshot ||
+              now >= t->token_exp - t->margin ||
+              now >= t->token_acquired + t->cred_check;
+  if (!need)
+    return STEP_API;
+  if (token_unverified(t) && !oneshot &&
+      now < t->token.expires_on - t->margin) {
+    t->keys = KEYS_CACHED; /* acquired earlier, its keys were not at hand */
+    return STEP_CHECK;
+  }
+  char err[MDE_ERR_SIZE] = "out of memory";
+  mde_tenant_release_request(t);
+  t->form = token_form(t, err, sizeof err);
+  if (!t->form) {
+    mde_tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE,
+                    "cannot build the token request: %s", err);
+    return STEP_END;
+  }
+  t->req = (struct mde_http_req){.url = t->token_url, .form = t->form};
+  t->res.token_requests++;
+  return mde_tenant_send(t, STEP_TOKEN_ANSWER);
+}
+
+enum step mde_step_token_answer(struct tenant *t) {
+  struct mde_http_req *req = &t->req;
+  struct mde_tenant_result *r = &t->res;
+  mde_tenant_count_status(t, req);
+  if (req->status > 0) { /* no answer, no latency */
+    r->token_time = req->timing;
+    r->token_timing_valid = 1;
+  }
+  char err[MDE_ERR_SIZE];
+  if (req->curl_code) {
+    mde_tenant_fail(t, MDE_FAIL_NETWORK, "token endpoint %s: %s", t->token_url,
+                    req->error);
+    return after_failure(t);
+  }
+  if (req->status == 200) {
+    struct mde_token fresh;
+    enum mde_failure f = mde_token_parse(req->body.data, req->body.len,
+                                         t->e->now, &fresh, err, sizeof err);
+    if (f != MDE_FAIL_NONE) {
+      mde_tenant_fail(t, f, "token endpoint answered 200 but: %s", err);
+      return after_failure(t);
+    }
+    mde_token_drop(t);
+    t->token = fresh;
+    t->keys = KEYS_CACHED;
+    return STEP_CHECK;
+  }
+  struct mde_entra_error ee;
+  enum mde_failure f =
+      mde_entra_error_parse(req->status, req->body.data, req->body.len, &ee);
+  mde_tenant_fail(t, f, "token request refused (HTTP %d): %s", req->status,
+                  ee.message[0] ? ee.message : ee.error);
+  if (r->failure == f) {
+    r->aadsts = ee.code;
+    snprintf(r->trace_id, sizeof r->trace_id, "%s", ee.trace_id);
+    snprintf(r->correlation_id, sizeof r->correlation_id, "%s",
+             ee.correlation_id);
+    snprintf(r->timestamp, sizeof r->timestamp, "%s", ee.timestamp);
+  }
+  mde_tenant_back_off(t, f, req->retry_after);
+  if (!mde_failure_is_transient(f) && f != MDE_FAIL_THROTTLED)
+    mde_token_drop(t);
+  return after_failure(t);
+}
+
+/* --- the key set --- */
 
 static void on_jwks(struct mde_http_req *req) {
   struct jwks_entry *j = req->user;
@@ -177,56 +303,58 @@ static void on_jwks(struct mde_http_req *req) {
              req->status);
   else
     mde_jwks_parse(req->body.data, req->body.len, &keys, err, sizeof err);
-  mde_http_req_release(req);
   snprintf(j->error, sizeof j->error, "%s", err);
+  size_t n = j->n_waiters;
+  j->n_waiters = 0;
   if (keys) {
     mde_jwks_free(j->keys);
     j->keys = keys;
-    j->fetched_ms = mde_monotonic_ms();
+    j->fetched_ms = mde_engine_mono(j->e);
   }
-  size_t n = j->n_waiters;
-  j->n_waiters = 0;
   for (size_t i = 0; i < n; i++) {
     struct tenant *t = j->waiters[i];
-    tenant_count_status(t, req);
+    mde_tenant_count_status(t, req);
     if (req->deadline_cut) {
-      tenant_fail(t, MDE_FAIL_NETWORK, "%s", err);
-      tenant_done(t);
+      mde_tenant_fail(t, MDE_FAIL_NETWORK, "%s", err);
+      mde_tenant_resume(t, STEP_END);
     } else {
-      validate(t, keys ? KEYS_FRESH : KEYS_FETCH_FAILED);
+      t->keys = keys ? KEYS_FRESH : KEYS_FETCH_FAILED;
+      mde_tenant_resume(t, STEP_CHECK);
     }
   }
+  mde_http_req_release(req);
 }
 
 /* Queues the tenant for the key set, starting the fetch if nobody has. */
-static void wait_for_keys(struct tenant *t) {
+enum step mde_step_keys(struct tenant *t) {
   struct jwks_entry *j = t->jwks;
   if (j->n_waiters == j->cap_waiters) {
     size_t cap = j->cap_waiters ? j->cap_waiters * 2 : 8;
     struct tenant **w = realloc(j->waiters, cap * sizeof *w);
     if (!w) {
-      tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
-      tenant_done(t);
-      return;
+      mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
+      return STEP_END;
     }
     j->waiters = w;
     j->cap_waiters = cap;
   }
   j->waiters[j->n_waiters++] = t;
-  t->step = STEP_KEYS;
-  if (j->fetching)
-    return;
-  j->fetching = true;
-  j->req = (struct mde_http_req){.url = j->url, .done = on_jwks, .user = j};
-  mde_http_submit(t->e->http, &j->req);
+  if (!j->fetching) {
+    j->fetching = true;
+    j->req = (struct mde_http_req){
+        .url = j->url, .done = on_jwks, .user = j, .max_body = 1024 * 1024};
+    t->e->transport.submit(t->e->transport.ctx, &j->req);
+  }
+  return STEP_WAIT;
 }
 
-static char *expected_issuer(struct tenant *t, const struct mde_jwt *jwt,
-                             const char *tid) {
+/* --- checking the token --- */
+
+static char *expected_issuer(struct tenant *t, const struct mde_jwt *jwt) {
   const char *ver = mde_jwt_claim_string(jwt, "ver");
   if (ver && strcmp(ver, "2.0") == 0)
-    return mde_issuer_v2(t->login, tid);
-  return mde_issuer_v1(t->cloud->sts, tid);
+    return mde_issuer_v2(t->login, t->tid);
+  return mde_issuer_v1(t->cloud->sts, t->tid);
 }
 
 /* The token's key id is not in the key set, and no fetch for it has
@@ -234,56 +362,44 @@ static char *expected_issuer(struct tenant *t, const struct mde_jwt *jwt,
  * keys since the last fetch). The token is kept, unverified and unused,
  * and checked again next cycle; the fetch is retried at once if it failed,
  * else once KeyRefetchInterval allows. */
-static void keys_pending(struct tenant *t, enum keys_state keys,
-                         const char *reason) {
+static enum step keys_pending(struct tenant *t, const char *reason) {
   struct jwks_entry *j = t->jwks;
-  if (keys == KEYS_FETCH_FAILED) {
-    tenant_fail(t, MDE_FAIL_NETWORK, "%s, and the key set: %s", reason,
-                j->error);
+  if (t->keys == KEYS_FETCH_FAILED) {
+    mde_tenant_fail(t, MDE_FAIL_NETWORK, "%s, and the key set: %s", reason,
+                    j->error);
   } else {
-    int64_t age = mde_monotonic_ms() - j->fetched_ms;
-    tenant_fail(t, MDE_FAIL_AUTH_SERVICE,
-                "%s fetched %llds ago: Entra rotated its keys; they are "
-                "fetched again in %llds (KeyRefetchInterval)",
-                reason, (long long)(age / 1000),
-                (long long)((t->e->jwks_refetch_ms - age + 999) / 1000));
+    int64_t age = mde_engine_mono(t->e) - j->fetched_ms;
+    mde_tenant_fail(t, MDE_FAIL_AUTH_SERVICE,
+                    "%s fetched %llds ago: Entra rotated its keys; they are "
+                    "fetched again in %llds (KeyRefetchInterval)",
+                    reason, (long long)(age / 1000),
+                    (long long)((t->e->jwks_refetch_ms - age + 999) / 1000));
   }
-  tenant_done(t);
+  return STEP_END;
 }
 
-/* Checks the freshly acquired token (t->token) against the keys; fetches
- * the key set when it is missing or lacks the token's kid (at most every
- * jwks_refetch_ms). Accepts or drops the token, then goes on. */
-static void validate(struct tenant *t, enum keys_state keys) {
+/* Checks the freshly acquired token (t->token) against the keys (fetching
+ * the key set when it is missing or lacks the token's kid, at most every
+ * jwks_refetch_ms) and against the pinned tenant; accepts or drops it. */
+enum step mde_step_check(struct tenant *t) {
   struct jwks_entry *j = t->jwks;
-  int64_t mono = mde_monotonic_ms();
   if (!j->keys) {
-    if (keys != KEYS_CACHED) {
-      tenant_fail(t, MDE_FAIL_NETWORK, "%s", j->error);
-      tenant_done(t); /* the token stays, checked again next cycle */
-    } else {
-      wait_for_keys(t);
-    }
-    return;
+    if (t->keys == KEYS_CACHED)
+      return STEP_KEYS;
+    mde_tenant_fail(t, MDE_FAIL_NETWORK, "%s", j->error);
+    return STEP_END; /* the token stays, checked again next cycle */
   }
   char err[MDE_ERR_SIZE];
   struct mde_jwt jwt;
   if (mde_jwt_decode(t->token.access_token, t->token.access_token_len, &jwt,
                      err, sizeof err) != MDE_FAIL_NONE) {
-    tenant_fail(t, MDE_FAIL_TOKEN_INVALID, "token rejected: %s", err);
-    token_drop(t);
-    tenant_done(t);
-    return;
+    mde_tenant_fail(t, MDE_FAIL_TOKEN_INVALID, "token rejected: %s", err);
+    mde_token_drop(t);
+    return STEP_END;
   }
-  const char *claimed = mde_jwt_claim_string(&jwt, "tid");
-  char tid[40]; /* the token is freed below; keep the tenant it names */
-  snprintf(tid, sizeof tid, "%.39s",
-           t->tid[0] ? t->tid
-           : claimed ? claimed
-                     : "");
-  char *issuer = expected_issuer(t, &jwt, tid);
+  char *issuer = expected_issuer(t, &jwt);
   mde_jwt_free(&jwt);
-  struct mde_jwt_expect x = {.tenant_id = tid,
+  struct mde_jwt_expect x = {.tenant_id = t->tid,
                              .issuer = issuer,
                              .audience = t->resource,
                              .client_id = t->client_id,
@@ -293,138 +409,38 @@ static void validate(struct tenant *t, enum keys_state keys) {
   enum mde_failure f = mde_jwt_validate(
       t->token.access_token, t->token.access_token_len, j->keys, &x, &res);
   free(issuer);
-  if (res.unknown_kid && keys != KEYS_FRESH) {
-    if (keys == KEYS_CACHED && mono - j->fetched_ms >= t->e->jwks_refetch_ms)
-      wait_for_keys(t); /* Entra rotated its keys: fetch them once */
-    else
-      keys_pending(t, keys, res.reason);
+  if (res.unknown_kid && t->keys != KEYS_FRESH) {
+    bool refetch =
+        t->keys == KEYS_CACHED &&
+        mde_engine_mono(t->e) - j->fetched_ms >= t->e->jwks_refetch_ms;
+    enum step next = refetch ? STEP_KEYS /* Entra rotated: fetch once */
+                             : keys_pending(t, res.reason);
     mde_jwt_result_free(&res);
-    return;
+    return next;
   }
-  if (f == MDE_FAIL_NONE || f == MDE_FAIL_PERMISSION_MISSING) {
-    if (!t->tid[0] && res.tid[0]) /* a domain, resolved from the token */
-      snprintf(t->tid, sizeof t->tid, "%.39s", res.tid);
-    t->token_exp = res.exp ? res.exp : t->token.expires_on;
-    t->token_acquired = t->e->now;
+  if (f != MDE_FAIL_NONE && f != MDE_FAIL_PERMISSION_MISSING) {
+    mde_tenant_fail(t, f, "token rejected: %s", res.reason);
+    mde_jwt_result_free(&res);
+    mde_token_drop(t);
+    return STEP_END;
+  }
+  t->token_exp = res.exp ? res.exp : t->token.expires_on;
+  t->token_acquired = t->e->now;
+  /* Entra is healthy again; unless the API refused the last token, in
+   * which case only an answer from the API proves it (see mde_step_api). */
+  if (!t->reauthed) {
     t->backoff_n = 0;
     t->backoff_until = 0;
-    mde_strlist_free(&t->token_roles);
-    t->token_roles = res.roles;
-    res.roles = (struct mde_strlist){0};
-    mde_strlist_free(&t->res.missing_roles);
-    t->res.missing_roles = res.missing_roles;
-    res.missing_roles = (struct mde_strlist){0};
-    t->res.permissions = f == MDE_FAIL_NONE ? 1 : 0;
-    t->res.consent = 1;
-    if (f == MDE_FAIL_PERMISSION_MISSING)
-      tenant_fail(t, f, "%s", res.reason);
-    mde_jwt_result_free(&res);
-    t->step = STEP_API;
-    api_begin(t);
-    return;
   }
-  tenant_fail(t, f, "token rejected: %s", res.reason);
+  mde_strlist_free(&t->token_roles);
+  t->token_roles = res.roles;
+  res.roles = (struct mde_strlist){0};
+  mde_strlist_free(&t->token_missing);
+  t->token_missing = res.missing_roles;
+  res.missing_roles = (struct mde_strlist){0};
+  t->res.consent = 1;
+  if (f == MDE_FAIL_PERMISSION_MISSING)
+    mde_tenant_fail(t, f, "%s", res.reason);
   mde_jwt_result_free(&res);
-  token_drop(t);
-  tenant_done(t);
-}
-
-static void on_token(struct mde_http_req *req) {
-  struct tenant *t = req->user;
-  struct mde_tenant_result *r = &t->res;
-  tenant_count_status(t, req);
-  r->token_time = req->timing;
-  r->token_timing_valid = 1;
-  char err[MDE_ERR_SIZE];
-  if (req->curl_code) {
-    tenant_fail(t, MDE_FAIL_NETWORK, "token endpoint %s: %s", t->token_url,
-                req->error);
-    tenant_release_request(t);
-    after_failure(t);
-    return;
-  }
-  if (req->status == 200) {
-    struct mde_token fresh;
-    enum mde_failure f = mde_token_parse(req->body.data, req->body.len,
-                                         t->e->now, &fresh, err, sizeof err);
-    tenant_release_request(t);
-    if (f != MDE_FAIL_NONE) {
-      tenant_fail(t, f, "token endpoint answered 200 but: %s", err);
-      after_failure(t);
-      return;
-    }
-    token_drop(t);
-    t->token = fresh;
-    validate(t, KEYS_CACHED);
-    return;
-  }
-  struct mde_entra_error ee;
-  enum mde_failure f =
-      mde_entra_error_parse(req->status, req->body.data, req->body.len, &ee);
-  tenant_release_request(t);
-  tenant_fail(t, f, "token request refused (HTTP %d): %s", req->status,
-              ee.message[0] ? ee.message : ee.error);
-  if (r->failure == f) {
-    r->aadsts = ee.code;
-    snprintf(r->trace_id, sizeof r->trace_id, "%s", ee.trace_id);
-    snprintf(r->correlation_id, sizeof r->correlation_id, "%s",
-             ee.correlation_id);
-    snprintf(r->timestamp, sizeof r->timestamp, "%s", ee.timestamp);
-  }
-  back_off(t, f, req->retry_after);
-  if (!mde_failure_is_transient(f) && f != MDE_FAIL_THROTTLED)
-    token_drop(t);
-  after_failure(t);
-}
-
-/* --- the step --- */
-
-void token_begin(struct tenant *t) {
-  struct mde_engine *e = t->e;
-  struct mde_tenant_result *r = &t->res;
-  time_t now = e->now;
-  bool oneshot = e->flags & MDE_CYCLE_ONESHOT;
-  /* A changed secret file is read again (before backoff is considered: a
-   * new secret deserves a try at once). */
-  if (t->secret_file && mde_secret_file_changed(t->secret_file, &t->secret)) {
-    char err[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
-    struct mde_secret fresh;
-    token_drop(t); /* a new secret: nothing cached may outlive the old */
-    if (mde_secret_load_file(t->secret_file, &fresh, warn, sizeof warn, err,
-                             sizeof err) != MDE_FAIL_NONE) {
-      tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE, "%s", err);
-      remember(t);
-      tenant_done(t);
-      return;
-    }
-    mde_secret_free(&t->secret);
-    t->secret = fresh;
-    t->backoff_n = 0;
-    t->backoff_until = 0; /* someone acted: try the new secret now */
-  }
-  if (!oneshot && now < t->backoff_until) {
-    r->failure = t->last.failure;
-    r->aadsts = t->last.aadsts;
-    snprintf(r->reason, sizeof r->reason, "%.440s (next try in %lds)",
-             t->last.reason, (long)(t->backoff_until - now));
-    r->backoff = 1;
-    if (r->failure == MDE_FAIL_THROTTLED) {
-      r->throttled = 1;
-      r->retry_after = (double)(t->backoff_until - now);
-    }
-    after_failure(t);
-    return;
-  }
-  bool need = !t->token.access_token || oneshot ||
-              now >= t->token_exp - t->margin ||
-              now >= t->token_acquired + t->cred_check;
-  if (need && token_unverified(t) && !oneshot &&
-      now < t->token.expires_on - t->margin) {
-    validate(t, KEYS_CACHED); /* acquired earlier, its keys were not at hand */
-  } else if (need) {
-    submit_token(t);
-  } else {
-    t->step = STEP_API;
-    api_begin(t);
-  }
+  return STEP_API;
 }

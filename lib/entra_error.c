@@ -437,6 +437,12 @@ char *mde_failure_fix(enum mde_failure f, long code,
     rc = mde_buf_puts(&b, "check that the secret or certificate file exists, "
                           "is readable by this process and by no one else");
     break;
+  case MDE_FAIL_SYNC_INCOMPLETE:
+    rc = mde_buf_puts(&b, "the tenant has more alert pages than the API's "
+                          "call limits let one sync fetch: counts follow "
+                          "when it completes; check for API errors or "
+                          "throttling of this tenant");
+    break;
   default:
     rc = mde_buf_puts(&b, "internal error in collectd-mde: please report it");
     break;

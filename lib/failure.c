@@ -47,6 +47,8 @@ static const struct {
     [MDE_FAIL_CREDENTIAL_UNUSABLE] = {"credential_unusable",
                                       "local credential unusable", 70, 0},
     [MDE_FAIL_INTERNAL] = {"internal", "internal error", 30, 1},
+    [MDE_FAIL_SYNC_INCOMPLETE] = {"sync_incomplete", "alerts sync not complete",
+                                  15, 1},
 };
 
 static int valid(enum mde_failure f) {

@@ -1,5 +1,6 @@
 /* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
 #include "mde/http.h"
+#include "mde/retry_after.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -168,26 +169,13 @@ static size_t on_header(char *data, size_t size, size_t n, void *user) {
   size_t len = size * n;
   static const char name[] = "retry-after:";
   if (len > sizeof name && strncasecmp(data, name, sizeof name - 1) == 0) {
-    char value[64];
+    char value[72];
     size_t vlen = len - (sizeof name - 1);
     if (vlen >= sizeof value)
       vlen = sizeof value - 1;
     memcpy(value, data + sizeof name - 1, vlen);
     value[vlen] = '\0';
-    char *p = value, *end = NULL;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    long secs = strtol(p, &end, 10);
-    if (end != p && secs >= 0) {
-      req->retry_after = secs;
-    } else { /* an HTTP-date */
-      value[strcspn(value, "\r\n")] = '\0';
-      time_t when = curl_getdate(p, NULL);
-      if (when > 0) {
-        time_t now = time(NULL);
-        req->retry_after = when > now ? (long)(when - now) : 0;
-      }
-    }
+    req->retry_after = mde_retry_after_parse(value, time(NULL));
   }
   return len;
 }
@@ -213,6 +201,7 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   s->req = req;
   s->errbuf[0] = '\0';
   req->priv_ = s;
+  req->started = 1;
   size_t cap = req->max_body && req->max_body < h->max_body ? req->max_body
                                                             : h->max_body;
   mde_buf_init(&req->body, cap);
@@ -334,6 +323,7 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
   req->error[0] = '\0';
   req->too_large = 0;
   req->deadline_cut = 0;
+  req->started = 0;
   req->retry_after = -1;
   req->attempts = 0;
   req->timing = (struct mde_http_timing){0};
@@ -383,12 +373,14 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
   struct epoll_event events[MAX_EVENTS];
   int running = 0;
   for (;;) {
-    fill(h);
-    if (h->busy == 0 && !h->wait_head)
-      return 0;
+    /* Nothing starts once the deadline has passed: a request cut then was
+     * never under way (req->started stays 0). */
     int64_t now = mde_monotonic_ms();
     if (now >= deadline_ms)
       break;
+    fill(h);
+    if (h->busy == 0 && !h->wait_head)
+      return 0;
     if (h->timer_at >= 0 && h->timer_at <= now) {
       h->timer_at = -1; /* the callback may set the next one */
       curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);

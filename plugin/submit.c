@@ -38,7 +38,7 @@ static int severity_of(enum mde_failure f) {
   if (f == MDE_FAIL_NONE)
     return NOTIF_OKAY;
   if (f == MDE_FAIL_THROTTLED || f == MDE_FAIL_API_ERROR ||
-      f == MDE_FAIL_AUTH_SERVICE)
+      f == MDE_FAIL_AUTH_SERVICE || f == MDE_FAIL_SYNC_INCOMPLETE)
     return NOTIF_WARNING;
   return NOTIF_FAILURE;
 }
@@ -113,7 +113,7 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
   const char *in = r->name;
   char ti[DATA_MAX_NAME_LEN];
   if (r->alerts_valid) {
-    for (int s = 0; s < MDE_STATUS_UNKNOWN; s++) {
+    for (int s = 0; s < MDE_STATUS_COUNT; s++) {
       for (int v = 0; v < MDE_SEVERITY_COUNT; v++) {
         snprintf(ti, sizeof ti, "alerts_%s_%s",
                  mde_alert_status_name((enum mde_alert_status)s),
@@ -123,6 +123,10 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
     }
     derive(in, "derive", "alerts_created", r->alerts_created, when);
   }
+  if (r->alerts_complete >= 0)
+    gauge(in, "bool", "alerts_complete", r->alerts_complete, when);
+  if (!isnan(r->alerts_age))
+    gauge(in, "duration", "alerts_age", r->alerts_age, when);
   gauge(in, "bool", "token_valid", r->token_valid ? 1 : 0, when);
   if (r->consent >= 0)
     gauge(in, "bool", "consent", r->consent, when);

@@ -26,8 +26,28 @@ enum mde_log_level {
   MDE_LOG_DEBUG
 };
 
+/* The engine's two seams (see ../shared/design/ARCHITECTURE.md): time and
+ * the network. Production passes neither (the real clocks, libcurl); unit
+ * tests script both and drive hours of a tenant's life in milliseconds. */
+struct mde_clock {
+  int64_t (*monotonic_ms)(void *ctx); /* deadlines, budgets, intervals */
+  time_t (*wall)(void *ctx);          /* token lifetimes, expiry dates */
+  void *ctx;
+};
+
+/* Requests go out through submit and are answered during run, which
+ * returns by its deadline (mde_http's contract, include/mde/http.h). */
+struct mde_transport {
+  void (*submit)(void *ctx, struct mde_http_req *req);
+  int (*run)(void *ctx, int64_t deadline_ms);
+  void *ctx;
+};
+
 struct mde_engine_options {
-  struct mde_http_options http;
+  struct mde_http_options http;          /* for the default transport */
+  const struct mde_clock *clock;         /* NULL: the real clocks */
+  const struct mde_transport *transport; /* NULL: libcurl; must outlive
+                                            the engine */
   /* A token signed with a key the cached JWKS lacks makes the engine fetch
    * the set again, at most this often (seconds; 0: 300). */
   long jwks_refetch_interval;
@@ -75,7 +95,12 @@ struct mde_tenant_result {
   int throttled;      /* a 429 holds this tenant back */
   double retry_after; /* seconds still to wait, 0 if none */
 
-  int alerts_valid; /* counts below reflect a completed sync */
+  /* Alert counts are reported (alerts_valid) only while the last completed
+   * sync is recent: within 2 x AlertsInterval plus one cycle. */
+  int alerts_valid;    /* the counts below are current */
+  int alerts_complete; /* 1: a full sync completed; 0: the first is
+                          still under way; -1: alerts not synced */
+  double alerts_age;   /* seconds since the last completed sync; NAN */
   uint32_t alerts[MDE_STATUS_COUNT][MDE_SEVERITY_COUNT];
 
   /* Counters since start (for rates). */
@@ -100,8 +125,8 @@ size_t mde_engine_count(const struct mde_engine *e);
 /* One-shot callers (check_mde) ignore backoff and re-check credentials. */
 #define MDE_CYCLE_ONESHOT 1u
 
-/* Runs one cycle for every tenant, returning by `deadline_ms`
- * (mde_monotonic_ms clock) whatever the network does. Returns 0, or -1
+/* Runs one cycle for every tenant, returning by `deadline_ms` (the
+ * engine clock's monotonic_ms) whatever the network does. Returns 0, or -1
  * when the engine itself failed (out of memory). */
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
 const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,

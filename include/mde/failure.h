@@ -33,6 +33,7 @@ enum mde_failure {
   MDE_FAIL_AUTH_REJECTED,       /* an AADSTS code we do not classify */
   MDE_FAIL_CREDENTIAL_UNUSABLE, /* local secret/certificate unreadable */
   MDE_FAIL_INTERNAL,            /* out of memory, a bug in libmde */
+  MDE_FAIL_SYNC_INCOMPLETE,     /* a first alerts sync that will not end */
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 

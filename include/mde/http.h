@@ -55,6 +55,7 @@ struct mde_http_req {
   char error[256];  /* what went wrong, "" if nothing did */
   int too_large;    /* the body passed its cap */
   int deadline_cut; /* ended by the run's deadline: do not resubmit */
+  int started;      /* it had a transfer slot (not just a queue place) */
   long retry_after; /* seconds from Retry-After, -1 when absent */
   int attempts;     /* times sent: 1, or MDE_HTTP_MAX_ATTEMPTS at most */
   struct mde_buf body;

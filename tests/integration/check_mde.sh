@@ -51,7 +51,7 @@ expect 2 "^MDE CRITICAL - northwind.onmicrosoft.com: application not consented i
   "consent missing" -- -T northwind.onmicrosoft.com "${common[@]}" "${secret[@]}"
 like "$OUT" $'\nclass: app_not_in_tenant\nreason: token request refused \\(HTTP 400\\): AADSTS700016: .*\ntrace id: [0-9a-f-]{36}\ncorrelation id: [0-9a-f-]{36}\ntimestamp: [0-9-]+ [0-9:]+Z' \
   "consent missing: long output with class, reason, trace and correlation ids"
-expect 2 "^MDE CRITICAL - litware.onmicrosoft.com: API permission missing - add Alert.Read.All to app $APP, then consent again: $BASE/aaaaaaaa-0000-4000-8000-000000000004/adminconsent\?client_id=$APP\|token_time=[0-9.]+s;;;0 token_ttl=3(599|600)s roles_missing=1\$" \
+expect 2 "^MDE CRITICAL - litware.onmicrosoft.com: API permission missing - add Alert.Read.All to app $APP, then consent again: $BASE/litware.onmicrosoft.com/adminconsent\?client_id=$APP\|token_time=[0-9.]+s;;;0 token_ttl=3(599|600)s roles_missing=1\$" \
   "role missing from the token" -- -T litware.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All
 expect 2 "^MDE CRITICAL - fabrikam.onmicrosoft.com: API permission missing - add Alert.Read.All, Machine.Read.All to app $APP.*roles_missing=2\$" \
   "consented without any role (no roles claim)" -- -T fabrikam.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All

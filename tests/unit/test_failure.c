@@ -35,6 +35,7 @@ static const struct {
     {MDE_FAIL_AUTH_REJECTED, "auth_rejected"},
     {MDE_FAIL_CREDENTIAL_UNUSABLE, "credential_unusable"},
     {MDE_FAIL_INTERNAL, "internal"},
+    {MDE_FAIL_SYNC_INCOMPLETE, "sync_incomplete"},
 };
 #define N_PINNED (sizeof(pinned) / sizeof(pinned[0]))
 

@@ -1,0 +1,320 @@
+/* The scripted world of the engine's state-machine tests (see
+ * fakeworld.h). It answers as Entra and the Defender API do, in the forms
+ * libmde parses (token response, v1 discovery, JWKS, OData pages, the
+ * API's error envelope), and keeps the transport's contract: requests
+ * complete only inside run, and at its deadline whatever is left is cut. */
+#include "fakeworld.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "mde/jwt.h"
+#include "testkeys.h"
+
+#define KID "fw-key-1"
+
+static int64_t fw_mono(void *ctx) { return ((struct fakeworld *)ctx)->mono_ms; }
+
+static time_t fw_wall(void *ctx) {
+  struct fakeworld *w = ctx;
+  return w->wall0 + (time_t)(w->mono_ms / 1000);
+}
+
+static void fw_submit(void *ctx, struct mde_http_req *req) {
+  struct fakeworld *w = ctx;
+  req->status = 0;
+  req->curl_code = 0;
+  req->error[0] = '\0';
+  req->too_large = 0;
+  req->deadline_cut = 0;
+  req->started = 0;
+  req->retry_after = -1;
+  req->attempts = 0;
+  req->timing = (struct mde_http_timing){0};
+  mde_buf_init(&req->body, 0);
+  if (w->n_queue < (int)(sizeof w->queue / sizeof w->queue[0]))
+    w->queue[w->n_queue++] = req;
+}
+
+static int find_tenant(const struct fakeworld *w, const char *seg, size_t len) {
+  for (int i = 0; i < w->n_tenants; i++) {
+    const struct fw_tenant *t = &w->t[i];
+    if ((strlen(t->id) == len && strncmp(t->id, seg, len) == 0) ||
+        (t->domain[0] && strlen(t->domain) == len &&
+         strncmp(t->domain, seg, len) == 0))
+      return i;
+  }
+  return -1;
+}
+
+/* The tenant a bearer token was issued for. */
+static int bearer_tenant(const struct fakeworld *w, const char *bearer) {
+  struct mde_jwt jwt;
+  char err[128];
+  if (!bearer || mde_jwt_decode(bearer, strlen(bearer), &jwt, err,
+                                sizeof err) != MDE_FAIL_NONE)
+    return -1;
+  const char *tid = mde_jwt_claim_string(&jwt, "tid");
+  int i = -1;
+  for (int k = 0; tid && k < w->n_tenants; k++)
+    if (!strcmp(w->t[k].id, tid) || !strcmp(w->t[k].token_tid, tid))
+      i = k;
+  mde_jwt_free(&jwt);
+  return i;
+}
+
+static enum fw_endpoint classify(const struct fakeworld *w,
+                                 const struct mde_http_req *req, int *tenant) {
+  const char *u = req->url;
+  *tenant = -1;
+  if (!strncmp(u, FW_LOGIN "/", sizeof FW_LOGIN)) {
+    const char *seg = u + sizeof FW_LOGIN;
+    size_t len = strcspn(seg, "/");
+    const char *rest = seg + len;
+    *tenant = find_tenant(w, seg, len);
+    if (strstr(rest, "/oauth2/"))
+      return FW_TOKEN;
+    if (!strcmp(rest, "/discovery/keys"))
+      return FW_KEYS;
+    if (!strcmp(rest, "/.well-known/openid-configuration"))
+      return FW_DISCOVERY;
+    return FW_OTHER;
+  }
+  if (!strncmp(u, FW_API "/api/", sizeof FW_API + 4)) {
+    *tenant = bearer_tenant(w, req->bearer);
+    const char *p = u + sizeof FW_API + 4;
+    if (!strncmp(p, "alerts", 6))
+      return FW_ALERTS;
+    if (!strncmp(p, "machines", 8))
+      return FW_MACHINES;
+    if (!strncmp(p, "exposureScore", 13))
+      return FW_SCORE;
+  }
+  return FW_OTHER;
+}
+
+static void put(struct mde_http_req *req, int status, const char *body) {
+  req->status = status;
+  mde_buf_puts(&req->body, body);
+}
+
+static void token(struct fakeworld *w, struct fw_tenant *t,
+                  struct mde_http_req *req) {
+  time_t now = fw_wall(w);
+  const char *tid = t->token_tid[0] ? t->token_tid : t->id;
+  cJSON *c = cJSON_CreateObject();
+  char iss[96];
+  snprintf(iss, sizeof iss, "https://sts.windows.net/%s/", tid);
+  cJSON_AddStringToObject(c, "aud", "https://api.securitycenter.microsoft.com");
+  cJSON_AddStringToObject(c, "iss", iss);
+  cJSON_AddNumberToObject(c, "iat", (double)now);
+  cJSON_AddNumberToObject(c, "nbf", (double)now);
+  cJSON_AddNumberToObject(c, "exp", (double)now + 3599);
+  cJSON_AddStringToObject(c, "appid", FW_APP);
+  cJSON_AddStringToObject(c, "tid", tid);
+  cJSON_AddStringToObject(c, "ver", "1.0");
+  int n = 0;
+  while (n < 4 && t->roles[n])
+    n++;
+  if (n)
+    cJSON_AddItemToObject(c, "roles", cJSON_CreateStringArray(t->roles, n));
+  char *claims = cJSON_PrintUnformatted(c);
+  cJSON_Delete(c);
+  char *jws =
+      tk_sign(w->key, 0, "{\"alg\":\"RS256\",\"kid\":\"" KID "\"}", claims);
+  free(claims);
+  char body[16384];
+  snprintf(body, sizeof body,
+           "{\"token_type\":\"Bearer\",\"expires_in\":3599,"
+           "\"ext_expires_in\":3599,\"access_token\":\"%s\"}",
+           jws);
+  free(jws);
+  put(req, 200, body);
+}
+
+/* An OData page of the tenant's alerts from $skip, page_size at a time. */
+static void alerts(struct fw_tenant *t, struct mde_http_req *req) {
+  const char *skip = strstr(req->url, "$skip=");
+  long from = skip ? atol(skip + 6) : 0;
+  bool incremental = strstr(req->url, "$filter=") != NULL;
+  long n = incremental ? 0 : t->alerts - from;
+  if (n > t->page_size)
+    n = t->page_size;
+  if (n < 0)
+    n = 0;
+  struct mde_buf *b = &req->body;
+  req->status = 200;
+  mde_buf_puts(b, "{\"value\":[");
+  for (long i = 0; i < n; i++)
+    mde_buf_printf(b,
+                   "%s{\"id\":\"da%s_%ld\",\"severity\":\"High\","
+                   "\"status\":\"%s\","
+                   "\"lastUpdateTime\":\"2026-11-01T00:00:00Z\"}",
+                   i ? "," : "", t->id, from + i,
+                   t->status ? t->status : "New");
+  mde_buf_puts(b, "]");
+  if (!incremental && from + n < t->alerts)
+    mde_buf_printf(b,
+                   ",\"@odata.nextLink\":\"" FW_API "/api/alerts?$skip=%ld\"",
+                   from + n);
+  mde_buf_puts(b, "}");
+}
+
+/* Answers one request now; false if it hangs. */
+static bool answer(struct fakeworld *w, struct mde_http_req *req) {
+  int ti;
+  enum fw_endpoint ep = classify(w, req, &ti);
+  struct fw_request *l = w->n_log < FW_MAX_LOG ? &w->log[w->n_log++] : NULL;
+  if (l) {
+    *l = (struct fw_request){.ms = w->mono_ms, .ep = ep, .tenant = ti};
+    snprintf(l->url, sizeof l->url, "%s", req->url);
+  }
+  struct fw_tenant *t = ti >= 0 ? &w->t[ti] : NULL;
+  struct fw_override *o = t ? &t->ov[ep] : NULL;
+  if (o && o->times != 0 && (o->status || o->hang || o->reset)) {
+    if (o->times > 0)
+      o->times--;
+    if (o->hang)
+      return false;
+    if (o->reset) {
+      req->curl_code = 56;
+      snprintf(req->error, sizeof req->error, "connection reset");
+      return true;
+    }
+    put(req, o->status, o->body ? o->body : "{}");
+    req->retry_after = o->retry_after;
+  } else if (ep == FW_KEYS) {
+    char *jwk = tk_jwk(w->key, KID);
+    char body[4096];
+    snprintf(body, sizeof body, "{\"keys\":[%s]}", jwk);
+    free(jwk);
+    put(req, 200, body);
+  } else if (!t) {
+    put(req, 400,
+        "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS90002: "
+        "Tenant not found.\",\"error_codes\":[90002]}");
+  } else if (ep == FW_TOKEN) {
+    token(w, t, req);
+  } else if (ep == FW_DISCOVERY) {
+    char body[256];
+    snprintf(body, sizeof body, "{\"issuer\":\"https://sts.windows.net/%s/\"}",
+             t->id);
+    put(req, 200, body);
+  } else if (ep == FW_ALERTS) {
+    alerts(t, req);
+  } else if (ep == FW_MACHINES || ep == FW_SCORE) {
+    put(req, 200, "{\"value\":[]}");
+  } else {
+    put(req, 404, "{}");
+  }
+  if (req->status > 0)
+    req->timing = (struct mde_http_timing){.total = w->latency_ms / 1000.0};
+  return true;
+}
+
+static void complete(struct mde_http_req *req) {
+  if (req->done)
+    req->done(req);
+}
+
+static int fw_run(void *ctx, int64_t deadline_ms) {
+  struct fakeworld *w = ctx;
+  struct mde_http_req *hung[1024];
+  int n_hung = 0;
+  /* FIFO, as mde_http's window: answers may submit more. */
+  while (w->n_queue > 0 && n_hung < w->slots) {
+    struct mde_http_req *req = w->queue[0];
+    memmove(w->queue, w->queue + 1, (size_t)--w->n_queue * sizeof *w->queue);
+    if (answer(w, req))
+      complete(req);
+    else
+      hung[n_hung++] = req;
+  }
+  if (n_hung == 0 && w->n_queue == 0)
+    return 0;
+  /* The deadline: what hangs, and whatever waits, is cut. */
+  if (w->mono_ms < deadline_ms)
+    w->mono_ms = deadline_ms;
+  int cut = 0;
+  for (int i = 0; i < n_hung; i++, cut++) {
+    hung[i]->deadline_cut = 1;
+    hung[i]->started = 1;
+    hung[i]->curl_code = 28;
+    snprintf(hung[i]->error, sizeof hung[i]->error, "cycle deadline reached");
+    complete(hung[i]);
+  }
+  while (w->n_queue > 0) {
+    struct mde_http_req *req = w->queue[0];
+    memmove(w->queue, w->queue + 1, (size_t)--w->n_queue * sizeof *w->queue);
+    req->deadline_cut = 1;
+    req->curl_code = 28;
+    snprintf(req->error, sizeof req->error,
+             "cycle deadline reached before the request could start");
+    cut++;
+    complete(req);
+  }
+  return cut;
+}
+
+void fw_init(struct fakeworld *w) {
+  memset(w, 0, sizeof *w);
+  w->wall0 = 1790000000; /* 2026-09-21 */
+  w->mono_ms = 1000;
+  w->slots = 32;
+  w->latency_ms = 20;
+  w->key = tk_rsa(2048);
+  w->clock = (struct mde_clock){fw_mono, fw_wall, w};
+  w->transport = (struct mde_transport){fw_submit, fw_run, w};
+  setenv("FW_SECRET", "fake-secret-value", 1);
+}
+
+void fw_free(struct fakeworld *w) { EVP_PKEY_free(w->key); }
+
+struct fw_tenant *fw_tenant(struct fakeworld *w, const char *id) {
+  struct fw_tenant *t = &w->t[w->n_tenants++];
+  memset(t, 0, sizeof *t);
+  snprintf(t->id, sizeof t->id, "%s", id);
+  t->roles[0] = "Alert.Read.All";
+  t->page_size = 10000;
+  for (int i = 0; i <= FW_OTHER; i++)
+    t->ov[i].retry_after = -1;
+  return t;
+}
+
+struct mde_engine *fw_engine(struct fakeworld *w) {
+  struct mde_engine_options o = {.clock = &w->clock,
+                                 .transport = &w->transport};
+  char err[256];
+  return mde_engine_new(&o, err, sizeof err);
+}
+
+struct mde_tenant_config fw_config(struct fakeworld *w, const char *name,
+                                   const char *tenant, const char *secret_env) {
+  (void)w;
+  struct mde_tenant_config c;
+  mde_tenant_config_defaults(&c);
+  c.name = name;
+  c.tenant = tenant;
+  c.client_id = FW_APP;
+  c.secret_env = secret_env ? secret_env : "FW_SECRET";
+  c.login_endpoint = FW_LOGIN;
+  c.api_endpoint = FW_API;
+  return c;
+}
+
+void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s) {
+  int64_t start = w->mono_ms;
+  mde_engine_cycle(e, start + 1000, 0);
+  w->mono_ms = start + (int64_t)step_s * 1000;
+}
+
+int fw_count(const struct fakeworld *w, enum fw_endpoint ep, int tenant,
+             int from) {
+  int n = 0;
+  for (int i = from; i < w->n_log; i++)
+    n += w->log[i].ep == ep && (tenant < 0 || w->log[i].tenant == tenant);
+  return n;
+}

@@ -1,0 +1,94 @@
+/* A scripted clock, transport and cloud for the engine's state-machine
+ * tests: Entra's token endpoint, discovery and key set, and the Defender
+ * API's alerts and probe endpoints, answered in process with real RS256
+ * tokens (keys made at run time), so a test drives hours of a tenant's
+ * life in milliseconds with no sleep and no socket. Each request is
+ * logged with the clock's time, so tests assert on what was sent when. */
+#ifndef MDE_FAKEWORLD_H
+#define MDE_FAKEWORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "mde/engine.h"
+
+#define FW_LOGIN "https://login.example"
+#define FW_API "https://api.example"
+#define FW_APP "11111111-2222-3333-4444-555555555555"
+#define FW_MAX_TENANTS 8
+#define FW_MAX_LOG 4096
+
+enum fw_endpoint {
+  FW_TOKEN,
+  FW_KEYS,
+  FW_DISCOVERY,
+  FW_ALERTS,
+  FW_MACHINES,
+  FW_SCORE,
+  FW_OTHER
+};
+
+/* A scripted answer that overrides the world for one endpoint. */
+struct fw_override {
+  int status;       /* 0: none (the world answers) */
+  const char *body; /* NULL: "{}" */
+  long retry_after; /* -1: no header */
+  bool hang;        /* no answer until the run's deadline */
+  bool reset;       /* the connection dies without an answer */
+  int times;        /* answers left; <0: for ever */
+};
+
+struct fw_tenant {
+  char id[40];        /* the GUID */
+  char domain[64];    /* "" or a domain that discovery resolves to id */
+  char token_tid[40]; /* "" or the tid its tokens claim instead of id */
+  const char *roles[4];
+  long alerts;        /* alerts held by the API */
+  long page_size;     /* alerts a page holds */
+  const char *status; /* every alert's status, "New" if NULL */
+  struct fw_override ov[FW_OTHER + 1];
+};
+
+struct fw_request {
+  int64_t ms; /* the clock when it was sent */
+  enum fw_endpoint ep;
+  int tenant; /* index, -1 if none */
+  char url[256];
+};
+
+struct fakeworld {
+  int64_t mono_ms;
+  time_t wall0;
+  long latency_ms; /* every answer's latency, in the timing */
+  int slots;       /* transfers at once; hung ones keep theirs */
+  EVP_PKEY *key;
+  struct fw_tenant t[FW_MAX_TENANTS];
+  int n_tenants;
+  struct mde_clock clock;
+  struct mde_transport transport;
+  struct mde_http_req *queue[1024];
+  int n_queue;
+  struct fw_request log[FW_MAX_LOG];
+  int n_log;
+};
+
+void fw_init(struct fakeworld *w);
+void fw_free(struct fakeworld *w);
+/* Adds a tenant with Alert.Read.All and no alerts; returns it. */
+struct fw_tenant *fw_tenant(struct fakeworld *w, const char *id);
+/* An engine on the fake clock and transport; the tenant config defaults
+ * point at the fake hosts. */
+struct mde_engine *fw_engine(struct fakeworld *w);
+struct mde_tenant_config fw_config(struct fakeworld *w, const char *name,
+                                   const char *tenant, const char *secret_env);
+/* One engine cycle with a 1 s deadline, then the clock moves on by
+ * `step_s` seconds. */
+void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s);
+/* Requests to an endpoint (tenant -1: any) since log entry `from`. */
+int fw_count(const struct fakeworld *w, enum fw_endpoint ep, int tenant,
+             int from);
+
+#endif

@@ -1,0 +1,438 @@
+/* The engine's state machine on a scripted clock and transport
+ * (fakeworld.h): whole tenant life cycles — backoff, throttling, paging
+ * across cycles, staleness, re-authentication — in milliseconds. Each test
+ * names the defect it guards against; the real end-to-end behaviour is in
+ * tests/integration/itest_engine.c. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fakeworld.h"
+
+#define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
+#define FABRIKAM "aaaaaaaa-0000-4000-8000-000000000002"
+
+static const char *const alert_read[] = {"Alert.Read.All"};
+
+struct fixture {
+  struct fakeworld w;
+  struct mde_engine *e;
+};
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  fw_init(&f->w);
+  f->e = fw_engine(&f->w);
+  *state = f;
+  return f->e ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  mde_engine_free(f->e);
+  fw_free(&f->w);
+  free(f);
+  return 0;
+}
+
+static int add(struct fixture *f, struct mde_tenant_config *c) {
+  char err[512];
+  int i = mde_engine_add(f->e, c, err, sizeof err);
+  if (i < 0)
+    fail_msg("add: %s", err);
+  return i;
+}
+
+/* A tenant of the fake world with Alert.Read.All required. */
+static int contoso(struct fixture *f, long alerts_interval) {
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.required_roles = alert_read;
+  c.n_required_roles = 1;
+  c.alerts_interval = alerts_interval;
+  c.probe_roles = 0;
+  return add(f, &c);
+}
+
+static const struct mde_tenant_result *result(struct fixture *f, int i) {
+  return mde_engine_result(f->e, (size_t)i);
+}
+
+static uint32_t total(const struct mde_tenant_result *r) {
+  uint32_t n = 0;
+  for (int s = 0; s < MDE_STATUS_COUNT; s++)
+    for (int v = 0; v < MDE_SEVERITY_COUNT; v++)
+      n += r->alerts[s][v];
+  return n;
+}
+
+/* Item 1: a sync that needs more calls than one cycle's budget resumes
+ * where it stopped, fetching each page once, and reports its counts only
+ * when complete. */
+static void a_large_sync_resumes_across_cycles(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 60;
+  t->page_size = 2; /* 30 pages: three times the minute's burst */
+  int i = contoso(f, 300);
+  int cycles = 0;
+  while (!result(f, i)->alerts_valid && cycles < 40) {
+    fw_cycle(&f->w, f->e, 10);
+    cycles++;
+    if (!result(f, i)->alerts_valid) {
+      assert_int_equal(result(f, i)->alerts_complete, 0);
+      assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+    }
+  }
+  const struct mde_tenant_result *r = result(f, i);
+  assert_true(r->alerts_valid);
+  assert_int_equal(r->alerts_complete, 1);
+  assert_int_equal(total(r), 60);
+  assert_int_equal(r->alerts[MDE_STATUS_NEW][MDE_SEVERITY_HIGH], 60);
+  assert_true(cycles > 1); /* it did span cycles */
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 30); /* no restart */
+}
+
+/* Item 1: a first sync that cannot finish within SYNC_INCOMPLETE_CYCLES
+ * says so, and clears once it completes. */
+static void a_sync_that_will_not_end_is_reported(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 400;
+  t->page_size = 2; /* 200 pages: more than the hour's burst of 150 */
+  int i = contoso(f, 300);
+  for (int c = 0; c < 10; c++) {
+    fw_cycle(&f->w, f->e, 10);
+    assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  }
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SYNC_INCOMPLETE);
+  assert_int_equal(result(f, i)->alerts_complete, 0);
+  assert_false(result(f, i)->alerts_valid);
+  assert_non_null(strstr(result(f, i)->reason, "not complete"));
+  int c = 0;
+  while (!result(f, i)->alerts_valid && c++ < 200)
+    fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->alerts_valid);
+  assert_int_equal(total(result(f, i)), 400);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 200);
+}
+
+/* Item 2: counts stop being reported once the last completed sync is
+ * older than two alerts intervals and a cycle; their age is reported. */
+static void stale_counts_are_not_reported(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 5;
+  int i = contoso(f, 60);
+  fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->alerts_valid);
+  assert_float_equal(result(f, i)->alerts_age, 0, 0.001);
+  t->ov[FW_ALERTS] = (struct fw_override){
+      .status = 503, .body = "{}", .retry_after = -1, .times = -1};
+  int valid_cycles = 0;
+  for (int c = 0; c < 20; c++) {
+    fw_cycle(&f->w, f->e, 10);
+    const struct mde_tenant_result *r = result(f, i);
+    if (r->alerts_valid) {
+      valid_cycles++;
+      assert_true(r->alerts_age <= 2 * 60 + 10);
+    } else {
+      assert_true(r->alerts_age > 2 * 60 + 10);
+    }
+  }
+  /* ages 10 .. 130 s are current: 13 cycles, then a gap */
+  assert_int_equal(valid_cycles, 13);
+  assert_float_equal(result(f, i)->alerts_age, 200, 0.001);
+  t->ov[FW_ALERTS].times = 0; /* the API heals */
+  fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->alerts_valid);
+  assert_float_equal(result(f, i)->alerts_age, 0, 0.001);
+}
+
+/* Item 2: a full resync spanning several cycles keeps the counts current
+ * through incremental syncs. */
+static void a_long_full_resync_keeps_counts_fresh(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 60;
+  t->page_size = 2;
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.alerts_interval = 20;
+  c.full_resync_interval = 900;
+  c.probe_roles = 0;
+  int i = add(f, &c);
+  int n = 0;
+  while (!result(f, i)->alerts_valid && n++ < 40)
+    fw_cycle(&f->w, f->e, 10);
+  int first = f->w.n_log;
+  for (int k = 0; k < 150; k++) { /* 25 minutes: a resync happens */
+    fw_cycle(&f->w, f->e, 10);
+    assert_true(result(f, i)->alerts_valid);
+    assert_true(result(f, i)->alerts_age <= 2 * 20 + 10);
+    assert_int_equal(total(result(f, i)), 60);
+  }
+  /* the resync fetched all 30 pages again, beside incremental syncs */
+  assert_true(fw_count(&f->w, FW_ALERTS, 0, first) >= 30 + 40);
+}
+
+/* Item 3: a request the deadline cut, or one with no answer, has no
+ * latency to report. */
+static void no_answer_no_latency(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  t->ov[FW_TOKEN] = (struct fw_override){.hang = true, .times = 1};
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NETWORK);
+  assert_true(result(f, i)->timed_out);
+  assert_false(result(f, i)->token_timing_valid);
+  t->ov[FW_TOKEN] = (struct fw_override){.reset = true, .times = 1};
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NETWORK);
+  assert_false(result(f, i)->token_timing_valid);
+  fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->token_timing_valid);
+  assert_float_equal(result(f, i)->token_time.total, 0.020, 0.0001);
+  assert_true(result(f, i)->api_timing_valid);
+}
+
+/* Item 4: a 403 from the API, then 200s: permissions follow what the API
+ * says now, without waiting for a new token. */
+static void permission_follows_the_api(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->roles[1] = "Machine.Read.All";
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  const char *roles[] = {"Alert.Read.All", "Machine.Read.All"};
+  c.required_roles = roles;
+  c.n_required_roles = 2;
+  int i = add(f, &c);
+  t->ov[FW_MACHINES] = (struct fw_override){
+      .status = 403,
+      .body = "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Missing "
+              "application roles. API required roles: Machine.Read.All\"}}",
+      .retry_after = -1,
+      .times = 1};
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_int_equal(result(f, i)->permissions, 0);
+  assert_int_equal(result(f, i)->missing_roles.n, 1);
+  assert_string_equal(result(f, i)->missing_roles.v[0], "Machine.Read.All");
+  int tokens = fw_count(&f->w, FW_TOKEN, -1, 0);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, -1, 0), tokens); /* cached */
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(result(f, i)->permissions, 1);
+  assert_int_equal(result(f, i)->missing_roles.n, 0);
+}
+
+/* Item 5: X.ReadWrite.Y satisfies a required X.Read.Y everywhere. */
+static void readwrite_grants_read(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->roles[0] = "Alert.ReadWrite.All";
+  t->roles[1] = "Machine.ReadWrite.All";
+  t->alerts = 3;
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  const char *roles[] = {"Alert.Read.All", "Machine.Read.All"};
+  c.required_roles = roles;
+  c.n_required_roles = 2;
+  int i = add(f, &c);
+  fw_cycle(&f->w, f->e, 10);
+  const struct mde_tenant_result *r = result(f, i);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_int_equal(r->permissions, 1);
+  assert_int_equal(r->missing_roles.n, 0);
+  assert_true(r->alerts_valid);
+  assert_int_equal(total(r), 3);
+  assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, 0), 1); /* probed */
+}
+
+/* Item 7: a Retry-After far in the future is clamped, not overflowed. */
+static void a_huge_retry_after_is_clamped(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 60);
+  t->ov[FW_ALERTS] = (struct fw_override){
+      .status = 429, .body = "{}", .retry_after = 3600, .times = 1};
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_THROTTLED);
+  assert_float_equal(result(f, i)->retry_after, 3600, 0.5);
+  int from = f->w.n_log;
+  int cycles = 0;
+  while (fw_count(&f->w, FW_ALERTS, 0, from) == 0 && cycles++ < 1000)
+    fw_cycle(&f->w, f->e, 10);
+  /* not one call before the hour (and a second) is over, none long after */
+  int64_t waited = f->w.log[f->w.n_log - 1].ms - f->w.log[from - 1].ms;
+  assert_true(waited >= 3601000 && waited <= 3611000);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+}
+
+/* Item 8: an API that keeps answering 401 gets one re-acquired token, then
+ * a backoff that doubles — not a new token every cycle. */
+static void a_401_loop_backs_off(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 60);
+  t->ov[FW_ALERTS] = (struct fw_override){
+      .status = 401, .body = "{}", .retry_after = -1, .times = -1};
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2); /* one re-acquire */
+  for (int c = 0; c < 360; c++) /* an hour of 10 s cycles */
+    fw_cycle(&f->w, f->e, 10);
+  /* 60 + 120 + 240 + 480 + 960 + 1800 s: six more tries in the hour */
+  int tokens = fw_count(&f->w, FW_TOKEN, 0, 0);
+  assert_true(tokens >= 7 && tokens <= 9);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
+  t->ov[FW_ALERTS].times = 0; /* the API accepts tokens again */
+  for (int c = 0; c < 200 && result(f, i)->failure != MDE_FAIL_NONE; c++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+}
+
+/* Backoff after a failure nobody fixed: 60 s, doubling, capped at
+ * BackoffCap; each token request exactly when its backoff ends. */
+static void backoff_doubles_up_to_the_cap(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.backoff_cap = 600;
+  int i = add(f, &c);
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215]}",
+      .retry_after = -1,
+      .times = -1};
+  for (int s = 0; s < 3000; s++) /* 50 minutes of 1 s cycles */
+    fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  static const int64_t gaps[] = {60, 120, 240, 480, 600, 600, 600};
+  int k = 0;
+  int64_t prev = -1;
+  for (int n = 0; n < f->w.n_log; n++) {
+    if (f->w.log[n].ep != FW_TOKEN)
+      continue;
+    if (prev >= 0) {
+      assert_true(k < 7);
+      assert_int_equal((f->w.log[n].ms - prev) / 1000, gaps[k]);
+      k++;
+    }
+    prev = f->w.log[n].ms;
+  }
+  assert_int_equal(k, 7);
+}
+
+/* A token endpoint's 429: no token request before Retry-After ends. */
+static void token_retry_after_is_honoured(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  t->ov[FW_TOKEN] = (struct fw_override){.status = 429,
+                                         .body = "Too many requests",
+                                         .retry_after = 30,
+                                         .times = 1};
+  fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_THROTTLED);
+  for (int s = 0; s < 30; s++) {
+    fw_cycle(&f->w, f->e, 1);
+    assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 1);
+    assert_true(result(f, i)->backoff);
+  }
+  fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+}
+
+/* Item 9: with one connection and a hung tenant, every other tenant still
+ * gets its turn. */
+static void a_hung_tenant_does_not_starve_the_rest(void **state) {
+  struct fixture *f = *state;
+  f->w.slots = 1;
+  static const char *const ids[] = {"aaaaaaaa-0000-4000-8000-000000000011",
+                                    "aaaaaaaa-0000-4000-8000-000000000012",
+                                    "aaaaaaaa-0000-4000-8000-000000000013",
+                                    "aaaaaaaa-0000-4000-8000-000000000014"};
+  int idx[4];
+  for (int k = 0; k < 4; k++) {
+    struct fw_tenant *t = fw_tenant(&f->w, ids[k]);
+    if (k == 0)
+      t->ov[FW_TOKEN] = (struct fw_override){.hang = true, .times = -1};
+    char name[16];
+    snprintf(name, sizeof name, "t%d", k);
+    struct mde_tenant_config c = fw_config(&f->w, name, ids[k], NULL);
+    idx[k] = add(f, &c);
+  }
+  for (int c = 0; c < 3; c++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, idx[0])->failure, MDE_FAIL_NETWORK);
+  for (int k = 1; k < 4; k++) {
+    assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
+    assert_true(result(f, idx[k])->token_valid);
+  }
+}
+
+/* Item 10: a domain's tenant GUID comes from discovery, once, and a token
+ * for another tenant is refused. */
+static void a_domain_is_pinned_by_discovery(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  snprintf(t->domain, sizeof t->domain, "contoso.example.com");
+  struct fw_tenant *other = fw_tenant(&f->w, FABRIKAM);
+  snprintf(other->domain, sizeof other->domain, "fabrikam.example.com");
+  snprintf(other->token_tid, sizeof other->token_tid, "%s", CONTOSO);
+  struct mde_tenant_config c =
+      fw_config(&f->w, "contoso", "contoso.example.com", NULL);
+  int i = add(f, &c);
+  struct mde_tenant_config d =
+      fw_config(&f->w, "fabrikam", "fabrikam.example.com", NULL);
+  int j = add(f, &d);
+  for (int k = 0; k < 3; k++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_string_equal(result(f, i)->tenant_id, CONTOSO);
+  assert_int_equal(fw_count(&f->w, FW_DISCOVERY, 0, 0), 1);
+  /* fabrikam's tokens claim contoso's tid: refused, not adopted */
+  assert_int_equal(result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_false(result(f, j)->token_valid);
+  assert_string_equal(result(f, j)->tenant_id, FABRIKAM);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_sync_that_will_not_end_is_reported,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(stale_counts_are_not_reported, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_long_full_resync_keeps_counts_fresh,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(no_answer_no_latency, setup, teardown),
+      cmocka_unit_test_setup_teardown(permission_follows_the_api, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(readwrite_grants_read, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_huge_retry_after_is_clamped, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_401_loop_backs_off, setup, teardown),
+      cmocka_unit_test_setup_teardown(backoff_doubles_up_to_the_cap, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(token_retry_after_is_honoured, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_hung_tenant_does_not_starve_the_rest,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(a_domain_is_pinned_by_discovery, setup,
+                                      teardown),
+  };
+  return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
+}
