@@ -38,9 +38,21 @@ expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), requir
 expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid .*$perf_ok\$" \
   "OK, v1, secret" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --token-version 1 -r Alert.Read.All
 expect 0 "^MDE OK - $CONTOSO: token valid .*roles_missing=0 credential_ttl=[0-9]+s\$" \
-  "OK, v2, certificate (RS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
+  "OK, v2, certificate (default: PS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
 expect 0 "^MDE OK - $CONTOSO: token valid .*credential_ttl=[0-9]+s\$" \
-  "OK, v1, certificate (PS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --ps256 --token-version 1
+  "OK, v1, certificate (RS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm RS256 --token-version 1
+# Which algorithm went out: an Entra that refuses PS256 (spec D.1: one
+# customer saw x5t#S256 fail) fails the default and passes RS256.
+admin POST /settings '{"accept_ps256": false}' >/dev/null
+expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected \[AADSTS700027\]" \
+  "certificate: PS256 by default (an Entra refusing PS256 refuses it)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
+expect 0 "^MDE OK - $CONTOSO: token valid" \
+  "certificate: --assertion-algorithm RS256 sends RS256 + x5t" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm rs256
+expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected" \
+  "certificate: --assertion-algorithm PS256 sends PS256" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm PS256
+admin POST /settings '{"accept_ps256": true}' >/dev/null
+expect 3 '^MDE UNKNOWN - --assertion-algorithm is PS256 or RS256, not "ES256"$' \
+  "--assertion-algorithm ES256: refused" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm ES256
 expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), required roles granted, API answered\|token_time=[0-9.]+s;1;2;0 api_time=[0-9.]+s;1;2;0 token_ttl=3(599|600)s roles_missing=0\$" \
   "OK with --api and thresholds" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All --api -w 1 -c 2
 MDE_CLIENT_SECRET=sim-secret-current expect 0 "^MDE OK - " "OK, secret from MDE_CLIENT_SECRET" -- -T contoso.onmicrosoft.com "${common[@]}"
