@@ -50,6 +50,28 @@ expect 0 "^MDE OK - $CONTOSO: token valid" \
   "certificate: --assertion-algorithm RS256 sends RS256 + x5t" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm rs256
 expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected" \
   "certificate: --assertion-algorithm PS256 sends PS256" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm PS256
+# the same from a collectd configuration: AssertionAlgorithm per tenant
+cat >"$WORK/cert.conf" <<CONF
+<Plugin mde>
+  ClientId "$APP"
+  ClientCertificate "$MDE_CERTS/app1.pem"
+  ClientKey "$MDE_CERTS/app1.key"
+  LoginEndpoint "$BASE"
+  ApiEndpoint "$BASE"
+  CACert "$MDE_CERTS/ca.pem"
+  <Tenant "default">
+    TenantId "$CONTOSO"
+  </Tenant>
+  <Tenant "rs256">
+    TenantId "$CONTOSO"
+    AssertionAlgorithm "RS256"
+  </Tenant>
+</Plugin>
+CONF
+run --config "$WORK/cert.conf"
+is "$RC" 2 "AssertionAlgorithm: one tenant refused (PS256 by default), one not"
+like "$OUT" $'\nCRITICAL: default: certificate credential rejected \\[AADSTS700027\\]' "AssertionAlgorithm: the default tenant sent PS256"
+unlike "$OUT" "rs256: certificate" "AssertionAlgorithm \"RS256\": that tenant sent RS256"
 admin POST /settings '{"accept_ps256": true}' >/dev/null
 expect 3 '^MDE UNKNOWN - --assertion-algorithm is PS256 or RS256, not "ES256"$' \
   "--assertion-algorithm ES256: refused" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm ES256
