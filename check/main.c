@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "conffile.h"
+#include "mde/cloud.h"
 #include "mde/engine.h"
 #include "options.h"
 #include "report.h"
@@ -24,8 +26,9 @@ static const char usage[] =
     "  check_mde -T TENANT -C CLIENT_ID (--secret-file FILE | --cert PEM "
     "--key PEM)\n"
     "            [-r ROLE]... [--api] [--cloud public|gcc|gcc-high|dod]\n"
-    "            [--login-endpoint URL] [--api-endpoint URL] "
-    "[--token-version 1|2]\n"
+    "            [--region REGION] [--login-endpoint URL] [--api-endpoint "
+    "URL]\n"
+    "            [--token-version 1|2] [--assertion-algorithm PS256|RS256]\n"
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
@@ -51,11 +54,17 @@ static const char help[] =
     "                           takes the secret itself: process lists are\n"
     "                           readable by every user.\n"
     "      --cert PEM --key PEM certificate credential instead of a secret\n"
-    "      --ps256              sign the assertion with PS256 + x5t#S256\n"
+    "      --assertion-algorithm PS256|RS256   sign the assertion with PS256 "
+    "+\n"
+    "                           x5t#S256 (default) or RS256 + x5t\n"
+    "      --ps256              the same as --assertion-algorithm PS256\n"
     "  -r, --role ROLE          an app role the token must carry (repeat)\n"
     "      --api                also call the Defender API: one cheap request\n"
     "                           per required role (alerts, machines, score)\n"
     "      --cloud NAME         public (default), gcc, gcc-high or dod\n"
+    "      --region REGION      public cloud only: the Defender API host of\n"
+    "                           us, eu, uk, au, swa, ina or aea\n"
+    "                           (https://REGION.api.security.microsoft.com)\n"
     "      --login-endpoint URL, --api-endpoint URL   override the cloud's\n"
     "      --token-version 1|2  1: resource=, 2: scope=.../.default (default)\n"
     "      --cacert FILE        CA bundle for TLS (verification is never off)\n"
@@ -76,10 +85,13 @@ static const char help[] =
     "                           collectd plugin would (options, ids, URLs,\n"
     "                           credentials readable), contact nothing\n"
     "  -v, --verbose            details on stderr\n"
+    "  https_proxy, no_proxy    (environment) used as libcurl reads them\n"
     "  -h, --help, -V, --version\n"
     "\n"
-    "Exit: 0 OK, 1 WARNING (throttled, slow, credential expiring), 2 CRITICAL\n"
-    "(consent, role, secret, certificate, tenant, token, network), 3 UNKNOWN\n"
+    "Exit: 0 OK, 1 WARNING (throttled, slow, credential expiring, Defender "
+    "not\n"
+    "provisioned), 2 CRITICAL (consent, role, secret, certificate, tenant,\n"
+    "cloud, token, network), 3 UNKNOWN\n"
     "(usage, configuration, timeout). Perfdata: token_time, api_time,\n"
     "token_ttl, roles_missing, credential_ttl.\n";
 
@@ -103,13 +115,13 @@ static int unknown(const char *fmt, const char *arg) {
 
 struct cli {
   const char *tenant_id, *client_id, *secret_file, *cert, *key, *cloud;
-  const char *login, *api_endpoint, *cacert, *config;
+  const char *login, *api_endpoint, *cacert, *config, *region;
   time_t secret_expires;
   const char *roles[64];
   size_t n_roles;
   const char *names[256];
   size_t n_names;
-  int token_version, ps256, verbose, api, validate;
+  int token_version, ps256 /* -1: the default */, verbose, api, validate;
   struct thresholds th;
 };
 
@@ -136,7 +148,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_CCRIT,
     OPT_CONFIG,
     OPT_TENANT,
-    OPT_SEXPIRES
+    OPT_SEXPIRES,
+    OPT_REGION,
+    OPT_ALG
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -144,7 +158,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"secret-file", required_argument, NULL, OPT_SECRET},
       {"cert", required_argument, NULL, OPT_CERT},
       {"key", required_argument, NULL, OPT_KEY},
-      {"ps256", no_argument, NULL, OPT_PS256},
+      {"ps256", no_argument, NULL, OPT_PS256}, /* before PS256 was default */
+      {"assertion-algorithm", required_argument, NULL, OPT_ALG},
+      {"region", required_argument, NULL, OPT_REGION},
       {"role", required_argument, NULL, 'r'},
       {"api", no_argument, NULL, OPT_API},
       {"cloud", required_argument, NULL, OPT_CLOUD},
@@ -167,6 +183,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {NULL, 0, NULL, 0},
   };
   c->th.cred_warn_days = c->th.cred_crit_days = -1;
+  c->ps256 = -1;
   for (int o;
        (o = getopt_long(argc, argv, "T:C:r:w:c:t:vhV", opts, NULL)) != -1;) {
     char *end = NULL;
@@ -188,6 +205,15 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case OPT_PS256:
       c->ps256 = 1;
+      break;
+    case OPT_ALG:
+      if (strcasecmp(optarg, "PS256") != 0 && strcasecmp(optarg, "RS256") != 0)
+        return unknown("--assertion-algorithm is PS256 or RS256, not \"%s\"",
+                       optarg);
+      c->ps256 = strcasecmp(optarg, "PS256") == 0;
+      break;
+    case OPT_REGION:
+      c->region = optarg;
       break;
     case OPT_API:
       c->api = 1;
@@ -278,6 +304,21 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "");
   if (!c->config && !!c->cert != !!c->key)
     return unknown("--cert and --key go together%s", "");
+  if (c->config && c->region)
+    return unknown("with --config, a tenant's region is its Region option%s",
+                   "");
+  if (c->region && !mde_cloud_region_api(c->region)) {
+    char list[64];
+    mde_cloud_region_list(list, sizeof list);
+    printf("MDE UNKNOWN - --region is one of %s, not \"%s\"\n", list,
+           c->region);
+    return STATE_UNKNOWN;
+  }
+  const struct mde_cloud *cl = mde_cloud_from_name(c->cloud ? c->cloud : "");
+  if (c->region && cl && cl->id != MDE_CLOUD_PUBLIC)
+    return unknown("--region is for the public cloud only; --cloud %s has one "
+                   "API host (drop --region, or use --api-endpoint)",
+                   c->cloud);
   if (c->secret_expires && (c->config || c->cert))
     return unknown("--secret-expires is for a secret given on the command "
                    "line (--config has ClientSecretExpires; a certificate "
@@ -306,10 +347,13 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     t.secret_env = "MDE_CLIENT_SECRET";
   }
   t.secret_expires = c->secret_expires;
-  t.assertion_ps256 = c->ps256;
+  if (c->ps256 >= 0)
+    t.assertion_ps256 = c->ps256;
   t.cloud = c->cloud;
   t.login_endpoint = c->login;
-  t.api_endpoint = c->api_endpoint;
+  /* --api-endpoint is the override, a region the shorthand */
+  t.api_endpoint =
+      c->api_endpoint ? c->api_endpoint : mde_cloud_region_api(c->region);
   if (c->token_version)
     t.token_version = c->token_version;
   t.required_roles = c->roles;

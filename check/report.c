@@ -19,6 +19,8 @@ static int state_of(enum mde_failure f) {
   case MDE_FAIL_NONE:
     return STATE_OK;
   case MDE_FAIL_THROTTLED:
+  case MDE_FAIL_NOT_PROVISIONED: /* a licence, not an outage */
+  case MDE_FAIL_TOKEN_OPAQUE:
     return STATE_WARNING;
   case MDE_FAIL_CONFIG:
   case MDE_FAIL_INTERNAL:

@@ -1,13 +1,16 @@
 /* Clouds and the URLs derived from them (see include/mde/cloud.h). The
  * table is the Defender for Endpoint "US Government" page: GCC keeps the
- * commercial login host, GCC High and DoD share the .us one. Tokens are
- * requested for the API's own base URL (never a regional host: that is
- * AADSTS500011). */
+ * commercial login host, GCC High and DoD share the .us one. The public
+ * API's default host is api.security.microsoft.com (2026); tokens are
+ * still requested for https://api.securitycenter.microsoft.com, never for
+ * the host called (a regional host as resource is AADSTS500011). */
 #include "mde/cloud.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define STS "https://sts.windows.net"
 #define LOGIN_COM "https://login.microsoftonline.com"
@@ -15,7 +18,7 @@
 
 static const struct mde_cloud clouds[MDE_CLOUD_COUNT_] = {
     {MDE_CLOUD_PUBLIC, "public", LOGIN_COM,
-     "https://api.securitycenter.microsoft.com",
+     "https://api.security.microsoft.com",
      "https://api.securitycenter.microsoft.com", STS},
     {MDE_CLOUD_GCC, "gcc", LOGIN_COM,
      "https://api-gcc.securitycenter.microsoft.us",
@@ -36,6 +39,36 @@ static const struct {
     {"global", MDE_CLOUD_PUBLIC},
     {"gcchigh", MDE_CLOUD_GCC_HIGH},
     {"usgov", MDE_CLOUD_GCC_HIGH},
+};
+
+/* Microsoft's "use a server closer to your geolocation" list. */
+static const struct {
+  const char *name, *api;
+} regions[] = {
+    {"us", "https://us.api.security.microsoft.com"},
+    {"eu", "https://eu.api.security.microsoft.com"},
+    {"uk", "https://uk.api.security.microsoft.com"},
+    {"au", "https://au.api.security.microsoft.com"},
+    {"swa", "https://swa.api.security.microsoft.com"},
+    {"ina", "https://ina.api.security.microsoft.com"},
+    {"aea", "https://aea.api.security.microsoft.com"},
+};
+
+#define PUBLIC_ONLY (1u << MDE_CLOUD_PUBLIC)
+#define GOV (1u << MDE_CLOUD_GCC_HIGH | 1u << MDE_CLOUD_DOD)
+
+/* The Defender API hosts of each cloud that a nextLink may lead to; '*'
+ * stands for exactly one DNS label. */
+static const struct {
+  unsigned clouds;
+  const char *pattern;
+} api_hosts[] = {
+    {PUBLIC_ONLY, "api.security.microsoft.com"},
+    {PUBLIC_ONLY, "*.api.security.microsoft.com"},
+    {PUBLIC_ONLY, "api.securitycenter.microsoft.com"},
+    {PUBLIC_ONLY, "api-*.securitycenter.microsoft.com"},
+    {1u << MDE_CLOUD_GCC, "api-gcc.securitycenter.microsoft.us"},
+    {GOV, "api-gov.securitycenter.microsoft.us"},
 };
 
 const struct mde_cloud *mde_cloud_get(enum mde_cloud_id id) {
@@ -200,4 +233,121 @@ char *mde_issuer_v2(const char *login, const char *tid) {
     return NULL;
   }
   return mde_buf_steal(&b, NULL);
+}
+
+const char *mde_cloud_region_api(const char *region) {
+  for (size_t i = 0; region && i < sizeof regions / sizeof regions[0]; i++)
+    if (strcasecmp(region, regions[i].name) == 0)
+      return regions[i].api;
+  return NULL;
+}
+
+void mde_cloud_region_list(char *buf, size_t size) {
+  size_t used = 0;
+  if (size == 0)
+    return;
+  buf[0] = '\0';
+  for (size_t i = 0; i < sizeof regions / sizeof regions[0] && used < size;
+       i++) {
+    int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                     regions[i].name);
+    if (n < 0)
+      return;
+    used += (size_t)n;
+  }
+}
+
+/* An https URL's host (lowercase) and port (-1 when absent). Refuses user
+ * info (its '@' is no host character), an empty or malformed port, and any
+ * byte a DNS name or an IP literal does not have (a '%', a '\\', a space),
+ * so that what is compared is what libcurl would connect to. Returns 0 or
+ * -1. */
+static int url_host(const char *url, char *host, size_t size, long *port) {
+  static const char scheme[] = "https://";
+  if (!url || strncasecmp(url, scheme, sizeof scheme - 1) != 0)
+    return -1;
+  const char *a = url + sizeof scheme - 1;
+  size_t n = strcspn(a, "/?#");
+  if (n == 0)
+    return -1;
+  const char *colon = NULL;
+  size_t h = 0;
+  if (a[0] == '[') { /* an IPv6 literal: only ever the configured host */
+    const char *close = memchr(a, ']', n);
+    if (!close)
+      return -1;
+    h = (size_t)(close - a) + 1;
+    if (h < n && a[h] != ':')
+      return -1;
+  } else {
+    while (h < n && a[h] != ':')
+      h++;
+    for (size_t i = 0; i < h; i++)
+      if (!isalnum((unsigned char)a[i]) && a[i] != '-' && a[i] != '.')
+        return -1;
+  }
+  if (h == 0 || h >= size)
+    return -1;
+  colon = h < n ? a + h : NULL;
+  *port = -1;
+  if (colon) {
+    size_t digits = n - h - 1;
+    if (digits == 0 || digits > 5)
+      return -1;
+    long p = 0;
+    for (size_t i = 0; i < digits; i++) {
+      if (!isdigit((unsigned char)colon[1 + i]))
+        return -1;
+      p = p * 10 + (colon[1 + i] - '0');
+    }
+    if (p < 1 || p > 65535)
+      return -1;
+    *port = p;
+  }
+  for (size_t i = 0; i < h; i++)
+    host[i] = (char)tolower((unsigned char)a[i]);
+  host[h] = '\0';
+  return 0;
+}
+
+/* One DNS label: letters, digits and inner hyphens, 1 to 63 of them. */
+static bool one_label(const char *s, size_t n) {
+  if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+      return false;
+  return true;
+}
+
+static bool host_matches(const char *host, const char *pattern) {
+  const char *star = strchr(pattern, '*');
+  if (!star)
+    return strcmp(host, pattern) == 0;
+  size_t pre = (size_t)(star - pattern), post = strlen(star + 1);
+  size_t n = strlen(host);
+  return n > pre + post && strncmp(host, pattern, pre) == 0 &&
+         strcmp(host + n - post, star + 1) == 0 &&
+         one_label(host + pre, n - pre - post);
+}
+
+bool mde_cloud_next_link_allowed(const struct mde_cloud *cloud,
+                                 const char *configured_api, const char *url) {
+  char host[256], mine[256];
+  long port, my_port = -1;
+  if (url_host(url, host, sizeof host, &port) != 0)
+    return false;
+  const char *conf = configured_api ? configured_api : cloud ? cloud->api : 0;
+  bool have_conf = conf && url_host(conf, mine, sizeof mine, &my_port) == 0;
+  /* the configured API's port, or https' own */
+  long want = my_port > 0 ? my_port : 443;
+  if ((port > 0 ? port : 443) != want)
+    return false;
+  if (have_conf && strcmp(host, mine) == 0)
+    return true;
+  for (size_t i = 0; cloud && i < sizeof api_hosts / sizeof api_hosts[0]; i++)
+    if ((api_hosts[i].clouds & (1u << cloud->id)) &&
+        host_matches(host, api_hosts[i].pattern))
+      return true;
+  return false;
 }

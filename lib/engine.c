@@ -18,6 +18,7 @@
 void mde_tenant_config_defaults(struct mde_tenant_config *c) {
   *c = (struct mde_tenant_config){
       .token_version = 2,
+      .assertion_ps256 = 1, /* PS256 + x5t#S256, as Entra recommends */
       .fetch_alerts = 1,
       .probe_roles = 1,
       .credential_check_interval = MDE_DEFAULT_CREDENTIAL_CHECK,

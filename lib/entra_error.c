@@ -11,20 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The AADSTS catalogue as far as it matters here. Codes not listed are
- * MDE_FAIL_AUTH_REJECTED: reported with their number, never guessed. */
+/* The AADSTS catalogue as far as it matters here. A code not listed is
+ * classified by the OAuth `error` field (below), which Microsoft keeps
+ * stable while codes come and go; AUTH_REJECTED is what neither explains.
+ * Never the free text. */
 static const struct {
   long code;
   enum mde_failure f;
 } aadsts[] = {
-    {90002, MDE_FAIL_TENANT_NOT_FOUND},     /* tenant not found */
-    {900023, MDE_FAIL_TENANT_INVALID},      /* not a GUID or a domain */
-    {700016, MDE_FAIL_APP_NOT_IN_TENANT},   /* app not found in directory */
-    {65001, MDE_FAIL_CONSENT_REQUIRED},     /* consent missing */
-    {7000215, MDE_FAIL_SECRET_INVALID},     /* wrong secret value */
-    {7000216, MDE_FAIL_SECRET_INVALID},     /* no credential sent */
-    {7000218, MDE_FAIL_SECRET_INVALID},     /* no credential sent */
-    {7000222, MDE_FAIL_SECRET_EXPIRED},     /* secret expired */
+    {90002, MDE_FAIL_TENANT_NOT_FOUND},    /* tenant not found */
+    {900023, MDE_FAIL_TENANT_INVALID},     /* not a GUID or a domain */
+    {900382, MDE_FAIL_CLOUD_MISMATCH},     /* cross-cloud confidential client */
+    {900432, MDE_FAIL_CLOUD_MISMATCH},     /* cross-cloud request */
+    {700016, MDE_FAIL_APP_NOT_IN_TENANT},  /* app not found in directory */
+    {7000229, MDE_FAIL_APP_NOT_IN_TENANT}, /* no service principal in tenant */
+    {65001, MDE_FAIL_CONSENT_REQUIRED},    /* consent missing */
+    {7000215, MDE_FAIL_SECRET_INVALID},    /* wrong secret value */
+    {7000216, MDE_FAIL_SECRET_INVALID},    /* no credential sent */
+    {7000218, MDE_FAIL_SECRET_INVALID},    /* no credential sent */
+    {7000222, MDE_FAIL_SECRET_EXPIRED},    /* secret expired */
     {700027, MDE_FAIL_CERTIFICATE_INVALID}, /* cert not registered */
     {700024, MDE_FAIL_CERTIFICATE_INVALID}, /* assertion time window */
     {700021, MDE_FAIL_CERTIFICATE_INVALID}, /* assertion app id mismatch */
@@ -35,10 +40,10 @@ static const struct {
     {50048, MDE_FAIL_CERTIFICATE_INVALID},  /* sub != iss */
     {900384, MDE_FAIL_CERTIFICATE_INVALID}, /* JWT signature */
     {7000112, MDE_FAIL_APP_DISABLED},       /* service principal disabled */
-    {500011, MDE_FAIL_RESOURCE_NOT_FOUND},  /* resource SP not in tenant */
-    {500014, MDE_FAIL_RESOURCE_NOT_FOUND},  /* resource SP disabled */
-    {650051, MDE_FAIL_RESOURCE_NOT_FOUND},  /* service not subscribed */
-    {650052, MDE_FAIL_RESOURCE_NOT_FOUND},  /* service not subscribed */
+    {500011, MDE_FAIL_NOT_PROVISIONED},     /* resource SP not in tenant */
+    {500014, MDE_FAIL_NOT_PROVISIONED},     /* resource SP disabled */
+    {650051, MDE_FAIL_NOT_PROVISIONED},     /* service not subscribed */
+    {650052, MDE_FAIL_NOT_PROVISIONED},     /* service not subscribed */
     {9001023, MDE_FAIL_CONFIG},             /* /common with client creds */
     {1002012, MDE_FAIL_CONFIG},             /* scope without /.default */
     {700022, MDE_FAIL_CONFIG},              /* scopes for two resources */
@@ -54,10 +59,33 @@ static const struct {
     {90033, MDE_FAIL_AUTH_SERVICE},         /* directory unavailable */
 };
 
+/* The OAuth `error` values that say what to do whatever the code, and the
+ * class for a tenant with a client secret or with a certificate. The rest
+ * (invalid_request above all: AADSTS900382 is one) explain nothing. */
+static const struct {
+  const char *error;
+  enum mde_failure secret, certificate;
+} oauth_errors[] = {
+    {"unauthorized_client", MDE_FAIL_APP_NOT_IN_TENANT,
+     MDE_FAIL_APP_NOT_IN_TENANT},
+    {"invalid_client", MDE_FAIL_SECRET_INVALID, MDE_FAIL_CERTIFICATE_INVALID},
+    {"invalid_resource", MDE_FAIL_NOT_PROVISIONED, MDE_FAIL_NOT_PROVISIONED},
+    {"invalid_scope", MDE_FAIL_CONFIG, MDE_FAIL_CONFIG},
+    {"temporarily_unavailable", MDE_FAIL_AUTH_SERVICE, MDE_FAIL_AUTH_SERVICE},
+};
+
 enum mde_failure mde_entra_code_class(long code) {
   for (size_t i = 0; i < sizeof(aadsts) / sizeof(aadsts[0]); i++)
     if (aadsts[i].code == code)
       return aadsts[i].f;
+  return MDE_FAIL_AUTH_REJECTED;
+}
+
+enum mde_failure mde_entra_error_class(const char *error, int certificate) {
+  for (size_t i = 0; error && i < sizeof oauth_errors / sizeof oauth_errors[0];
+       i++)
+    if (strcmp(oauth_errors[i].error, error) == 0)
+      return certificate ? oauth_errors[i].certificate : oauth_errors[i].secret;
   return MDE_FAIL_AUTH_REJECTED;
 }
 
@@ -121,7 +149,8 @@ static const char *string_item(const cJSON *obj, const char *name) {
   return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
-static void classify(struct mde_entra_error *e, int json) {
+/* A known code first, then the `error` field, then the status. */
+static void classify(struct mde_entra_error *e, int json, int certificate) {
   for (size_t i = 0; i < e->n_codes; i++) {
     enum mde_failure f = mde_entra_code_class(e->codes[i]);
     if (f != MDE_FAIL_AUTH_REJECTED) {
@@ -130,16 +159,21 @@ static void classify(struct mde_entra_error *e, int json) {
       break;
     }
   }
-  if (e->failure == MDE_FAIL_NONE && e->n_codes > 0) {
-    e->failure = MDE_FAIL_AUTH_REJECTED;
+  if (e->failure == MDE_FAIL_NONE && e->n_codes > 0)
     e->code = e->codes[0];
+  if (e->failure == MDE_FAIL_NONE && json) {
+    enum mde_failure f = mde_entra_error_class(e->error, certificate);
+    if (f != MDE_FAIL_AUTH_REJECTED)
+      e->failure = f;
   }
   /* Status before codes for 429: whatever the body, the answer is "wait". */
   if (e->http_status == 429)
     e->failure = MDE_FAIL_THROTTLED;
   if (e->failure != MDE_FAIL_NONE)
     return;
-  if (e->http_status >= 500 || strcmp(e->error, "temporarily_unavailable") == 0)
+  if (e->n_codes > 0) /* a code we cannot place outranks the status */
+    e->failure = MDE_FAIL_AUTH_REJECTED;
+  else if (e->http_status >= 500)
     e->failure = MDE_FAIL_AUTH_SERVICE;
   else if (json && e->error[0])
     e->failure = MDE_FAIL_AUTH_REJECTED;
@@ -150,6 +184,12 @@ static void classify(struct mde_entra_error *e, int json) {
 enum mde_failure mde_entra_error_parse(int http_status, const char *body,
                                        size_t len,
                                        struct mde_entra_error *out) {
+  return mde_entra_error_parse_for(http_status, body, len, 0, out);
+}
+
+enum mde_failure mde_entra_error_parse_for(int http_status, const char *body,
+                                           size_t len, int certificate,
+                                           struct mde_entra_error *out) {
   *out = (struct mde_entra_error){.http_status = http_status};
   cJSON *root = NULL;
   if (body && len > 0 && len <= MDE_ERROR_BODY_MAX)
@@ -192,7 +232,7 @@ enum mde_failure mde_entra_error_parse(int http_status, const char *body,
       l++;
     copy_clean(out->message, sizeof(out->message), body, l);
   }
-  classify(out, json);
+  classify(out, json, certificate);
   cJSON_Delete(root);
   return out->failure;
 }
@@ -249,7 +289,7 @@ enum mde_failure mde_api_error_parse(int http_status, const char *body,
     out->failure = MDE_FAIL_TOKEN_INVALID;
   else if (http_status == 403)
     out->failure = strcmp(out->code, "DisabledFeature") == 0
-                       ? MDE_FAIL_RESOURCE_NOT_FOUND
+                       ? MDE_FAIL_NOT_PROVISIONED
                        : MDE_FAIL_PERMISSION_MISSING;
   else if (http_status == 429)
     out->failure = MDE_FAIL_THROTTLED;
@@ -264,6 +304,17 @@ enum mde_failure mde_api_error_parse(int http_status, const char *body,
   }
   return out->failure;
 }
+
+/* How each front end spells the options a fix names. */
+static const struct {
+  const char *cloud;             /* to move a tenant to another cloud */
+  const char *cloud_or_resource; /* to change what a token is for */
+} spelling[] = {
+    [MDE_FRONT_ANY] = {"Cloud (collectd) or --cloud (check_mde)",
+                       "Cloud/Resource (collectd), --cloud (check_mde)"},
+    [MDE_FRONT_PLUGIN] = {"Cloud", "Cloud/Resource"},
+    [MDE_FRONT_CHECK] = {"--cloud", "--cloud"},
+};
 
 /* `s`, or a stand-in so that a fix reads well with partial context. */
 static const char *either(const char *s, const char *dflt) {
@@ -287,6 +338,9 @@ char *mde_failure_fix(enum mde_failure f, long code,
   static const struct mde_fix_ctx none;
   const struct mde_fix_ctx *c = ctx ? ctx : &none;
   const char *tenant = either(c->tenant, "the tenant");
+  unsigned front = (unsigned)c->front < sizeof spelling / sizeof spelling[0]
+                       ? (unsigned)c->front
+                       : MDE_FRONT_ANY;
   char app[160] = "the application";
   if (c->client_id && *c->client_id)
     snprintf(app, sizeof(app), "app %s", c->client_id);
@@ -330,10 +384,16 @@ char *mde_failure_fix(enum mde_failure f, long code,
                           "no credential was sent: configure a client "
                           "secret or a certificate for %s",
                           app);
-    else
+    else if (code == 7000215 || code == 0)
       rc = mde_buf_printf(&b,
                           "configure the secret's Value (not its Secret ID) "
                           "of a current client secret of %s",
+                          app);
+    else /* known only by its `error`, invalid_client */
+      rc = mde_buf_printf(&b,
+                          "Entra refused the client secret of %s: check "
+                          "that it is the Value of a current secret "
+                          "(Certificates & secrets)",
                           app);
     break;
   case MDE_FAIL_SECRET_EXPIRED:
@@ -364,12 +424,29 @@ char *mde_failure_fix(enum mde_failure f, long code,
                         "(Enterprise applications > Properties)",
                         app, tenant);
     break;
-  case MDE_FAIL_RESOURCE_NOT_FOUND:
+  case MDE_FAIL_NOT_PROVISIONED:
+    /* A licence missing, or a token asked for another cloud's resource:
+     * Entra cannot tell the two apart (AADSTS500011 for both). */
     rc = mde_buf_printf(&b,
                         "Defender for Endpoint (%s) is not provisioned in %s, "
-                        "or the cloud is wrong: check the tenant's onboarding "
-                        "and the configured cloud",
-                        either(c->resource, "the API"), tenant);
+                        "or the cloud is wrong: check the tenant's Defender "
+                        "licence and onboarding, and %s",
+                        either(c->resource, "the API"), tenant,
+                        spelling[front].cloud_or_resource);
+    break;
+  case MDE_FAIL_CLOUD_MISMATCH:
+    rc = mde_buf_printf(&b,
+                        "%s is in another Microsoft cloud than %s: set %s to "
+                        "the tenant's cloud (gcc-high or dod) and use an app "
+                        "registration made in that cloud",
+                        tenant, either(c->login, "this login host"),
+                        spelling[front].cloud);
+    break;
+  case MDE_FAIL_TOKEN_OPAQUE:
+    rc = mde_buf_puts(&b, "Entra returned an access token that is not a JWT: "
+                          "its claims cannot be checked, the Defender API's "
+                          "answer decides; nothing to do unless the API "
+                          "refuses it");
     break;
   case MDE_FAIL_PERMISSION_MISSING:
     if (c->roles && *c->roles)

@@ -31,8 +31,9 @@ static const struct {
     [MDE_FAIL_CERTIFICATE_INVALID] = {"certificate_invalid",
                                       "certificate credential rejected", 80, 0},
     [MDE_FAIL_APP_DISABLED] = {"app_disabled", "application disabled", 85, 0},
-    [MDE_FAIL_RESOURCE_NOT_FOUND] = {"resource_not_found",
-                                     "Defender API not found in tenant", 70, 0},
+    [MDE_FAIL_NOT_PROVISIONED] = {"not_provisioned",
+                                  "Defender for Endpoint not provisioned", 70,
+                                  0},
     [MDE_FAIL_PERMISSION_MISSING] = {"permission_missing",
                                      "API permission missing", 50, 0},
     [MDE_FAIL_TOKEN_INVALID] = {"token_invalid", "access token invalid", 40, 0},
@@ -49,6 +50,9 @@ static const struct {
     [MDE_FAIL_INTERNAL] = {"internal", "internal error", 30, 1},
     [MDE_FAIL_SYNC_INCOMPLETE] = {"sync_incomplete", "alerts sync not complete",
                                   15, 1},
+    [MDE_FAIL_CLOUD_MISMATCH] = {"cloud_mismatch", "tenant is in another cloud",
+                                 90, 0},
+    [MDE_FAIL_TOKEN_OPAQUE] = {"token_opaque", "access token not a JWT", 15, 1},
 };
 
 static int valid(enum mde_failure f) {

@@ -6,6 +6,8 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include "mde/cloud.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ static const struct option {
     {"Cloud", BOTH, STRING, T(cloud), 0, 0},
     {"LoginEndpoint", BOTH, STRING, T(login_endpoint), 0, 0},
     {"ApiEndpoint", BOTH, STRING, T(api_endpoint), 0, 0},
+    {"Region", BOTH, STRING, T(region), 0, 0},
     {"Resource", BOTH, STRING, T(resource), 0, 0},
     {"TokenVersion", BOTH, INT, T(token_version), 1, 2},
     {"RequireRole", BOTH, ROLES, 0, 0, 0},
@@ -83,6 +86,7 @@ static const size_t string_fields[] = {
     T(login_endpoint),
     T(api_endpoint),
     T(resource),
+    T(region),
 };
 #define FIELD(t, off) ((char **)((char *)(t) + (off)))
 
@@ -327,6 +331,28 @@ int options_parse_date(const char *s, time_t *out) {
                                                                          : 0;
 }
 
+int options_region(const char *tenant, const char *cloud, const char *region,
+                   const char **api) {
+  const struct mde_cloud *cl = mde_cloud_from_name(cloud ? cloud : "public");
+  *api = mde_cloud_region_api(region);
+  if (!*api) {
+    char list[64];
+    mde_cloud_region_list(list, sizeof list);
+    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"",
+          tenant, list, region);
+    return -1;
+  }
+  if (cl && cl->id != MDE_CLOUD_PUBLIC) {
+    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is for the public cloud "
+          "only; Cloud \"%s\" has one API host (drop Region, or use "
+          "ApiEndpoint)",
+          tenant, cloud);
+    *api = NULL;
+    return -1;
+  }
+  return 0;
+}
+
 int options_tenant_config(const struct plugin_options *o, size_t i,
                           struct mde_tenant_config *c) {
   const struct tenant_options *t = &o->tenants[i];
@@ -357,10 +383,17 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
   c->refresh_margin = t->refresh_margin;
   c->backoff_cap = t->backoff_cap;
   c->full_resync_interval = t->full_resync_interval;
+  if (t->region &&
+      options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
+    return -1;
+  if (t->api_endpoint) /* the override wins over a region */
+    c->api_endpoint = t->api_endpoint;
   if (t->assertion_algorithm) {
     if (strcasecmp(t->assertion_algorithm, "PS256") == 0) {
       c->assertion_ps256 = 1;
-    } else if (strcasecmp(t->assertion_algorithm, "RS256") != 0) {
+    } else if (strcasecmp(t->assertion_algorithm, "RS256") == 0) {
+      c->assertion_ps256 = 0;
+    } else {
       ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
             "PS256, not \"%s\"",
             t->name, t->assertion_algorithm);

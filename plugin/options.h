@@ -19,7 +19,7 @@ struct tenant_options {
   char *name, *tenant_id;
   char *client_id, *secret_file, *secret_env, *certificate, *key, *pkcs12;
   char *key_passphrase_env, *assertion_algorithm, *secret_expires;
-  char *cloud, *login_endpoint, *api_endpoint, *resource;
+  char *cloud, *login_endpoint, *api_endpoint, *resource, *region;
   int token_version;
   char **roles;
   size_t n_roles;
@@ -42,6 +42,12 @@ void options_free(struct plugin_options *o);
 /* "2027-01-31" or "2027-01-31T12:00:00Z" (UTC) to *out; -1 if neither, or
  * not a real date. Also check_mde's --secret-expires. */
 int options_parse_date(const char *s, time_t *out);
+
+/* The Defender API host of `region` for the tenant named `tenant` (its
+ * `cloud` NULL: public) into *api (static). Returns 0, or -1 after logging
+ * an unknown region, or a region with another cloud, naming "Region". */
+int options_region(const char *tenant, const char *cloud, const char *region,
+                   const char **api);
 
 /* The engine's view of tenant i; points into `o` (and `roles`, which must
  * hold o->tenants[i].n_roles pointers). Returns 0, or -1 after logging a

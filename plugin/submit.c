@@ -40,6 +40,9 @@ static int severity_of(enum mde_failure f) {
   if (f == MDE_FAIL_THROTTLED || f == MDE_FAIL_API_ERROR ||
       f == MDE_FAIL_AUTH_SERVICE || f == MDE_FAIL_SYNC_INCOMPLETE)
     return NOTIF_WARNING;
+  /* a licence, not an outage; and a token we cannot read but still use */
+  if (f == MDE_FAIL_NOT_PROVISIONED || f == MDE_FAIL_TOKEN_OPAQUE)
+    return NOTIF_WARNING;
   return NOTIF_FAILURE;
 }
 

@@ -26,6 +26,10 @@ login.windows.net sts.windows.net
 api.securitycenter.microsoft.com api-us.securitycenter.microsoft.com
 api-eu.securitycenter.microsoft.com api-uk.securitycenter.microsoft.com
 api-au.securitycenter.microsoft.com api.security.microsoft.com
+us.api.security.microsoft.com eu.api.security.microsoft.com
+uk.api.security.microsoft.com au.api.security.microsoft.com
+swa.api.security.microsoft.com ina.api.security.microsoft.com
+aea.api.security.microsoft.com
 *.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
 api-gov.securitycenter.microsoft.us api-gcc.security.microsoft.us
 api-gov.security.microsoft.us"

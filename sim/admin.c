@@ -140,6 +140,12 @@ static void get_requests(struct admin *a) {
     if (e->app >= 0)
       cJSON_AddStringToObject(r, "client_id", a->w->apps[e->app].id);
     cJSON_AddNumberToObject(r, "status", e->status);
+    if (e->host)
+      cJSON_AddStringToObject(r, "host",
+                              sim_stats_string(&a->w->stats, e->host));
+    if (e->user_agent)
+      cJSON_AddStringToObject(r, "user_agent",
+                              sim_stats_string(&a->w->stats, e->user_agent));
     cJSON_AddItemToArray(arr, r);
   }
   reply(a, 200, j);

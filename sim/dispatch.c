@@ -127,7 +127,13 @@ static void fault_response(struct sim_world *w, struct sim_req *rq,
     sim_aad_throttled(rs, plan->retry_after);
     return;
   }
-  if (login) {
+  if (login && (plan->aadsts || plan->error[0])) {
+    sim_aad_error(w, rq, rs, plan->status,
+                  plan->error[0] ? plan->error : "invalid_request",
+                  (int[]){plan->aadsts ? plan->aadsts : 90033}, 1,
+                  "An error injected by a test (%s).",
+                  plan->error[0] ? plan->error : "no error value");
+  } else if (login) {
     sim_aad_error(
         w, rq, rs, plan->status,
         plan->status >= 500 ? "temporarily_unavailable" : "invalid_request",
@@ -200,7 +206,8 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   struct sim_tenant_stats *ts =
       call.tenant >= 0 ? &w->tenants[call.tenant].stats : NULL;
   sim_stats_record(&w->stats, ts, rt.ep, call.tenant, call.app,
-                   rs->reset ? 0 : rs->status, arrived_ms, plan.delay_ms);
+                   rs->reset ? 0 : rs->status, arrived_ms, plan.delay_ms,
+                   rq->host, sim_req_header(rq, "User-Agent"));
   sim_stats_set_headers(&w->stats, rt.ep, headers);
   pthread_mutex_unlock(&w->lock);
 }

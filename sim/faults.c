@@ -55,6 +55,8 @@ void sim_faults_plan(const struct sim_fault *faults, size_t n,
     if (f->status && !plan->status && chance(rng, f->probability)) {
       plan->status = f->status;
       plan->retry_after = f->retry_after;
+      plan->aadsts = f->aadsts;
+      memcpy(plan->error, f->error, sizeof plan->error);
     }
     plan->reset |= chance(rng, f->reset);
     plan->truncate |= chance(rng, f->truncate);

@@ -33,6 +33,10 @@ struct sim_fault {
   int status;         /* replace the answer with this status ... */
   double probability; /* ... with this probability (default 1) */
   int retry_after;    /* seconds, sent with 429 and 503 */
+  /* At Entra, the status answers with this AADSTS code and OAuth `error`
+   * (0 / "": a transient 90033) - a code Microsoft has not invented yet. */
+  int aadsts;
+  char error[40];
   double reset, truncate, malformed; /* probabilities */
   int slow_body_ms;                  /* delay before each 256-byte chunk */
   double endless; /* probability of a chunked body that never ends */
@@ -46,6 +50,8 @@ struct sim_fault_plan {
   int delay_ms;
   int status; /* 0: answer normally */
   int retry_after;
+  int aadsts;
+  char error[40];
   bool reset, truncate, malformed, endless;
   int slow_body_ms;
   int headers;

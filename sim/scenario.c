@@ -576,10 +576,10 @@ static int parse_tenant_set(struct loader *ld, const cJSON *j,
 int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
                     struct sim_fault *f, char *err, size_t errlen) {
   static const char *const keys[] = {
-      "endpoint",   "tenant",      "latency_ms",   "jitter_ms",
-      "status",     "probability", "retry_after",  "reset",
-      "truncate",   "malformed",   "slow_body_ms", "after_s",
-      "duration_s", "endless",     "headers",      NULL};
+      "endpoint",     "tenant",      "latency_ms", "jitter_ms", "status",
+      "probability",  "retry_after", "reset",      "truncate",  "malformed",
+      "slow_body_ms", "after_s",     "duration_s", "endless",   "headers",
+      "aadsts",       "error",       NULL};
   *f = (struct sim_fault){.tenant = -1, .probability = 1.0};
   if (only_keys(j, keys, where, err, errlen) != 0)
     return -1;
@@ -601,9 +601,9 @@ int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
                 "\"endpoint\" must name endpoints: token_v1, token_v2, "
                 "discovery, keys, alerts, machines, score, or the groups "
                 "token, login, api, *");
-  const char *tenant = NULL;
+  const char *tenant = NULL, *error = NULL;
   int64_t lat = 0, jit = 0, st = 0, ra = 0, slow = 0, after = 0, dur = 0;
-  int64_t hdrs = 0;
+  int64_t hdrs = 0, code = 0;
   if (get_string(j, "tenant", &tenant, where, err, errlen) ||
       get_int(j, "latency_ms", 0, 600000, &lat, where, err, errlen) ||
       get_int(j, "jitter_ms", 0, 600000, &jit, where, err, errlen) ||
@@ -617,8 +617,21 @@ int sim_fault_parse(struct sim_world *w, const cJSON *j, const char *where,
       get_int(j, "after_s", 0, 1e8, &after, where, err, errlen) ||
       get_number(j, "endless", 0, 1, &f->endless, where, err, errlen) ||
       get_int(j, "headers", 0, 100000, &hdrs, where, err, errlen) ||
-      get_int(j, "duration_s", 0, 1e8, &dur, where, err, errlen))
+      get_int(j, "duration_s", 0, 1e8, &dur, where, err, errlen) ||
+      get_int(j, "aadsts", 1, 999999999, &code, where, err, errlen) ||
+      get_string(j, "error", &error, where, err, errlen))
     return -1;
+  if (error && (!*error || strlen(error) >= sizeof f->error ||
+                strspn(error, "abcdefghijklmnopqrstuvwxyz_") != strlen(error)))
+    return fail(err, errlen, where,
+                "\"error\" is an OAuth error such as invalid_client: "
+                "lowercase letters and '_', under 40");
+  if ((code || error) && st < 400)
+    return fail(err, errlen, where,
+                "\"aadsts\" and \"error\" go with a \"status\" >= 400");
+  f->aadsts = (int)code;
+  if (error)
+    snprintf(f->error, sizeof f->error, "%s", error);
   if (st && st < 200)
     return fail(err, errlen, where, "\"status\" must be an HTTP status >= 200");
   if (tenant) {

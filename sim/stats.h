@@ -11,6 +11,8 @@
 
 #define SIM_LOG_CAP 131072
 #define SIM_STATUS_SLOTS 24
+/* Distinct Host and User-Agent values the log keeps (the rest: "") */
+#define SIM_LOG_STRINGS 255
 
 struct sim_log_entry {
   uint64_t seq;     /* in the order the answers were ready */
@@ -20,6 +22,7 @@ struct sim_log_entry {
   int16_t app;      /* -1: unknown or none */
   int16_t status;   /* 0: connection reset, nothing answered */
   uint8_t ep;
+  uint8_t host, user_agent; /* in sim_stats.strings; 0: none kept */
 };
 
 struct sim_ep_stats {
@@ -43,6 +46,10 @@ struct sim_stats {
   uint64_t requests, tokens_issued, throttled;
   struct sim_log_entry *log; /* ring of SIM_LOG_CAP */
   uint64_t log_next;         /* sequence number of the next entry */
+  /* Host and User-Agent values, interned: [0] is "", never freed by a
+   * reset (the log still points at them) */
+  char *strings[SIM_LOG_STRINGS + 1];
+  unsigned n_strings;
 };
 
 void sim_stats_init(struct sim_stats *s);
@@ -50,7 +57,10 @@ void sim_stats_free(struct sim_stats *s);
 void sim_stats_reset(struct sim_stats *s);
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
-                      int64_t arrived_ms, int delay_ms);
+                      int64_t arrived_ms, int delay_ms, const char *host,
+                      const char *user_agent);
+/* The Host or User-Agent a log entry's index stands for. */
+const char *sim_stats_string(const struct sim_stats *s, unsigned i);
 /* Takes ownership of `json`. */
 void sim_stats_set_headers(struct sim_stats *s, enum sim_endpoint ep,
                            char *json);

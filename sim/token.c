@@ -392,7 +392,15 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
     return -1;
   }
   struct sim_tenant *t = sim_tenant_find(w, segment);
-  if (!t || !(sim_host_clouds(rq->host) & (1u << t->cloud))) {
+  unsigned clouds = sim_host_clouds(rq->host);
+  if (t && !(clouds & (1u << t->cloud)) && (clouds & 1u << SIM_CLOUD_PUBLIC)) {
+    /* a US Government tenant asked on the public login host (spec D.2) */
+    sim_aad_error(w, rq, rs, 400, "invalid_request", (int[]){900382}, 1,
+                  "Confidential Client is not supported in Cross Cloud "
+                  "request.");
+    return -1;
+  }
+  if (!t || !(clouds & (1u << t->cloud))) {
     sim_aad_tenant_not_found(w, rq, rs, segment);
     return -1;
   }

@@ -9,6 +9,9 @@
 
 #include "mde/buf.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 enum mde_cloud_id {
   MDE_CLOUD_PUBLIC,
   MDE_CLOUD_GCC,
@@ -33,6 +36,24 @@ const struct mde_cloud *mde_cloud_get(enum mde_cloud_id id);
 /* Case-insensitive; '_' and '-' are the same; also accepts the aliases
  * "commercial", "global", "gcchigh", "usgov" (GCC High). NULL if unknown. */
 const struct mde_cloud *mde_cloud_from_name(const char *name);
+
+/* The Defender API base URL of a public-cloud region, e.g. "eu" →
+ * "https://eu.api.security.microsoft.com" (case-insensitive), or NULL for
+ * a name that is not a region. Regions exist in the public cloud only. */
+const char *mde_cloud_region_api(const char *region);
+/* "us, eu, uk, au, swa, ina, aea" into `buf` (cut to fit), for errors. */
+void mde_cloud_region_list(char *buf, size_t size);
+
+/* Whether an @odata.nextLink may be followed with the bearer token: https
+ * only, no user info, to the configured API host (`configured_api`, NULL:
+ * the cloud's) or to another Defender API host of the same cloud (public:
+ * api.security.microsoft.com, {label}.api.security.microsoft.com,
+ * api.securitycenter.microsoft.com, api-{label}.securitycenter.microsoft
+ * .com; US Government: that cloud's host), on the configured API's port
+ * when it names one (else 443). Never anywhere else: the token is good for
+ * every Defender host and must not leave them. */
+bool mde_cloud_next_link_allowed(const struct mde_cloud *cloud,
+                                 const char *configured_api, const char *url);
 
 /* 1 if `s` is a GUID in 8-4-4-4-12 hex form, 0 otherwise. */
 int mde_is_guid(const char *s);

@@ -7,8 +7,10 @@
  *  - the Defender API's envelope {"error":{"code","message","target"}},
  *    including the roles named by a "Missing application roles" 403.
  * Classes come from the numeric codes (error_codes, else the AADSTS
- * prefixes) and the HTTP status, never from the free text. Also builds the
- * one-line fix shown to humans for any failure class. */
+ * prefixes), then the OAuth `error` field (for a code not in our table:
+ * Microsoft renames and adds codes, the field stays), then the HTTP status;
+ * never from the free text. Also builds the one-line fix shown to humans
+ * for any failure class. */
 #ifndef MDE_ENTRA_ERROR_H
 #define MDE_ENTRA_ERROR_H
 
@@ -42,8 +44,18 @@ struct mde_entra_error {
  * body with nothing recognisable is MDE_FAIL_PROTOCOL. */
 enum mde_failure mde_entra_error_parse(int http_status, const char *body,
                                        size_t len, struct mde_entra_error *out);
+/* The same for a tenant whose credential is a certificate (`certificate`
+ * 1): an unknown code under `invalid_client` is then certificate_invalid,
+ * not secret_invalid. mde_entra_error_parse is this with 0. */
+enum mde_failure mde_entra_error_parse_for(int http_status, const char *body,
+                                           size_t len, int certificate,
+                                           struct mde_entra_error *out);
 /* The class an AADSTS code maps to, or MDE_FAIL_AUTH_REJECTED. */
 enum mde_failure mde_entra_code_class(long code);
+/* The class an OAuth `error` value maps to (unauthorized_client,
+ * invalid_client, invalid_resource, invalid_scope, temporarily_unavailable),
+ * or MDE_FAIL_AUTH_REJECTED. */
+enum mde_failure mde_entra_error_class(const char *error, int certificate);
 
 struct mde_api_error {
   enum mde_failure failure;
@@ -64,7 +76,14 @@ enum mde_failure mde_api_error_parse(int http_status, const char *body,
                                      size_t len, struct mde_api_error *out);
 void mde_api_error_free(struct mde_api_error *e);
 
-/* What a fix needs to name; any member may be NULL. */
+/* Which front end a fix speaks to: options are spelled differently. */
+enum mde_front_end {
+  MDE_FRONT_ANY, /* names both spellings */
+  MDE_FRONT_PLUGIN,
+  MDE_FRONT_CHECK
+};
+
+/* What a fix needs to name; any member may be NULL (or 0). */
 struct mde_fix_ctx {
   const char
       *login; /* authority base, e.g. https://login.microsoftonline.com */
@@ -72,6 +91,7 @@ struct mde_fix_ctx {
   const char *client_id; /* the application (client) id */
   const char *resource;  /* the API resource tokens are requested for */
   const char *roles; /* missing roles, e.g. "Alert.Read.All, Machine.Isolate" */
+  enum mde_front_end front; /* Cloud (plugin) or --cloud (check) */
 };
 
 /* One line telling a human what to do about `f`; `aadsts` (0 if none)

@@ -1,7 +1,8 @@
 /* Failure classes: what went wrong for one tenant, in words that the
  * collectd plugin (metric type instances, notifications) and check_mde
  * (status text) print as they are. The names are part of the user-visible
- * interface: never rename one, only add. */
+ * interface: never rename one, only add (the one exception,
+ * resource_not_found → not_provisioned, is noted in README.md). */
 #ifndef MDE_FAILURE_H
 #define MDE_FAILURE_H
 
@@ -22,7 +23,8 @@ enum mde_failure {
   MDE_FAIL_SECRET_EXPIRED,      /* AADSTS7000222 */
   MDE_FAIL_CERTIFICATE_INVALID, /* AADSTS700027, 700024, 50027, ... */
   MDE_FAIL_APP_DISABLED,        /* AADSTS7000112 */
-  MDE_FAIL_RESOURCE_NOT_FOUND,  /* AADSTS500011: MDE not provisioned */
+  MDE_FAIL_NOT_PROVISIONED,     /* AADSTS500011: MDE not provisioned, or
+                                   the wrong cloud or resource */
   MDE_FAIL_PERMISSION_MISSING,  /* role absent from the token, or API 403 */
   MDE_FAIL_TOKEN_INVALID,       /* signature, tid, aud, iss, exp, nbf */
   MDE_FAIL_THROTTLED,           /* HTTP 429, AADSTS50196, 90055 */
@@ -34,6 +36,8 @@ enum mde_failure {
   MDE_FAIL_CREDENTIAL_UNUSABLE, /* local secret/certificate unreadable */
   MDE_FAIL_INTERNAL,            /* out of memory, a bug in libmde */
   MDE_FAIL_SYNC_INCOMPLETE,     /* a first alerts sync that will not end */
+  MDE_FAIL_CLOUD_MISMATCH,      /* AADSTS900382, 900432: wrong cloud */
+  MDE_FAIL_TOKEN_OPAQUE,        /* an access token that is not a JWT */
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 

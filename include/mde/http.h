@@ -21,9 +21,9 @@
  * each call costs at most this many requests. */
 #define MDE_HTTP_MAX_ATTEMPTS 2
 /* Microsoft asks partners to identify themselves as
- * MdatpPartner-{Vendor}-{Product}/{Version}; a partner may set its own. */
-#define MDE_DEFAULT_USER_AGENT                                                 \
-  "MdatpPartner-OpenSource-CollectdMde/" MDE_VERSION
+ * MdePartner-{Company}-{Product}/{Version} (the older MdatpPartner- prefix
+ * is superseded); a partner may set its own. */
+#define MDE_DEFAULT_USER_AGENT "MdePartner-OpenSource-CollectdMde/" MDE_VERSION
 
 struct mde_http_options {
   const char *ca_file;    /* NULL: the system's CA bundle */

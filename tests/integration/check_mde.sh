@@ -38,9 +38,43 @@ expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), requir
 expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid .*$perf_ok\$" \
   "OK, v1, secret" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --token-version 1 -r Alert.Read.All
 expect 0 "^MDE OK - $CONTOSO: token valid .*roles_missing=0 credential_ttl=[0-9]+s\$" \
-  "OK, v2, certificate (RS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
+  "OK, v2, certificate (default: PS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
 expect 0 "^MDE OK - $CONTOSO: token valid .*credential_ttl=[0-9]+s\$" \
-  "OK, v1, certificate (PS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --ps256 --token-version 1
+  "OK, v1, certificate (RS256)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm RS256 --token-version 1
+# Which algorithm went out: an Entra that refuses PS256 (spec D.1: one
+# customer saw x5t#S256 fail) fails the default and passes RS256.
+admin POST /settings '{"accept_ps256": false}' >/dev/null
+expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected \[AADSTS700027\]" \
+  "certificate: PS256 by default (an Entra refusing PS256 refuses it)" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key"
+expect 0 "^MDE OK - $CONTOSO: token valid" \
+  "certificate: --assertion-algorithm RS256 sends RS256 + x5t" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm rs256
+expect 2 "^MDE CRITICAL - $CONTOSO: certificate credential rejected" \
+  "certificate: --assertion-algorithm PS256 sends PS256" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm PS256
+# the same from a collectd configuration: AssertionAlgorithm per tenant
+cat >"$WORK/cert.conf" <<CONF
+<Plugin mde>
+  ClientId "$APP"
+  ClientCertificate "$MDE_CERTS/app1.pem"
+  ClientKey "$MDE_CERTS/app1.key"
+  LoginEndpoint "$BASE"
+  ApiEndpoint "$BASE"
+  CACert "$MDE_CERTS/ca.pem"
+  <Tenant "default">
+    TenantId "$CONTOSO"
+  </Tenant>
+  <Tenant "rs256">
+    TenantId "$CONTOSO"
+    AssertionAlgorithm "RS256"
+  </Tenant>
+</Plugin>
+CONF
+run --config "$WORK/cert.conf"
+is "$RC" 2 "AssertionAlgorithm: one tenant refused (PS256 by default), one not"
+like "$OUT" $'\nCRITICAL: default: certificate credential rejected \\[AADSTS700027\\]' "AssertionAlgorithm: the default tenant sent PS256"
+unlike "$OUT" "rs256: certificate" "AssertionAlgorithm \"RS256\": that tenant sent RS256"
+admin POST /settings '{"accept_ps256": true}' >/dev/null
+expect 3 '^MDE UNKNOWN - --assertion-algorithm is PS256 or RS256, not "ES256"$' \
+  "--assertion-algorithm ES256: refused" -- -T "$CONTOSO" "${common[@]}" --cert "$MDE_CERTS/app1.pem" --key "$MDE_CERTS/app1.key" --assertion-algorithm ES256
 expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid \(60 min left\), required roles granted, API answered\|token_time=[0-9.]+s;1;2;0 api_time=[0-9.]+s;1;2;0 token_ttl=3(599|600)s roles_missing=0\$" \
   "OK with --api and thresholds" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All -r Machine.Read.All --api -w 1 -c 2
 MDE_CLIENT_SECRET=sim-secret-current expect 0 "^MDE OK - " "OK, secret from MDE_CLIENT_SECRET" -- -T contoso.onmicrosoft.com "${common[@]}"
@@ -65,12 +99,27 @@ expect 2 "^MDE CRITICAL - wingtip.onmicrosoft.com: application disabled \[AADSTS
   "app disabled" -- -T wingtip.onmicrosoft.com "${common[@]}" "${secret[@]}"
 expect 2 "^MDE CRITICAL - nosuch.onmicrosoft.com: tenant not found \[AADSTS90002\] - check the tenant id 'nosuch.onmicrosoft.com'" \
   "tenant not found" -- -T nosuch.onmicrosoft.com "${common[@]}" "${secret[@]}"
-expect 2 "^MDE CRITICAL - tailspin.onmicrosoft.com: Defender API not found in tenant \[AADSTS500011\]" \
+# a licence, not an outage: WARNING, and the fix names both causes
+expect 1 "^MDE WARNING - tailspin.onmicrosoft.com: Defender for Endpoint not provisioned \[AADSTS500011\] - Defender for Endpoint \(https://api.securitycenter.microsoft.com\) is not provisioned in tailspin.onmicrosoft.com, or the cloud is wrong: check the tenant's Defender licence and onboarding, and Cloud/Resource \(collectd\), --cloud \(check_mde\)\|" \
   "Defender not provisioned" -- -T tailspin.onmicrosoft.com "${common[@]}" "${secret[@]}"
+like "$OUT" $'\nclass: not_provisioned\n' "Defender not provisioned: class not_provisioned"
 expect 2 "^MDE CRITICAL - $CONTOSO: network failure - check DNS, proxy, firewall and CA trust" \
   "TLS not trusted (no --cacert)" -- -T "$CONTOSO" -C "$APP" --login-endpoint "$BASE" "${secret[@]}"
 expect 2 "^MDE CRITICAL - $CONTOSO: network failure" \
   "connection refused" -- -T "$CONTOSO" -C "$APP" --login-endpoint "https://127.0.0.1:1" "${secret[@]}"
+
+# --- a code Microsoft has not invented yet: classified by its OAuth `error`
+unknown_code() { # unknown_code STATUS ERROR RC FIRST_LINE_REGEX CLASS
+  admin PUT /faults "[{\"endpoint\": \"token\", \"status\": $1, \"aadsts\": 9999901, \"error\": \"$2\"}]" >/dev/null
+  expect "$3" "$4" "unknown AADSTS9999901 under $2" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}"
+  like "$OUT" $'\nclass: '"$5"$'\n' "unknown AADSTS9999901 under $2: class $5"
+}
+unknown_code 400 unauthorized_client 2 "^MDE CRITICAL - contoso.onmicrosoft.com: application not consented in tenant \[AADSTS9999901\] - a tenant admin must grant admin consent: $BASE/contoso.onmicrosoft.com/adminconsent\?client_id=$APP\|" app_not_in_tenant
+unknown_code 401 invalid_client 2 "^MDE CRITICAL - contoso.onmicrosoft.com: client secret invalid \[AADSTS9999901\] - Entra refused the client secret of app $APP" secret_invalid
+unknown_code 400 invalid_resource 1 "^MDE WARNING - contoso.onmicrosoft.com: Defender for Endpoint not provisioned \[AADSTS9999901\] - Defender for Endpoint .* is not provisioned in contoso.onmicrosoft.com, or the cloud is wrong" not_provisioned
+unknown_code 503 temporarily_unavailable 2 "^MDE CRITICAL - contoso.onmicrosoft.com: Entra ID service error \[AADSTS9999901\] - Entra ID is temporarily unavailable" auth_service
+unknown_code 400 invalid_request 2 "^MDE CRITICAL - contoso.onmicrosoft.com: token request rejected \(unclassified code\) \[AADSTS9999901\] - look up AADSTS9999901: $BASE/error\?code=9999901" auth_rejected
+admin DELETE /faults >/dev/null
 
 # --- the API: forbidden and throttled
 admin PUT /faults '[{"endpoint": "alerts", "status": 403}]' >/dev/null

@@ -48,6 +48,9 @@ start_collectd "<Plugin mde>
   <Tenant \"faulty\">
     TenantId \"faulty.onmicrosoft.com\"
   </Tenant>
+  <Tenant \"unlicensed\">
+    TenantId \"unlicensed.onmicrosoft.com\"
+  </Tenant>
   <Tenant \"changing\">
     TenantId \"changing.onmicrosoft.com\"
     ClientSecretFile \"$WORK/secret-changing\"
@@ -106,7 +109,7 @@ ok $( [ -n "$(value mde-faulty/http_response_codes-503)" ]; echo $?) "faulty: ht
 
 # --- exactly one notification per broken tenant, with what on-call needs
 notes() { grep -c "Notification: .*plugin_instance = $1," "$WORK/collectd.log"; }
-for t in unconsented norole expired unknown throttled faulty; do
+for t in unconsented norole expired unknown throttled faulty unlicensed; do
   is "$(notes "$t")" 1 "$t: exactly one notification after several cycles"
 done
 is "$(notes healthy)" 0 "healthy: no notification"
@@ -115,6 +118,12 @@ like "$n" "severity = FAILURE" "unconsented: a FAILURE"
 like "$n" "message = unconsented: app_not_in_tenant \[AADSTS700016 trace [0-9a-f-]{36}\] - a tenant admin must grant admin consent: https://127.0.0.1:$SIM_PORT/unconsented.onmicrosoft.com/adminconsent\?client_id=$APP" \
   "unconsented: message names tenant, class, AADSTS code, trace id and the admin-consent URL"
 like "$(grep "plugin_instance = throttled," "$WORK/collectd.log")" "severity = WARNING" "throttled: a WARNING"
+# Defender not licensed is a fact, not an outage: one WARNING, no page
+n=$(grep "plugin_instance = unlicensed," "$WORK/collectd.log")
+like "$n" "severity = WARNING" "unlicensed: a WARNING"
+like "$n" "message = unlicensed: not_provisioned \[AADSTS500011 trace [0-9a-f-]{36}\] - Defender for Endpoint \(https://api.securitycenter.microsoft.com\) is not provisioned in unlicensed.onmicrosoft.com, or the cloud is wrong" \
+  "unlicensed: message names the class and both causes"
+check_class unlicensed not_provisioned bool-token_valid 0.000000e+00
 like "$(grep "plugin_instance = norole," "$WORK/collectd.log")" "add Alert.Read.All to app $APP, then consent again" \
   "norole: the message names the missing role"
 

@@ -271,10 +271,10 @@ static void token_endpoint_failures(void **state) {
       {"nosuch.onmicrosoft.com", 0, MDE_FAIL_TENANT_NOT_FOUND, 90002, -1},
       {"contoso.onmicrosoft.com", 1, MDE_FAIL_SECRET_EXPIRED, 7000222, -1},
       {"contoso.onmicrosoft.com", 2, MDE_FAIL_SECRET_INVALID, 7000215, -1},
-      {"tailspin.onmicrosoft.com", 0, MDE_FAIL_RESOURCE_NOT_FOUND, 500011, -1},
+      {"tailspin.onmicrosoft.com", 0, MDE_FAIL_NOT_PROVISIONED, 500011, -1},
       {"wingtip.onmicrosoft.com", 0, MDE_FAIL_APP_DISABLED, 7000112, -1},
       /* a GCC High tenant asked for the public cloud's Defender resource */
-      {"adatum.onmicrosoft.us", 0, MDE_FAIL_RESOURCE_NOT_FOUND, 500011, -1},
+      {"adatum.onmicrosoft.us", 0, MDE_FAIL_NOT_PROVISIONED, 500011, -1},
   };
   for (int v = 1; v <= 2; v++) {
     struct mde_engine *e = engine();

@@ -63,6 +63,16 @@ before=$(connects)
 out=$(https_proxy="http://127.0.0.1:$PROXY_PORT" no_proxy=127.0.0.1 "$CHECK" --config "$WORK/mde.conf" 2>&1)
 is "$? $(connects)" "0 $before" "no_proxy: straight to the simulator, not through the proxy"
 
+# --- the same for one tenant on the command line (README: the check section)
+cli=(-T contoso.onmicrosoft.com -C "$APP" --secret-file "$WORK/secret" --login-endpoint "https://127.0.0.1:$SIM_PORT"
+  --api-endpoint "https://127.0.0.1:$SIM_PORT" --cacert "$MDE_CERTS/ca.pem" -r Alert.Read.All --api)
+before=$(connects)
+out=$(https_proxy="http://127.0.0.1:$PROXY_PORT" "$CHECK" "${cli[@]}" 2>&1)
+is "$? $(($(connects) > before))" "0 1" "https_proxy, check_mde -T: through the proxy (${out%%|*})"
+before=$(connects)
+out=$(https_proxy="http://127.0.0.1:$PROXY_PORT" no_proxy=127.0.0.1 "$CHECK" "${cli[@]}" 2>&1)
+is "$? $(connects)" "0 $before" "no_proxy, check_mde -T: straight to the simulator"
+
 # --- a proxy does not weaken TLS: the simulator's certificate is still checked
 config "Proxy \"http://127.0.0.1:$PROXY_PORT\"" /etc/ssl/certs/ca-certificates.crt
 sent=$(sim_requests)

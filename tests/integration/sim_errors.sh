@@ -45,8 +45,16 @@ expect "unknown tenant" 400 invalid_tenant 90002 "Tenant 'unknown.onmicrosoft.co
 expect "empty GUID tenant" 400 invalid_tenant 90002 \
   "Requested tenant identifier '00000000-0000-0000-0000-000000000000' is not valid." \
   -- "$(v1 00000000-0000-0000-0000-000000000000)" "${secret_v1[@]}"
-expect "gov tenant on the public cloud's host" 400 invalid_tenant 90002 "Tenant 'adatum.onmicrosoft.us' not found." \
+# spec D.2: a confidential client of the wrong cloud (AADSTS900382)
+expect "gov tenant on the public cloud's host (v1)" 400 invalid_request 900382 \
+  "Confidential Client is not supported in Cross Cloud request." \
   -- "$(v1 adatum.onmicrosoft.us)" "${secret_v1[@]}"
+expect "gov tenant by GUID on login.windows.net (v2)" 400 invalid_request 900382 \
+  "Confidential Client is not supported in Cross Cloud request." \
+  -- "https://login.windows.net:$SIM_PORT/aaaaaaaa-0000-4000-8000-000000000007/oauth2/v2.0/token" \
+  -d grant_type=client_credentials -d "client_id=$APP" -d "scope=$MDE/.default" -d client_secret=sim-secret-current
+expect "public tenant on the US Government host" 400 invalid_tenant 90002 "Tenant 'contoso.onmicrosoft.com' not found." \
+  -- "$LOGIN_US/contoso.onmicrosoft.com/oauth2/token" "${secret_v1[@]}"
 expect "client credentials on /common" 400 invalid_request 9001023 \
   "The grant type isn't supported over the /common or /consumers endpoints." \
   -- "$(v2 common)" -d grant_type=client_credentials -d "client_id=$APP" -d "scope=$MDE/.default" -d client_secret=x
@@ -162,4 +170,17 @@ body=$(scurl -D "$WORK/headers" "$(v1 fabrikam.onmicrosoft.com)" "${secret_v1[@]
 is "$(status) $body" "429 Too Many Requests" "throttled token request: 429 with plain text 'Too Many Requests'"
 like "$(tr -d '\r' <"$WORK/headers")" $'Retry-After: 17\n' "throttled token request: Retry-After header"
 like "$(tr -d '\r' <"$WORK/headers")" $'Content-Type: text/plain' "throttled token request: not JSON"
+admin DELETE /faults >/dev/null
+
+# A code Microsoft has not invented yet, under any OAuth error (a fault).
+admin PUT /faults '[{"endpoint": "token", "status": 400, "aadsts": 9999901, "error": "unauthorized_client"}]' >/dev/null
+expect "injected unknown code" 400 unauthorized_client 9999901 "An error injected by a test (unauthorized_client)." \
+  -- "$(v1 contoso.onmicrosoft.com)" "${secret_v1[@]}"
+admin PUT /faults '[{"endpoint": "token_v2", "status": 503, "error": "temporarily_unavailable"}]' >/dev/null
+expect "injected error, default code" 503 temporarily_unavailable 90033 "An error injected by a test" \
+  -- "$(v2 contoso.onmicrosoft.com)" -d grant_type=client_credentials -d "client_id=$APP" -d "scope=$MDE/.default" -d client_secret=x
+out=$(admin PUT /faults '[{"endpoint": "token", "aadsts": 9999901}]')
+like "$(jq -r .error <<<"$out")" '"aadsts" and "error" go with a "status" >= 400' "a fault with a code but no status is refused"
+out=$(admin PUT /faults '[{"endpoint": "token", "status": 400, "error": "Not An Error"}]')
+like "$(jq -r .error <<<"$out")" '"error" is an OAuth error such as invalid_client' "a fault with a malformed error is refused"
 admin DELETE /faults >/dev/null

@@ -141,9 +141,18 @@ openssl dgst -sha256 -verify "$WORK/sign.pub" -signature "$WORK/sig" "$WORK/inpu
 ok $? "the access token's RS256 signature verifies with the published x5c"
 
 # --- what the client sent is visible to tests, credentials redacted
-scurl -A "MdatpPartner-Contoso-Monitor/1.0" "$API/api/alerts?\$top=1" -H "Authorization: Bearer $token" >/dev/null
+scurl -A "MdePartner-Contoso-Monitor/1.0" "$API/api/alerts?\$top=1" -H "Authorization: Bearer $token" >/dev/null
 last=$(admin GET /last-request/alerts)
-is "$(jq -r '.headers["User-Agent"]' <<<"$last")" "MdatpPartner-Contoso-Monitor/1.0" "admin: last request's User-Agent"
+is "$(jq -r '.headers["User-Agent"]' <<<"$last")" "MdePartner-Contoso-Monitor/1.0" "admin: last request's User-Agent"
+entry=$(admin GET /requests | jq -c '.requests[-1]')
+is "$(jq -r '[.endpoint, .host, .user_agent] | join(" ")' <<<"$entry")" \
+  "alerts api.securitycenter.microsoft.com:$SIM_PORT MdePartner-Contoso-Monitor/1.0" \
+  "request log: each entry has its Host and User-Agent"
+scurl -A "MdePartner-Contoso-Monitor/1.0" "https://ina.api.security.microsoft.com:$SIM_PORT/api/alerts?\$top=1" \
+  -H "Authorization: Bearer $token" >/dev/null
+is "$(status) $(admin GET /requests | jq -r '.requests[-1] | .host + " " + .user_agent')" \
+  "200 ina.api.security.microsoft.com:$SIM_PORT MdePartner-Contoso-Monitor/1.0" \
+  "a regional host (ina): served, its Host logged, the same User-Agent entry reused"
 is "$(jq -r '.headers.Authorization' <<<"$last")" "Bearer [redacted]" "admin: the bearer token is never echoed"
 stats=$(admin GET /stats)
 is "$(jq -r --arg t "$CONTOSO" '.tenants[$t].tokens_issued' <<<"$stats")" 5 "admin: one token counted per token issued (5 above)"

@@ -98,7 +98,7 @@ static const struct {
         "2024-10-02T21:30:53.0000000Z. Review the documentation at "
         "https://learn.microsoft.com/entra/identity-platform/"
         "certificate-credentials ."),
-    ROW(400, "invalid_resource", 500011, MDE_FAIL_RESOURCE_NOT_FOUND,
+    ROW(400, "invalid_resource", 500011, MDE_FAIL_NOT_PROVISIONED,
         "The resource principal named "
         "https://api.securitycenter.microsoft.com was not found in the "
         "tenant named " TID ". This can happen if the application has not "
@@ -137,6 +137,15 @@ static const struct {
         "A transient error has occurred. Please try again."),
     ROW(400, "invalid_request", 123456, MDE_FAIL_AUTH_REJECTED,
         "Something new."),
+    /* spec D.2: a national-cloud tenant asked on the public login host */
+    ROW(400, "invalid_request", 900382, MDE_FAIL_CLOUD_MISMATCH,
+        "Confidential Client is not supported in Cross Cloud request."),
+    ROW(400, "invalid_request", 900432, MDE_FAIL_CLOUD_MISMATCH,
+        "Confidential Client is not supported in Cross Cloud request."),
+    /* no service principal: admin consent creates it */
+    ROW(400, "unauthorized_client", 7000229, MDE_FAIL_APP_NOT_IN_TENANT,
+        "The client application " CID " is missing service principal in the "
+        "tenant " TID "."),
 #undef ROW
 };
 
@@ -201,7 +210,10 @@ static void specific_code_beats_a_generic_one(void **state) {
        "Error validating credentials. AADSTS50027: Invalid JWT token.\","
        "\"error_codes\":[70002,50027]}",
        MDE_FAIL_CERTIFICATE_INVALID, 50027},
+      /* an unknown code alone: its `error` decides (see below) */
       {"{\"error\":\"invalid_client\",\"error_codes\":[70002]}",
+       MDE_FAIL_SECRET_INVALID, 70002},
+      {"{\"error\":\"invalid_request\",\"error_codes\":[70002]}",
        MDE_FAIL_AUTH_REJECTED, 70002},
       /* the array is authoritative over the text */
       {"{\"error\":\"x\",\"error_description\":\"AADSTS7000222: expired\","
@@ -220,7 +232,8 @@ static void specific_code_beats_a_generic_one(void **state) {
   }
 }
 
-/* Free text alone never decides a class. */
+/* Free text alone never decides a class: "expired" is not read, the
+ * `error` field is. */
 static void never_classifies_from_free_text(void **state) {
   (void)state;
   static const char body[] =
@@ -228,7 +241,7 @@ static void never_classifies_from_free_text(void **state) {
       "client secret keys are expired.\"}";
   struct mde_entra_error e;
   assert_int_equal(mde_entra_error_parse(401, body, strlen(body), &e),
-                   MDE_FAIL_AUTH_REJECTED);
+                   MDE_FAIL_SECRET_INVALID);
   assert_int_equal(e.code, 0);
   assert_string_equal(e.message,
                       "The provided client secret keys are expired.");
@@ -343,7 +356,7 @@ static void api_error_statuses(void **state) {
       {403,
        "{\"error\":{\"code\":\"DisabledFeature\",\"message\":\"Tenant feature "
        "isn't enabled.\"}}",
-       MDE_FAIL_RESOURCE_NOT_FOUND, "DisabledFeature", 0, 0},
+       MDE_FAIL_NOT_PROVISIONED, "DisabledFeature", 0, 0},
       {401,
        "{\"error\":{\"code\":\"Unauthorized\",\"message\":\"Unauthorized\"}}",
        MDE_FAIL_TOKEN_INVALID, "Unauthorized", 0, 0},
@@ -405,8 +418,24 @@ static void fixes_name_what_to_do(void **state) {
       {MDE_FAIL_TENANT_NOT_FOUND, 90002, "'fabrikam.onmicrosoft.us'"},
       {MDE_FAIL_TENANT_INVALID, 900023, "GUID or a verified domain"},
       {MDE_FAIL_APP_DISABLED, 7000112, "enable the service principal"},
-      {MDE_FAIL_RESOURCE_NOT_FOUND, 500011,
-       "(https://api-gov.securitycenter.microsoft.us) is not provisioned"},
+      {MDE_FAIL_NOT_PROVISIONED, 500011,
+       "(https://api-gov.securitycenter.microsoft.us) is not provisioned in "
+       "fabrikam.onmicrosoft.us, or the cloud is wrong: check the tenant's "
+       "Defender licence and onboarding, and Cloud/Resource (collectd), "
+       "--cloud (check_mde)"},
+      {MDE_FAIL_NOT_PROVISIONED, 500011, "Defender licence and onboarding"},
+      {MDE_FAIL_CLOUD_MISMATCH, 900382,
+       "fabrikam.onmicrosoft.us is in another Microsoft cloud than "
+       "https://login.microsoftonline.us: set Cloud (collectd) or --cloud "
+       "(check_mde) to the tenant's cloud (gcc-high or dod) and use an app "
+       "registration made in that cloud"},
+      {MDE_FAIL_APP_NOT_IN_TENANT, 7000229,
+       "admin consent: https://login.microsoftonline.us/"
+       "fabrikam.onmicrosoft.us/adminconsent?client_id=" CID},
+      {MDE_FAIL_SECRET_INVALID, 7999999,
+       "Entra refused the client secret of app " CID},
+      {MDE_FAIL_TOKEN_OPAQUE, 0, "not a JWT"},
+      {MDE_FAIL_TOKEN_OPAQUE, 0, "the Defender API's answer decides"},
       {MDE_FAIL_CONFIG, 1002012,
        "https://api-gov.securitycenter.microsoft.us/.default"},
       {MDE_FAIL_CONFIG, 9001023, "not /common"},
@@ -439,6 +468,107 @@ static void fixes_name_what_to_do(void **state) {
   free(fix);
 }
 
+/* A code Microsoft invents tomorrow still says what to do: by `error`. */
+static void unknown_codes_by_error_field(void **state) {
+  (void)state;
+  static const struct {
+    int status;
+    const char *error;
+    enum mde_failure secret, certificate;
+    const char *fix; /* part of the fix, for a secret tenant */
+  } cases[] = {
+      {400, "unauthorized_client", MDE_FAIL_APP_NOT_IN_TENANT,
+       MDE_FAIL_APP_NOT_IN_TENANT,
+       "admin consent: https://login.microsoftonline.com/" TID
+       "/adminconsent?client_id=" CID},
+      {401, "invalid_client", MDE_FAIL_SECRET_INVALID,
+       MDE_FAIL_CERTIFICATE_INVALID, "Entra refused the client secret"},
+      {400, "invalid_resource", MDE_FAIL_NOT_PROVISIONED,
+       MDE_FAIL_NOT_PROVISIONED, "is not provisioned in " TID},
+      {503, "temporarily_unavailable", MDE_FAIL_AUTH_SERVICE,
+       MDE_FAIL_AUTH_SERVICE, "temporarily unavailable"},
+      {400, "temporarily_unavailable", MDE_FAIL_AUTH_SERVICE,
+       MDE_FAIL_AUTH_SERVICE, "temporarily unavailable"},
+      {400, "invalid_scope", MDE_FAIL_CONFIG, MDE_FAIL_CONFIG, "malformed"},
+      /* what neither the code nor the error explains */
+      {400, "invalid_request", MDE_FAIL_AUTH_REJECTED, MDE_FAIL_AUTH_REJECTED,
+       "look up AADSTS9999901"},
+      {400, "invalid_grant", MDE_FAIL_AUTH_REJECTED, MDE_FAIL_AUTH_REJECTED,
+       "look up AADSTS9999901"},
+      {400, "Invalid_Client", MDE_FAIL_AUTH_REJECTED, MDE_FAIL_AUTH_REJECTED,
+       "look up AADSTS9999901"},
+      {500, "something_new", MDE_FAIL_AUTH_REJECTED, MDE_FAIL_AUTH_REJECTED,
+       "look up AADSTS9999901"},
+  };
+  const struct mde_fix_ctx ctx = {.login = "https://login.microsoftonline.com",
+                                  .tenant = TID,
+                                  .client_id = CID};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"error\":\"%s\",\"error_description\":\"AADSTS9999901: "
+             "A message never seen before." TAIL "\",\"error_codes\":"
+             "[9999901],\"trace_id\":\"" TRACE "\"}",
+             cases[i].error);
+    struct mde_entra_error e;
+    enum mde_failure f =
+        mde_entra_error_parse(cases[i].status, body, strlen(body), &e);
+    if (f != cases[i].secret)
+      fail_msg("%s: got %s", cases[i].error, mde_failure_name(f));
+    assert_int_equal(e.code, 9999901); /* the code is still reported */
+    assert_string_equal(e.trace_id, TRACE);
+    f = mde_entra_error_parse_for(cases[i].status, body, strlen(body), 1, &e);
+    if (f != cases[i].certificate)
+      fail_msg("%s (certificate): got %s", cases[i].error, mde_failure_name(f));
+    assert_int_equal(mde_entra_error_class(cases[i].error, 0), cases[i].secret);
+    mde_entra_error_parse(cases[i].status, body, strlen(body), &e);
+    char *fix = mde_entra_error_fix(&e, &ctx);
+    assert_non_null(fix);
+    if (!strstr(fix, cases[i].fix))
+      fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].error, fix, cases[i].fix);
+    free(fix);
+  }
+  /* a known code beats its `error`: 7000222 is expiry, not "the secret" */
+  static const char expired[] = ENVELOPE("unauthorized_client", 7000222, "x");
+  struct mde_entra_error e;
+  assert_int_equal(mde_entra_error_parse(401, expired, strlen(expired), &e),
+                   MDE_FAIL_SECRET_EXPIRED);
+  assert_int_equal(mde_entra_error_class(NULL, 0), MDE_FAIL_AUTH_REJECTED);
+}
+
+/* Each front end names its own option; without one, both are named. */
+static void fixes_speak_the_front_ends_language(void **state) {
+  (void)state;
+  static const struct {
+    enum mde_front_end front;
+    enum mde_failure f;
+    const char *want, *not ;
+  } cases[] = {
+      {MDE_FRONT_PLUGIN, MDE_FAIL_CLOUD_MISMATCH, "set Cloud to", "--cloud"},
+      {MDE_FRONT_CHECK, MDE_FAIL_CLOUD_MISMATCH, "set --cloud to", "Cloud "},
+      {MDE_FRONT_ANY, MDE_FAIL_CLOUD_MISMATCH,
+       "set Cloud (collectd) or --cloud (check_mde) to", NULL},
+      {MDE_FRONT_PLUGIN, MDE_FAIL_NOT_PROVISIONED,
+       "onboarding, and Cloud/Resource", "--cloud"},
+      {MDE_FRONT_CHECK, MDE_FAIL_NOT_PROVISIONED, "onboarding, and --cloud",
+       "Resource"},
+      {(enum mde_front_end)7, MDE_FAIL_CLOUD_MISMATCH,
+       "Cloud (collectd) or --cloud (check_mde)", NULL},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const struct mde_fix_ctx ctx = {.tenant = "adatum.onmicrosoft.us",
+                                    .login =
+                                        "https://login.microsoftonline.com",
+                                    .front = cases[i].front};
+    char *fix = mde_failure_fix(cases[i].f, 0, &ctx);
+    assert_non_null(fix);
+    if (!strstr(fix, cases[i].want) ||
+        (cases[i].not &&strstr(fix, cases[i].not )))
+      fail_msg("row %zu: \"%s\"", i, fix);
+    free(fix);
+  }
+}
+
 static void fix_from_a_parsed_error(void **state) {
   (void)state;
   const char *body = catalogue[4].body; /* 700016 */
@@ -465,6 +595,8 @@ int main(void) {
       cmocka_unit_test(api_error_statuses),
       cmocka_unit_test(fixes_name_what_to_do),
       cmocka_unit_test(fix_from_a_parsed_error),
+      cmocka_unit_test(unknown_codes_by_error_field),
+      cmocka_unit_test(fixes_speak_the_front_ends_language),
   };
   return cmocka_run_group_tests_name("entra_error", tests, NULL, NULL);
 }

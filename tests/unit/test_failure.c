@@ -24,7 +24,7 @@ static const struct {
     {MDE_FAIL_SECRET_EXPIRED, "secret_expired"},
     {MDE_FAIL_CERTIFICATE_INVALID, "certificate_invalid"},
     {MDE_FAIL_APP_DISABLED, "app_disabled"},
-    {MDE_FAIL_RESOURCE_NOT_FOUND, "resource_not_found"},
+    {MDE_FAIL_NOT_PROVISIONED, "not_provisioned"},
     {MDE_FAIL_PERMISSION_MISSING, "permission_missing"},
     {MDE_FAIL_TOKEN_INVALID, "token_invalid"},
     {MDE_FAIL_THROTTLED, "throttled"},
@@ -36,6 +36,8 @@ static const struct {
     {MDE_FAIL_CREDENTIAL_UNUSABLE, "credential_unusable"},
     {MDE_FAIL_INTERNAL, "internal"},
     {MDE_FAIL_SYNC_INCOMPLETE, "sync_incomplete"},
+    {MDE_FAIL_CLOUD_MISMATCH, "cloud_mismatch"},
+    {MDE_FAIL_TOKEN_OPAQUE, "token_opaque"},
 };
 #define N_PINNED (sizeof(pinned) / sizeof(pinned[0]))
 
@@ -68,7 +70,9 @@ static void names_fit_a_collectd_type_instance(void **state) {
 
 static void unknown_names_are_refused(void **state) {
   (void)state;
-  const char *bad[] = {"", "None", "network ", "secret", "unknown", NULL};
+  /* resource_not_found is the retired name of not_provisioned */
+  const char *bad[] = {"",        "None", "network ",          "secret",
+                       "unknown", NULL,   "resource_not_found"};
   enum mde_failure f = MDE_FAIL_NONE;
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
     assert_int_equal(mde_failure_from_name(bad[i], &f), -1);
@@ -96,6 +100,15 @@ static void severity_orders_blindness_first(void **state) {
       {MDE_FAIL_APP_NOT_IN_TENANT, MDE_FAIL_SECRET_EXPIRED,
        MDE_FAIL_APP_NOT_IN_TENANT},
       {MDE_FAIL_TOKEN_INVALID, MDE_FAIL_API_ERROR, MDE_FAIL_TOKEN_INVALID},
+      /* a tenant in another cloud is as blind as one that does not exist */
+      {MDE_FAIL_CLOUD_MISMATCH, MDE_FAIL_APP_NOT_IN_TENANT,
+       MDE_FAIL_CLOUD_MISMATCH},
+      {MDE_FAIL_PERMISSION_MISSING, MDE_FAIL_CLOUD_MISMATCH,
+       MDE_FAIL_CLOUD_MISMATCH},
+      /* an opaque token is only a warning: whatever else failed wins */
+      {MDE_FAIL_TOKEN_OPAQUE, MDE_FAIL_NETWORK, MDE_FAIL_NETWORK},
+      {MDE_FAIL_TOKEN_OPAQUE, MDE_FAIL_TOKEN_INVALID, MDE_FAIL_TOKEN_INVALID},
+      {MDE_FAIL_THROTTLED, MDE_FAIL_TOKEN_OPAQUE, MDE_FAIL_TOKEN_OPAQUE},
       /* a tie keeps the first */
       {MDE_FAIL_SECRET_INVALID, MDE_FAIL_SECRET_EXPIRED,
        MDE_FAIL_SECRET_INVALID},
@@ -110,11 +123,15 @@ static void severity_orders_blindness_first(void **state) {
 static void transient_classes(void **state) {
   (void)state;
   static const enum mde_failure transient[] = {
-      MDE_FAIL_NETWORK, MDE_FAIL_THROTTLED, MDE_FAIL_API_ERROR,
-      MDE_FAIL_AUTH_SERVICE, MDE_FAIL_PROTOCOL};
-  static const enum mde_failure lasting[] = {
-      MDE_FAIL_NONE, MDE_FAIL_SECRET_EXPIRED, MDE_FAIL_APP_NOT_IN_TENANT,
-      MDE_FAIL_PERMISSION_MISSING, MDE_FAIL_TENANT_NOT_FOUND};
+      MDE_FAIL_NETWORK,      MDE_FAIL_THROTTLED, MDE_FAIL_API_ERROR,
+      MDE_FAIL_AUTH_SERVICE, MDE_FAIL_PROTOCOL,  MDE_FAIL_TOKEN_OPAQUE};
+  static const enum mde_failure lasting[] = {MDE_FAIL_NONE,
+                                             MDE_FAIL_SECRET_EXPIRED,
+                                             MDE_FAIL_APP_NOT_IN_TENANT,
+                                             MDE_FAIL_PERMISSION_MISSING,
+                                             MDE_FAIL_TENANT_NOT_FOUND,
+                                             MDE_FAIL_CLOUD_MISMATCH,
+                                             MDE_FAIL_NOT_PROVISIONED};
   for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++)
     assert_true(mde_failure_is_transient(transient[i]));
   for (size_t i = 0; i < sizeof(lasting) / sizeof(lasting[0]); i++)
