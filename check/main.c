@@ -391,6 +391,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
   } else {
     struct mde_engine_options eo;
     options_engine(po, &eo);
+    eo.front = MDE_FRONT_CHECK; /* fixes name `--cloud`, not `Cloud` */
     if (c->cacert)
       eo.http.ca_file = c->cacert;
     eo.http.timeout_ms = timeout_s * 1000L;
@@ -438,7 +439,8 @@ int main(int argc, char **argv) {
   } else {
     char err[MDE_ERR_SIZE];
     struct mde_engine_options eo = {
-        .http = {.ca_file = c.cacert, .timeout_ms = timeout_s * 1000L}};
+        .http = {.ca_file = c.cacert, .timeout_ms = timeout_s * 1000L},
+        .front = MDE_FRONT_CHECK};
     e = mde_engine_new(&eo, err, sizeof err);
     rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
   }

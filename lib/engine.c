@@ -87,6 +87,7 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
   if (opt) {
     e->log = opt->log;
     e->log_ctx = opt->log_ctx;
+    e->front = opt->front;
     if (opt->jwks_refetch_interval > 0)
       e->jwks_refetch_ms = opt->jwks_refetch_interval * 1000;
   }
@@ -110,6 +111,7 @@ static void tenant_free(struct tenant *t) {
   free(t->api);
   free(t->resource);
   free(t->token_url);
+  free(t->issuer_v1);
   mde_sync_reset(&t->full);
   mde_sync_reset(&t->incr);
   for (int i = 0; i < N_ENDPOINTS; i++)
@@ -493,7 +495,8 @@ static void attach_fix(struct tenant *t) {
                             .tenant = t->tenant, /* as configured */
                             .client_id = t->client_id,
                             .resource = t->resource,
-                            .roles = roles};
+                            .roles = roles,
+                            .front = t->e->front};
   r->fix = mde_failure_fix(r->failure, r->aadsts, &ctx);
   free(roles);
 }
@@ -526,6 +529,10 @@ static void end_cycle(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
   mde_tenant_release_request(t);
   mde_api_collect_missing(t);
+  if (t->opaque && t->token.access_token)
+    mde_tenant_fail(t, MDE_FAIL_TOKEN_OPAQUE,
+                    "the access token is not a JWT: its tenant, audience and "
+                    "roles cannot be checked; the API's answers decide");
   alerts_freshness(t);
   bool checked = t->token.access_token && !token_unverified(t);
   r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;

@@ -304,13 +304,6 @@ static void finish_sync(struct tenant *t, struct alerts_sync *s) {
   mde_sync_reset(s);
 }
 
-/* A nextLink must stay on the API we were configured for: the bearer
- * token goes with it. */
-static bool same_api(const struct tenant *t, const char *link) {
-  size_t n = strlen(t->api);
-  return strncasecmp(link, t->api, n) == 0 && link[n] == '/';
-}
-
 static enum step alerts_page(struct tenant *t, struct alerts_sync *s) {
   struct mde_http_req *req = &t->req;
   char err[MDE_ERR_SIZE];
@@ -340,9 +333,11 @@ static enum step alerts_page(struct tenant *t, struct alerts_sync *s) {
     mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory indexing alerts");
     return STEP_END;
   }
-  if (next && !same_api(t, next)) {
+  /* The bearer token goes with it: only to a Defender API host of this
+   * cloud (lib/cloud.c), never elsewhere. */
+  if (next && !mde_cloud_next_link_allowed(t->cloud, t->api, next)) {
     mde_tenant_fail(t, MDE_FAIL_PROTOCOL,
-                    "@odata.nextLink leaves the configured API (%.200s)", next);
+                    "@odata.nextLink leaves the Defender API (%.200s)", next);
     free(next);
     sync_failed(t);
     mde_sync_reset(s); /* that link will not be followed: start over */

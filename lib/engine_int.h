@@ -106,8 +106,10 @@ struct tenant {
   struct mde_secret secret;
   struct mde_credential *cred;
 
-  /* the tenant GUID: configured, or resolved by discovery and pinned */
+  /* the tenant GUID (configured, or resolved by discovery) and the v1
+   * issuer, both pinned by discovery before the first token */
   char tid[40];
+  char *issuer_v1;
 
   /* the cached token */
   struct mde_token token;
@@ -117,6 +119,7 @@ struct tenant {
   struct mde_strlist token_missing; /* required roles the token lacks */
   enum keys_state keys;             /* for STEP_CHECK */
   bool reauthed; /* this token was acquired because the API said 401 */
+  bool opaque;   /* not a JWT: used unchecked (token_opaque) */
 
   /* backoff at the token endpoint */
   time_t backoff_until;
@@ -171,6 +174,7 @@ struct mde_engine {
   void (*log)(void *ctx, enum mde_log_level level, const char *msg);
   void *log_ctx;
   int64_t jwks_refetch_ms;
+  enum mde_front_end front;
   unsigned flags; /* of the running cycle */
   time_t now;     /* wall clock at the start of the cycle */
   int64_t mono;   /* monotonic clock at the start of the cycle */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -48,6 +49,7 @@ void mde_keyset_free_all(struct jwks_entry *j) {
 void mde_token_drop(struct tenant *t) {
   mde_token_free(&t->token);
   t->token_exp = 0;
+  t->opaque = false;
   mde_strlist_free(&t->token_roles);
   mde_strlist_free(&t->token_missing);
 }
@@ -126,12 +128,14 @@ static bool issuer_tid(const char *issuer, char tid[40]) {
   return false;
 }
 
+/* Once per tenant, before its first token: Entra's v1 discovery document
+ * for the tenant as configured names, in its issuer, the tenant GUID and
+ * the issuer this cloud's v1 tokens carry (the Defender resource issues v1
+ * tokens whichever endpoint asked). Both are pinned: a domain's `tid` is
+ * never taken from a token, and no cloud's issuer is assumed. */
 enum step mde_step_discover(struct tenant *t) {
-  if (t->tid[0])
+  if (t->issuer_v1)
     return STEP_TOKEN;
-  /* A domain: Entra's own discovery document names the tenant it belongs
-   * to, so the tokens' `tid` is checked against that, never taken from
-   * the first token itself. */
   mde_tenant_release_request(t);
   t->url = mde_url_discovery(t->login, t->tenant, MDE_TOKEN_V1);
   if (!t->url) {
@@ -152,8 +156,8 @@ enum step mde_step_discover_answer(struct tenant *t) {
   }
   if (req->status != 200) {
     struct mde_entra_error ee;
-    enum mde_failure f =
-        mde_entra_error_parse(req->status, req->body.data, req->body.len, &ee);
+    enum mde_failure f = mde_entra_error_parse_for(
+        req->status, req->body.data, req->body.len, t->cred != NULL, &ee);
     mde_tenant_fail(t, f, "OpenID discovery for \"%s\" refused (HTTP %d): %s",
                     t->tenant, req->status,
                     ee.message[0] ? ee.message : ee.error);
@@ -165,17 +169,32 @@ enum step mde_step_discover_answer(struct tenant *t) {
   cJSON *doc = cJSON_ParseWithLength(req->body.data, req->body.len);
   const cJSON *iss = cJSON_GetObjectItemCaseSensitive(doc, "issuer");
   char tid[40];
-  bool ok = cJSON_IsString(iss) && issuer_tid(iss->valuestring, tid);
+  bool ok = cJSON_IsString(iss) &&
+            strncmp(iss->valuestring, "https://", 8) == 0 &&
+            strlen(iss->valuestring) < 256 && issuer_tid(iss->valuestring, tid);
+  char *issuer = ok ? strdup(iss->valuestring) : NULL;
   cJSON_Delete(doc);
   if (!ok) {
     mde_tenant_fail(t, MDE_FAIL_PROTOCOL,
-                    "OpenID discovery %s: no tenant GUID in its issuer",
+                    "OpenID discovery %s: no https issuer naming a tenant GUID",
                     t->url);
     return STEP_END;
   }
+  if (!issuer) {
+    mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
+    return STEP_END;
+  }
+  if (t->tid[0] && strcasecmp(t->tid, tid) != 0) {
+    mde_tenant_fail(t, MDE_FAIL_PROTOCOL,
+                    "OpenID discovery for %s names tenant %s", t->tenant, tid);
+    free(issuer);
+    return STEP_END;
+  }
+  if (!t->tid[0])
+    mde_engine_log(t->e, MDE_LOG_INFO, "tenant \"%s\": %s is tenant %s",
+                   t->name, t->tenant, tid);
   snprintf(t->tid, sizeof t->tid, "%s", tid);
-  mde_engine_log(t->e, MDE_LOG_INFO, "tenant \"%s\": %s is tenant %s", t->name,
-                 t->tenant, t->tid);
+  t->issuer_v1 = issuer;
   return STEP_TOKEN;
 }
 
@@ -271,8 +290,8 @@ enum step mde_step_token_answer(struct tenant *t) {
     return STEP_CHECK;
   }
   struct mde_entra_error ee;
-  enum mde_failure f =
-      mde_entra_error_parse(req->status, req->body.data, req->body.len, &ee);
+  enum mde_failure f = mde_entra_error_parse_for(
+      req->status, req->body.data, req->body.len, t->cred != NULL, &ee);
   mde_tenant_fail(t, f, "token request refused (HTTP %d): %s", req->status,
                   ee.message[0] ? ee.message : ee.error);
   if (r->failure == f) {
@@ -354,7 +373,7 @@ static char *expected_issuer(struct tenant *t, const struct mde_jwt *jwt) {
   const char *ver = mde_jwt_claim_string(jwt, "ver");
   if (ver && strcmp(ver, "2.0") == 0)
     return mde_issuer_v2(t->login, t->tid);
-  return mde_issuer_v1(t->cloud->sts, t->tid);
+  return strdup(t->issuer_v1); /* from discovery */
 }
 
 /* The token's key id is not in the key set, and no fetch for it has
@@ -378,10 +397,34 @@ static enum step keys_pending(struct tenant *t, const char *reason) {
   return STEP_END;
 }
 
+/* A token with no '.' is no JWT (a JWT always has two): Entra may one day
+ * hand out opaque reference tokens. Rather than go blind, the engine uses
+ * it unchecked — the roles it needs are assumed, and the API's 401/403
+ * decide — and says so every cycle (token_opaque, a WARNING). Anything
+ * shaped like a JWT is still checked in full. */
+static enum step accept_opaque(struct tenant *t) {
+  mde_strlist_free(&t->token_roles);
+  mde_strlist_free(&t->token_missing);
+  for (size_t i = 0; i < t->required.n; i++)
+    mde_strlist_add_str(&t->token_roles, t->required.v[i]);
+  if (t->required.n == 0)
+    mde_strlist_add_str(&t->token_roles, "Alert.Read.All");
+  t->token_exp = t->token.expires_on;
+  t->token_acquired = t->e->now;
+  t->opaque = true;
+  if (!t->reauthed) {
+    t->backoff_n = 0;
+    t->backoff_until = 0;
+  }
+  return STEP_API;
+}
+
 /* Checks the freshly acquired token (t->token) against the keys (fetching
  * the key set when it is missing or lacks the token's kid, at most every
  * jwks_refetch_ms) and against the pinned tenant; accepts or drops it. */
 enum step mde_step_check(struct tenant *t) {
+  if (!memchr(t->token.access_token, '.', t->token.access_token_len))
+    return accept_opaque(t);
   struct jwks_entry *j = t->jwks;
   if (!j->keys) {
     if (t->keys == KEYS_CACHED)
@@ -426,6 +469,7 @@ enum step mde_step_check(struct tenant *t) {
   }
   t->token_exp = res.exp ? res.exp : t->token.expires_on;
   t->token_acquired = t->e->now;
+  t->opaque = false;
   /* Entra is healthy again; unless the API refused the last token, in
    * which case only an answer from the API proves it (see mde_step_api). */
   if (!t->reauthed) {

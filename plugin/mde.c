@@ -39,6 +39,7 @@ static struct mde_engine *build(const struct plugin_options *o) {
   struct mde_engine_options eo;
   options_engine(o, &eo);
   eo.log = engine_log;
+  eo.front = MDE_FRONT_PLUGIN; /* fixes name `Cloud`, not `--cloud` */
   char err[MDE_ERR_SIZE];
   struct mde_engine *e = mde_engine_new(&eo, err, sizeof err);
   if (!e) {

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "mde/alerts.h"
+#include "mde/entra_error.h"
 #include "mde/failure.h"
 #include "mde/http.h"
 #include "mde/strlist.h"
@@ -48,6 +49,9 @@ struct mde_engine_options {
   const struct mde_clock *clock;         /* NULL: the real clocks */
   const struct mde_transport *transport; /* NULL: libcurl; must outlive
                                             the engine */
+  /* How the fixes in results spell options: `Cloud` for the collectd
+   * plugin, `--cloud` for check_mde; MDE_FRONT_ANY names both. */
+  enum mde_front_end front;
   /* A token signed with a key the cached JWKS lacks makes the engine fetch
    * the set again, at most this often (seconds; 0: 300). */
   long jwks_refetch_interval;

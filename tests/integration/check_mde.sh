@@ -100,7 +100,7 @@ expect 2 "^MDE CRITICAL - wingtip.onmicrosoft.com: application disabled \[AADSTS
 expect 2 "^MDE CRITICAL - nosuch.onmicrosoft.com: tenant not found \[AADSTS90002\] - check the tenant id 'nosuch.onmicrosoft.com'" \
   "tenant not found" -- -T nosuch.onmicrosoft.com "${common[@]}" "${secret[@]}"
 # a licence, not an outage: WARNING, and the fix names both causes
-expect 1 "^MDE WARNING - tailspin.onmicrosoft.com: Defender for Endpoint not provisioned \[AADSTS500011\] - Defender for Endpoint \(https://api.securitycenter.microsoft.com\) is not provisioned in tailspin.onmicrosoft.com, or the cloud is wrong: check the tenant's Defender licence and onboarding, and Cloud/Resource \(collectd\), --cloud \(check_mde\)\|" \
+expect 1 "^MDE WARNING - tailspin.onmicrosoft.com: Defender for Endpoint not provisioned \[AADSTS500011\] - Defender for Endpoint \(https://api.securitycenter.microsoft.com\) is not provisioned in tailspin.onmicrosoft.com, or the cloud is wrong: check the tenant's Defender licence and onboarding, and --cloud\|" \
   "Defender not provisioned" -- -T tailspin.onmicrosoft.com "${common[@]}" "${secret[@]}"
 like "$OUT" $'\nclass: not_provisioned\n' "Defender not provisioned: class not_provisioned"
 expect 2 "^MDE CRITICAL - $CONTOSO: network failure - check DNS, proxy, firewall and CA trust" \

@@ -106,7 +106,7 @@ is "$? $OUT" "3 MDE UNKNOWN - with --config, a tenant's region is its Region opt
 # --- a US Government tenant asked on the public login host: AADSTS900382
 via -T adatum.onmicrosoft.us "${secret[@]}"
 is "$RC" 2 "GCC High tenant, public cloud: CRITICAL"
-is "${OUT%%|*}" "MDE CRITICAL - adatum.onmicrosoft.us: tenant is in another cloud [AADSTS900382] - adatum.onmicrosoft.us is in another Microsoft cloud than https://login.microsoftonline.com: set Cloud (collectd) or --cloud (check_mde) to the tenant's cloud (gcc-high or dod) and use an app registration made in that cloud" \
+is "${OUT%%|*}" "MDE CRITICAL - adatum.onmicrosoft.us: tenant is in another cloud [AADSTS900382] - adatum.onmicrosoft.us is in another Microsoft cloud than https://login.microsoftonline.com: set --cloud to the tenant's cloud (gcc-high or dod) and use an app registration made in that cloud" \
   "GCC High tenant, public cloud: the fix names the option and the app registration"
 like "$OUT" $'\nclass: cloud_mismatch\nreason: token request refused \\(HTTP 400\\): AADSTS900382: Confidential Client is not supported in Cross Cloud request\\.' \
   "GCC High tenant, public cloud: class cloud_mismatch, Entra's reason"

@@ -52,6 +52,8 @@ static int find_tenant(const struct fakeworld *w, const char *seg, size_t len) {
 
 /* The tenant a bearer token was issued for. */
 static int bearer_tenant(const struct fakeworld *w, const char *bearer) {
+  if (bearer && !strncmp(bearer, "opaque-", 7))
+    return find_tenant(w, bearer + 7, strlen(bearer + 7));
   struct mde_jwt jwt;
   char err[128];
   if (!bearer || mde_jwt_decode(bearer, strlen(bearer), &jwt, err,
@@ -105,9 +107,21 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
                   struct mde_http_req *req) {
   time_t now = fw_wall(w);
   const char *tid = t->token_tid[0] ? t->token_tid : t->id;
+  if (t->opaque) {
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"token_type\":\"Bearer\",\"expires_in\":3599,"
+             "\"access_token\":\"opaque-%s\"}",
+             tid);
+    put(req, 200, body);
+    return;
+  }
   cJSON *c = cJSON_CreateObject();
   char iss[96];
-  snprintf(iss, sizeof iss, "https://sts.windows.net/%s/", tid);
+  const char *base = t->token_issuer ? t->token_issuer
+                     : t->issuer     ? t->issuer
+                                     : "https://sts.windows.net";
+  snprintf(iss, sizeof iss, "%s/%s/", base, tid);
   cJSON_AddStringToObject(c, "aud", "https://api.securitycenter.microsoft.com");
   cJSON_AddStringToObject(c, "iss", iss);
   cJSON_AddNumberToObject(c, "iat", (double)now);
@@ -157,9 +171,8 @@ static void alerts(struct fw_tenant *t, struct mde_http_req *req) {
                    t->status ? t->status : "New");
   mde_buf_puts(b, "]");
   if (!incremental && from + n < t->alerts)
-    mde_buf_printf(b,
-                   ",\"@odata.nextLink\":\"" FW_API "/api/alerts?$skip=%ld\"",
-                   from + n);
+    mde_buf_printf(b, ",\"@odata.nextLink\":\"%s/api/alerts?$skip=%ld\"",
+                   t->next_base ? t->next_base : FW_API, from + n);
   mde_buf_puts(b, "}");
 }
 
@@ -200,8 +213,8 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req) {
     token(w, t, req);
   } else if (ep == FW_DISCOVERY) {
     char body[256];
-    snprintf(body, sizeof body, "{\"issuer\":\"https://sts.windows.net/%s/\"}",
-             t->id);
+    snprintf(body, sizeof body, "{\"issuer\":\"%s/%s/\"}",
+             t->issuer ? t->issuer : "https://sts.windows.net", t->id);
     put(req, 200, body);
   } else if (ep == FW_ALERTS) {
     alerts(t, req);

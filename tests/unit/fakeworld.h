@@ -46,9 +46,13 @@ struct fw_tenant {
   char domain[64];    /* "" or a domain that discovery resolves to id */
   char token_tid[40]; /* "" or the tid its tokens claim instead of id */
   const char *roles[4];
-  long alerts;        /* alerts held by the API */
-  long page_size;     /* alerts a page holds */
-  const char *status; /* every alert's status, "New" if NULL */
+  long alerts;              /* alerts held by the API */
+  long page_size;           /* alerts a page holds */
+  const char *status;       /* every alert's status, "New" if NULL */
+  const char *issuer;       /* v1 issuer base in discovery; NULL: sts */
+  const char *token_issuer; /* ... in its tokens; NULL: as discovery */
+  const char *next_base;    /* nextLinks point there; NULL: FW_API */
+  bool opaque;              /* its access tokens are not JWTs */
   struct fw_override ov[FW_OTHER + 1];
 };
 

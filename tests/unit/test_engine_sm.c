@@ -408,6 +408,73 @@ static void a_domain_is_pinned_by_discovery(void **state) {
   assert_string_equal(result(f, j)->tenant_id, FABRIKAM);
 }
 
+/* A nextLink to a host that is not a Defender API host of the tenant's
+ * cloud is refused: the bearer token never goes there. */
+static void a_next_link_elsewhere_is_not_followed(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 4;
+  t->page_size = 2;
+  t->next_base = "https://api.example.evil.com";
+  int i = contoso(f, 300);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_PROTOCOL);
+  assert_non_null(strstr(result(f, i)->reason, "nextLink"));
+  assert_false(result(f, i)->alerts_valid);
+  for (int n = 0; n < f->w.n_log; n++)
+    assert_null(strstr(f->w.log[n].url, "evil"));
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 1);
+}
+
+/* A token that is no JWT: used unchecked, never blind, reported each
+ * cycle as token_opaque; the API decides. */
+static void an_opaque_token_is_used_and_reported(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->opaque = true;
+  t->alerts = 7;
+  int i = contoso(f, 300);
+  for (int c = 0; c < 3; c++) {
+    fw_cycle(&f->w, f->e, 10);
+    assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_OPAQUE);
+    assert_true(result(f, i)->alerts_valid);
+    assert_int_equal(total(result(f, i)), 7);
+  }
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 1); /* cached */
+  assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 0); /* nothing to check */
+  t->ov[FW_ALERTS] = (struct fw_override){
+      .status = 403,
+      .body = "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Missing "
+              "application roles. API required roles: Alert.Read.All\"}}",
+      .retry_after = -1,
+      .times = -1};
+  f->w.mono_ms += 300 * 1000; /* the next alerts sync is due */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_int_equal(result(f, i)->permissions, 0);
+}
+
+/* The v1 issuer a token must carry comes from the tenant's discovery
+ * document, not from an assumption about the cloud. */
+static void the_issuer_comes_from_discovery(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->issuer = "https://login.example.us";
+  struct fw_tenant *u = fw_tenant(&f->w, FABRIKAM);
+  u->issuer = "https://login.example.us";
+  u->token_issuer = "https://sts.windows.net";
+  int i = contoso(f, 300);
+  struct mde_tenant_config c = fw_config(&f->w, "fabrikam", FABRIKAM, NULL);
+  int j = add(f, &c);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_true(result(f, i)->token_valid);
+  assert_int_equal(result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_non_null(strstr(result(f, j)->reason, "iss"));
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_DISCOVERY, 0, 0), 1); /* pinned */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -432,6 +499,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_hung_tenant_does_not_starve_the_rest,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(a_domain_is_pinned_by_discovery, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_next_link_elsewhere_is_not_followed,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(an_opaque_token_is_used_and_reported,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(the_issuer_comes_from_discovery, setup,
                                       teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
