@@ -47,10 +47,12 @@ static struct mde_engine *build(const struct plugin_options *o) {
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
     struct mde_tenant_config c;
-    if (options_tenant_config(o, i, &c) != 0 ||
-        mde_engine_add(e, &c, err, sizeof err) < 0) {
-      if (c.name) /* options_tenant_config logged its own */
-        ERROR("mde plugin: %s", err);
+    if (options_tenant_config(o, i, &c) != 0) { /* it logged its own */
+      mde_engine_free(e);
+      return NULL;
+    }
+    if (mde_engine_add(e, &c, err, sizeof err) < 0) {
+      ERROR("mde plugin: %s", err);
       mde_engine_free(e);
       return NULL;
     }
