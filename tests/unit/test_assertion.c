@@ -364,19 +364,43 @@ static char *write_file(const char *name, const void *data, size_t len) {
   return path;
 }
 
+/* The four credential files of a test (0600): certificate, key, both in
+ * one PEM, PKCS#12 with password "pw"; names start with `prefix`. */
+enum { F_CERT, F_KEY, F_BOTH, F_P12, N_FILES };
+static void credential_files(const char *prefix, char *paths[N_FILES]) {
+  static const char *const names[] = {"app.pem", "app.key", "both.pem",
+                                      "app.p12"};
+  size_t n = strlen(cert_pem) + strlen(key_pem) + 1;
+  char *both = malloc(n);
+  snprintf(both, n, "%s%s", cert_pem, key_pem);
+  int len = 0;
+  unsigned char *der = pkcs12_der("pw", &len);
+  const void *data[] = {cert_pem, key_pem, both, der};
+  size_t lens[] = {strlen(cert_pem), strlen(key_pem), strlen(both),
+                   (size_t)len};
+  for (int i = 0; i < N_FILES; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", prefix, names[i]);
+    paths[i] = write_file(name, data[i], lens[i]);
+  }
+  free(both);
+  OPENSSL_free(der);
+}
+
+static void drop_files(char *paths[N_FILES]) {
+  for (int i = 0; i < N_FILES; i++) {
+    unlink(paths[i]);
+    free(paths[i]);
+  }
+}
+
 /* Every file that holds the key follows the secret-file rule; the
  * certificate alone is public. */
 static void key_files_are_secrets(void **state) {
   (void)state;
-  char *cp = write_file("pub.pem", cert_pem, strlen(cert_pem));
-  char *kp = write_file("sec.key", key_pem, strlen(key_pem));
-  size_t n = strlen(cert_pem) + strlen(key_pem) + 1;
-  char *both = malloc(n);
-  snprintf(both, n, "%s%s", cert_pem, key_pem);
-  char *bp = write_file("sec-both.pem", both, strlen(both));
-  int len = 0;
-  unsigned char *der = pkcs12_der("pw", &len);
-  char *pp = write_file("sec.p12", der, (size_t)len);
+  char *f[N_FILES];
+  credential_files("sec-", f);
+  char *cp = f[F_CERT], *kp = f[F_KEY], *bp = f[F_BOTH], *pp = f[F_P12];
   struct mde_credential *c = NULL;
   char err[MDE_ERR_SIZE] = "";
 
@@ -443,27 +467,15 @@ static void key_files_are_secrets(void **state) {
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_null(c);
 
-  const char *paths[] = {cp, kp, bp, pp, fifo};
-  for (size_t i = 0; i < 5; i++)
-    unlink(paths[i]);
-  for (size_t i = 0; i < 4; i++)
-    free((void *)paths[i]);
-  free(both);
-  OPENSSL_free(der);
+  unlink(fifo);
+  drop_files(f);
 }
 
 static void loads_files(void **state) {
   (void)state;
-  char *cp = write_file("app.pem", cert_pem, strlen(cert_pem));
-  char *kp = write_file("app.key", key_pem, strlen(key_pem));
-  size_t n = strlen(cert_pem) + strlen(key_pem) + 1;
-  char *both = malloc(n);
-  snprintf(both, n, "%s%s", cert_pem, key_pem);
-  char *bp = write_file("both.pem", both, strlen(both));
-  int len = 0;
-  unsigned char *der = pkcs12_der("pw", &len);
-  char *pp = write_file("app.p12", der, (size_t)len);
-
+  char *f[N_FILES];
+  credential_files("", f);
+  char *cp = f[F_CERT], *kp = f[F_KEY], *bp = f[F_BOTH], *pp = f[F_P12];
   struct mde_credential *c = NULL;
   char err[MDE_ERR_SIZE] = "";
   assert_int_equal(mde_credential_load_pem(cp, kp, NULL, &c, err, sizeof(err)),
@@ -499,13 +511,7 @@ static void loads_files(void **state) {
       MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_null(c);
 
-  const char *paths[] = {cp, kp, bp, pp};
-  for (size_t i = 0; i < 4; i++) {
-    unlink(paths[i]);
-    free((void *)paths[i]);
-  }
-  free(both);
-  OPENSSL_free(der);
+  drop_files(f);
 }
 
 int main(void) {
