@@ -62,7 +62,8 @@ static const char help[] =
     "  -w, --warning RANGE      token/API latency, seconds (Nagios range)\n"
     "  -c, --critical RANGE     token/API latency, seconds (Nagios range)\n"
     "      --cred-warn DAYS     WARNING when the credential expires within\n"
-    "      --cred-crit DAYS     CRITICAL when it expires within\n"
+    "      --cred-crit DAYS     CRITICAL when it expires within (days: 0 to\n"
+    "                           36525; an expired one is always CRITICAL)\n"
     "      --secret-expires DATE  the secret's expiry (2027-01-31 or\n"
     "                           2027-01-31T12:00:00Z, from the app's\n"
     "                           Certificates & secrets page), so that\n"
@@ -112,12 +113,6 @@ struct cli {
   int token_version, ps256, verbose, api, validate;
   struct thresholds th;
 };
-
-static int parse_days(const char *s, double *out) {
-  char *end = NULL;
-  *out = strtod(s, &end);
-  return *end || *out < 0 ? -1 : 0;
-}
 
 static int parse_cli(int argc, char **argv, struct cli *c) {
   enum {
@@ -237,9 +232,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case OPT_CWARN:
     case OPT_CCRIT:
-      if (parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
-                                            : &c->th.cred_crit_days) != 0)
-        return unknown("--cred-warn/--cred-crit take days, not \"%s\"", optarg);
+      if (range_parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
+                                                  : &c->th.cred_crit_days) != 0)
+        return unknown("--cred-warn/--cred-crit take days (0 to 36525), not "
+                       "\"%s\"",
+                       optarg);
       break;
     case OPT_SEXPIRES:
       if (options_parse_date(optarg, &c->secret_expires) != 0)
@@ -342,6 +339,11 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
   int rc = -1;
   if (!block) {
     rc = unknown("%s has no <Plugin mde> block", c->config);
+  } else if (conffile_plugin_blocks(root, "mde") > 1) {
+    /* collectd hands the plugin each block; the plugin refuses a second */
+    rc = unknown("%s has more than one <Plugin mde> block (with its "
+                 "Includes); collectd refuses that: keep one",
+                 c->config);
   } else if (options_parse(block, po) != 0) {
     rc = unknown("%s", shim_last_error());
   } else {

@@ -65,10 +65,12 @@ void report_judge(const struct mde_tenant_result *r,
              v->state == STATE_CRITICAL ? "critical" : "warning",
              v->state == STATE_CRITICAL ? th->crit.text : th->warn.text);
   }
+  /* A credential past its date has expired, thresholds or not. */
+  bool expired = !isnan(r->credential_ttl) && days <= 0;
   if (!isnan(r->credential_ttl) &&
-      ((th->cred_crit_days >= 0 && days <= th->cred_crit_days) ||
+      (expired || (th->cred_crit_days >= 0 && days <= th->cred_crit_days) ||
        (th->cred_warn_days >= 0 && days <= th->cred_warn_days))) {
-    int s = th->cred_crit_days >= 0 && days <= th->cred_crit_days
+    int s = expired || (th->cred_crit_days >= 0 && days <= th->cred_crit_days)
                 ? STATE_CRITICAL
                 : STATE_WARNING;
     if (worse(v->state, s) == s && s != v->state) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,14 @@ enum mde_failure mde_secret_load_env(const char *name, struct mde_secret *out,
   if (!out->value)
     return MDE_FAIL_INTERNAL;
   trim(out->value, &out->len);
+  /* "\n" alone would send an empty client_secret; "a\nb" a broken one */
+  if (out->len == 0 || strcspn(out->value, "\r\n") != out->len) {
+    bool empty = out->len == 0;
+    mde_secret_free(out);
+    return fail(err, err_size, "environment variable %s%s", name,
+                empty ? " holds only a line break: set it to the secret"
+                      : " is not a single-line secret");
+  }
   return MDE_FAIL_NONE;
 }
 

@@ -323,8 +323,13 @@ int options_parse_date(const char *s, time_t *out) {
   tm.tm_mon -= 1;
   *out = timegm(&tm);
   /* timegm normalises 2027-02-30; a date that moved was not a date */
-  return *out == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon - 1 ? -1
-                                                                         : 0;
+  if (*out == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon - 1)
+    return -1;
+  /* The engine reads 0 as "no date": the epoch itself, long past like any
+   * other past date (an expired secret), becomes one second after it. */
+  if (*out == 0)
+    *out = 1;
+  return 0;
 }
 
 int options_tenant_config(const struct plugin_options *o, size_t i,

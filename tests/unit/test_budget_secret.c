@@ -159,6 +159,23 @@ static void secret_from_the_environment(void **state) {
   assert_int_equal(mde_secret_load_env("MDE_TEST_SECRET", &s, err, sizeof err),
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_non_null(strstr(err, "MDE_TEST_SECRET is not set"));
+  static const struct {
+    const char *value, *message;
+  } bad[] = {
+      {"\n", "MDE_TEST_SECRET holds only a line break"},
+      {"\r\n", "MDE_TEST_SECRET holds only a line break"},
+      {"a\nb\n", "MDE_TEST_SECRET is not a single-line secret"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    setenv("MDE_TEST_SECRET", bad[i].value, 1);
+    assert_int_equal(
+        mde_secret_load_env("MDE_TEST_SECRET", &s, err, sizeof err),
+        MDE_FAIL_CREDENTIAL_UNUSABLE);
+    assert_null(s.value);
+    if (!strstr(err, bad[i].message))
+      fail_msg("row %zu: \"%s\"", i, err);
+  }
+  unsetenv("MDE_TEST_SECRET");
 }
 
 int main(void) {
