@@ -15,6 +15,7 @@
 
 #include "conffile.h"
 #include "mde/engine.h"
+#include "mde/escape.h"
 #include "options.h"
 #include "report.h"
 #include "shim.h"
@@ -95,9 +96,13 @@ static void on_alarm(int sig) {
   _exit(STATE_UNKNOWN);
 }
 
+/* `arg` is argv, a configuration value or a message naming one: escaped,
+ * so that it can neither start a line of its own nor become perfdata. */
 static int unknown(const char *fmt, const char *arg) {
+  char msg[2048];
+  snprintf(msg, sizeof msg, fmt, arg);
   printf("MDE UNKNOWN - ");
-  printf(fmt, arg);
+  mde_escape_fputs(msg, MDE_ESC_PIPE, stdout);
   printf("\n");
   return STATE_UNKNOWN;
 }
@@ -401,9 +406,10 @@ int main(int argc, char **argv) {
     rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
   }
   if (rc < 0 && c.validate) {
-    printf("MDE OK - %s: valid, %zu tenant%s|tenants=%zu\n", c.config,
-           mde_engine_count(e), mde_engine_count(e) == 1 ? "" : "s",
-           mde_engine_count(e));
+    printf("MDE OK - ");
+    mde_escape_fputs(c.config, MDE_ESC_PIPE, stdout);
+    printf(": valid, %zu tenant%s|tenants=%zu\n", mde_engine_count(e),
+           mde_engine_count(e) == 1 ? "" : "s", mde_engine_count(e));
     rc = STATE_OK;
   }
   if (rc < 0) {

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mde/escape.h"
+
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
 
@@ -366,17 +368,19 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
     if (strcasecmp(t->assertion_algorithm, "PS256") == 0) {
       c->assertion_ps256 = 1;
     } else if (strcasecmp(t->assertion_algorithm, "RS256") != 0) {
+      char safe[256];
       ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
             "PS256, not \"%s\"",
-            t->name, t->assertion_algorithm);
+            t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
       return -1;
     }
   }
   if (t->secret_expires &&
       options_parse_date(t->secret_expires, &c->secret_expires)) {
+    char safe[256];
     ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
           "such as \"2027-01-31\", not \"%s\"",
-          t->name, t->secret_expires);
+          t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
     return -1;
   }
   return 0;

@@ -14,6 +14,7 @@
 
 #include "conffile.h"
 #include "range.h"
+#include "report.h"
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -228,6 +229,38 @@ static void ranges_follow_the_guidelines(void **state) {
   }
 }
 
+/* Server text in a reason, a trace id or a tenant name: one status line,
+ * one '|' (ours), no line that Nagios could take for another check's. */
+static void reports_server_text_escaped(void **state) {
+  (void)state;
+  struct mde_tenant_result r = {.name = "contoso",
+                                .failure = MDE_FAIL_PROTOCOL,
+                                .token_ttl = -1,
+                                .credential_ttl = 0.0 / 0.0};
+  snprintf(r.reason, sizeof r.reason, "bad|x=1\nMDE OK - forged\r");
+  snprintf(r.trace_id, sizeof r.trace_id, "t|1\nMDE OK");
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  struct verdict v;
+  report_judge(&r, &th, &v);
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  report_single(f, &r, &v, &th);
+  const struct mde_tenant_result *all[] = {&r};
+  report_multi(f, all, &v, 1);
+  fclose(f);
+  size_t pipes = 0;
+  for (const char *p = out; *p; p++) {
+    if (*p == '\r' || (*p == '\n' && !strncmp(p + 1, "MDE OK", 6)))
+      fail_msg("a forged line in:\n%s", out);
+    pipes += *p == '|';
+  }
+  assert_int_equal(pipes, 2); /* report_single's and report_multi's */
+  assert_non_null(strstr(out, "reason: bad\\x7cx=1\\x0aMDE OK - forged\\x0d"));
+  assert_non_null(strstr(out, "trace id: t\\x7c1\\x0aMDE OK"));
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_a_collectd_configuration),
@@ -235,6 +268,7 @@ int main(void) {
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
       cmocka_unit_test(ranges_follow_the_guidelines),
+      cmocka_unit_test(reports_server_text_escaped),
   };
   return cmocka_run_group_tests_name("check", tests, NULL, NULL);
 }
