@@ -178,12 +178,21 @@ $(FUZZ_LIB): $(FUZZ_OBJ)
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $^ $(PKG_LIBS) -lpthread -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $(filter-out $(FUZZ_LIB),$^) \
+	  $(FUZZ_LIB) $(PKG_LIBS) -lpthread -o $@
 
 # check_mde's config reader needs collectd's oconfig header.
 $(FUZZ_BUILD)/check/conffile.o $(FUZZ_BUILD)/tests/fuzz/fuzz_conffile.o: \
   ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
 $(FUZZ_BUILD)/fuzz_conffile: $(FUZZ_BUILD)/check/conffile.o
+$(FUZZ_BUILD)/tests/fuzz/fuzz_range.o: ALL_CPPFLAGS += -Icheck
+$(FUZZ_BUILD)/fuzz_range: $(FUZZ_BUILD)/check/range.o
+# The option parser, with the collectd functions check_mde provides.
+$(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
+  $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: \
+  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck -Iplugin
+$(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
+  $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
 
 fuzz-build: $(FUZZERS)
 

@@ -101,6 +101,11 @@ expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid" \
   "a secret expiring later than --cred-warn" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "${soon}T23:59:59Z" --cred-warn 5
 expect 3 "^MDE UNKNOWN - --secret-expires takes a date such as 2027-01-31 or 2027-01-31T12:00:00Z, not \"2027-02-30\"\$" \
   "--secret-expires: not a real date" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires 2027-02-30
+# digits only: sscanf's %d also took a sign or a blank (found by fuzzing)
+for bad in "2027-01-+1" "2027-01- 1" "2027-01-31T+1:00:00Z" "2027-01-31T24:00:00Z" "+027-01-31"; do
+  expect 3 "^MDE UNKNOWN - --secret-expires takes a date such as" \
+    "--secret-expires $bad: refused" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "$bad"
+done
 # a past date is an expired secret (CRITICAL with or without --cred-crit);
 # the epoch is a date like any other, not "unset"
 for past in 1970-01-01 2020-06-30; do

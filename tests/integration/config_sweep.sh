@@ -76,6 +76,8 @@ while read -r opt scope kind; do
   INT)
     refused "$opt" '"ten"' "$scope"
     refused "$opt" true "$scope"
+    refused "$opt" 2.5 "$scope"  # not a whole number (was taken as 2)
+    refused "$opt" 1e30 "$scope" # (int)1e30 is undefined (found by fuzzing)
     read -r _ min max < <(grep "^$opt " <<<"$ranges")
     if [ -n "${max:-}" ]; then
       refused "$opt" "$((max + 1))" "$scope"
