@@ -14,6 +14,8 @@
 
 static char path[64];
 
+static void remove_input(void) { unlink(path); }
+
 static void write_input(const uint8_t *data, size_t size) {
   if (!path[0]) {
     snprintf(path, sizeof path, "/tmp/fuzz-credential-XXXXXX");
@@ -21,6 +23,7 @@ static void write_input(const uint8_t *data, size_t size) {
     if (fd < 0)
       abort();
     close(fd);
+    atexit(remove_input);
   }
   int fd = open(path, O_WRONLY | O_TRUNC);
   if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
