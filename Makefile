@@ -135,7 +135,11 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 
 # check_mde's own modules are unit-tested too (they need collectd's headers).
 $(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
-$(BUILD)/tests/test_check: $(BUILD)/check/conffile.o $(BUILD)/check/range.o
+$(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
+                          $(BUILD)/check/conffile.o $(BUILD)/check/range.o \
+                          $(BUILD)/check/report.o $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 $(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
 
@@ -176,12 +180,21 @@ $(FUZZ_LIB): $(FUZZ_OBJ)
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $^ $(PKG_LIBS) -lpthread -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $(filter-out $(FUZZ_LIB),$^) \
+	  $(FUZZ_LIB) $(PKG_LIBS) -lpthread -o $@
 
 # check_mde's config reader needs collectd's oconfig header.
 $(FUZZ_BUILD)/check/conffile.o $(FUZZ_BUILD)/tests/fuzz/fuzz_conffile.o: \
   ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
 $(FUZZ_BUILD)/fuzz_conffile: $(FUZZ_BUILD)/check/conffile.o
+$(FUZZ_BUILD)/tests/fuzz/fuzz_range.o: ALL_CPPFLAGS += -Icheck
+$(FUZZ_BUILD)/fuzz_range: $(FUZZ_BUILD)/check/range.o
+# The option parser, with the collectd functions check_mde provides.
+$(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
+  $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: \
+  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck -Iplugin
+$(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
+  $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
 
 fuzz-build: $(FUZZERS)
 

@@ -4,6 +4,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,11 +14,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE (1024 * 1024)
 #define MAX_DEPTH 16
 #define MAX_VALUES 64
-#define MAX_INCLUDES 64
+#define MAX_INCLUDES 256 /* files read, and entries of one directory */
+#define MAX_NESTING 8    /* directory levels below an Include, as collectd */
 
 struct parser {
   const char *p, *end;
@@ -103,6 +108,10 @@ static int read_value(struct parser *ps, oconfig_value_t *v) {
         break;
       if (c == '\\' && ps->p < ps->end && *ps->p != '\n')
         c = *ps->p++;
+      if (c == '\0') { /* it would cut the string short, silently */
+        free(s);
+        return fail(ps, "a NUL byte inside a quoted string");
+      }
       if (n + 2 > cap) {
         char *grown = realloc(s, cap *= 2);
         if (!grown)
@@ -199,8 +208,7 @@ static int read_values(struct parser *ps, oconfig_item_t *ci, bool in_tag) {
   }
 }
 
-static int parse_include(struct parser *ps, oconfig_item_t *parent,
-                         const char *path, int depth);
+static int expand_include(struct parser *ps, oconfig_item_t *parent, int depth);
 
 /* Statements until the end of input or until </closing>. */
 static int parse_block(struct parser *ps, oconfig_item_t *parent,
@@ -252,26 +260,27 @@ static int parse_block(struct parser *ps, oconfig_item_t *parent,
         return fail(ps, "text after <%s ...>", ci->key);
       if (parse_block(ps, ci, ci->key, depth + 1) != 0)
         return -1;
-    } else if (!strcasecmp(ci->key, "Include")) {
-      if (ci->values_num < 1 || ci->values[0].type != OCONFIG_TYPE_STRING)
-        return fail(ps, "Include takes a path");
-      /* The included statements replace the Include itself. */
-      char *path = strdup(ci->values[0].value.string);
-      free_item(ci);
-      parent->children_num--;
-      int rc = path ? parse_include(ps, parent, path, depth) : -1;
-      free(path);
-      if (rc != 0)
-        return -1;
     }
+    if (!strcasecmp(ci->key, "Include") && expand_include(ps, parent, depth))
+      return -1;
   }
 }
 
 static char *read_file(const char *path, size_t *len, char *err,
                        size_t err_size) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+  /* Without blocking, and regular files only: a directory Include walks
+   * whatever is there, and a FIFO or a terminal must not hang the check. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  struct stat st;
+  FILE *f = NULL;
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      !(f = fdopen(fd, "r"))) {
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)))
+      snprintf(err, err_size, "cannot read %s: not a regular file", path);
+    else
+      snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
     return NULL;
   }
   char *buf = malloc(MAX_FILE + 1);
@@ -304,37 +313,54 @@ static int compare(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int parse_include(struct parser *ps, oconfig_item_t *parent,
-                         const char *path, int depth) {
+/* One path of an Include, as collectd 5.12 reads it: a directory
+ * recursively (names starting with '.' skipped, strcmp order at each
+ * level), a file if its name matches `pattern` (fnmatch; NULL: any). */
+static int include_path(struct parser *ps, oconfig_item_t *parent,
+                        const char *path, const char *pattern, int depth,
+                        int nesting) {
   struct stat st;
-  if (++ps->includes > MAX_INCLUDES)
-    return fail(ps, "more than %d included files", MAX_INCLUDES);
+  if (nesting > MAX_NESTING)
+    return fail(ps, "Include \"%s\": directories nested more than %d deep",
+                path, MAX_NESTING);
   if (stat(path, &st) != 0)
     return fail(ps, "Include \"%s\": %s", path, strerror(errno));
-  if (S_ISDIR(st.st_mode)) { /* its *.conf files, in name order */
+  if (S_ISDIR(st.st_mode)) {
     DIR *d = opendir(path);
     if (!d)
       return fail(ps, "Include \"%s\": %s", path, strerror(errno));
     char *names[MAX_INCLUDES];
     size_t n = 0;
     struct dirent *de;
-    while ((de = readdir(d)) && n < MAX_INCLUDES) {
-      size_t l = strlen(de->d_name);
-      if (l > 5 && !strcmp(de->d_name + l - 5, ".conf"))
-        names[n++] = strdup(de->d_name);
+    int rc = 0;
+    while ((de = readdir(d))) {
+      if (de->d_name[0] == '.')
+        continue;
+      if (n == MAX_INCLUDES) {
+        rc = fail(ps, "Include \"%s\": more than %d entries", path,
+                  MAX_INCLUDES);
+        break;
+      }
+      if (!(names[n++] = strdup(de->d_name)))
+        rc = fail(ps, "out of memory");
     }
     closedir(d);
-    qsort(names, n, sizeof names[0], compare);
-    int rc = 0;
+    if (rc == 0)
+      qsort(names, n, sizeof names[0], compare);
     for (size_t i = 0; i < n; i++) {
       char full[4096];
-      snprintf(full, sizeof full, "%s/%s", path, names[i] ? names[i] : "");
-      if (rc == 0 && names[i])
-        rc = parse_include(ps, parent, full, depth);
+      snprintf(full, sizeof full, "%s/%s", path, names[i]);
+      if (rc == 0)
+        rc = include_path(ps, parent, full, pattern, depth, nesting + 1);
       free(names[i]);
     }
     return rc;
   }
+  const char *base = strrchr(path, '/');
+  if (pattern && fnmatch(pattern, base ? base + 1 : path, 0) != 0)
+    return 0;
+  if (++ps->includes > MAX_INCLUDES)
+    return fail(ps, "more than %d included files", MAX_INCLUDES);
   size_t len = 0;
   char *text = read_file(path, &len, ps->err, ps->err_size);
   if (!text)
@@ -342,6 +368,57 @@ static int parse_include(struct parser *ps, oconfig_item_t *parent,
   int rc = parse_into(parent, text, len, path, ps->includes, ps->err,
                       ps->err_size, depth);
   free(text);
+  return rc;
+}
+
+/* `Include PATH [PATTERN]`, or `<Include PATH> Filter PATTERN </Include>`:
+ * the statements read replace the Include item, the parent's last child.
+ * PATH may be a shell wildcard (collectd uses wordexp; glob(3) here, which
+ * never runs a command), its matches read in order. */
+static int expand_include(struct parser *ps, oconfig_item_t *parent,
+                          int depth) {
+  oconfig_item_t *ci = &parent->children[parent->children_num - 1];
+  char *path = NULL, *pattern = NULL;
+  int rc = 0;
+  if (ci->values_num < 1 || ci->values_num > 2 ||
+      ci->values[0].type != OCONFIG_TYPE_STRING ||
+      (ci->values_num == 2 && ci->values[1].type != OCONFIG_TYPE_STRING))
+    rc = fail(ps, "Include takes a path and, optionally, a file name "
+                  "pattern");
+  for (int i = 0; rc == 0 && i < ci->children_num; i++) {
+    const oconfig_item_t *o = &ci->children[i];
+    if (strcasecmp(o->key, "Filter") || o->values_num != 1 ||
+        o->values[0].type != OCONFIG_TYPE_STRING)
+      rc = fail(ps, "<Include> takes only Filter \"PATTERN\"");
+    else if (ci->values_num == 2)
+      rc = fail(ps, "Include has two patterns; keep one");
+    else
+      pattern = strdup(o->values[0].value.string);
+  }
+  if (rc == 0) {
+    path = strdup(ci->values[0].value.string);
+    if (ci->values_num == 2)
+      pattern = strdup(ci->values[1].value.string);
+  }
+  free_item(ci);
+  parent->children_num--;
+  if (rc == 0 && !path)
+    rc = fail(ps, "out of memory");
+  glob_t g = {0};
+  if (rc == 0 && strpbrk(path, "*?[")) {
+    int grc = glob(path, 0, NULL, &g);
+    if (grc == GLOB_NOMATCH)
+      rc = fail(ps, "Include \"%s\": no file matches", path);
+    else if (grc != 0)
+      rc = fail(ps, "Include \"%s\": cannot expand it", path);
+    for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++)
+      rc = include_path(ps, parent, g.gl_pathv[i], pattern, depth, 0);
+    globfree(&g);
+  } else if (rc == 0) {
+    rc = include_path(ps, parent, path, pattern, depth, 0);
+  }
+  free(path);
+  free(pattern);
   return rc;
 }
 
@@ -399,4 +476,16 @@ const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
     }
   }
   return NULL;
+}
+
+int conffile_plugin_blocks(const oconfig_item_t *root, const char *name) {
+  int n = 0;
+  for (int i = 0; i < root->children_num; i++) {
+    const oconfig_item_t *ci = &root->children[i];
+    if (names(ci, "Plugin", name))
+      n++;
+    else if (names(ci, "LoadPlugin", name))
+      n += conffile_plugin_blocks(ci, name);
+  }
+  return n;
 }

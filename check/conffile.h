@@ -2,9 +2,13 @@
  * <Plugin mde> block collectd uses: "Key value ..." statements, <Block
  * "arg">...</Block>, quoted strings with \" and \\, numbers, booleans
  * (true/false, yes/no, on/off), unquoted words, # comments, backslash line
- * continuations, and Include of a file or of a directory's files. Built into
+ * continuations, and Include as collectd 5.12 follows it: a file, a
+ * directory (recursively, dot-files skipped, in strcmp order) or a shell
+ * wildcard, with an optional file name pattern — `Include "DIR" "*.conf"` or
+ * Debian's `<Include "DIR"> Filter "*.conf" </Include>`. Built into
  * collectd's own oconfig_item_t tree. Bounded (size, depth, values, files)
- * because a config file is input too. */
+ * because a config file is input too; a NUL byte is refused, not a string
+ * silently cut short. */
 #ifndef CHECK_CONFFILE_H
 #define CHECK_CONFFILE_H
 
@@ -24,5 +28,8 @@ void conffile_free(oconfig_item_t *root);
  * or NULL. */
 const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
                                             const char *name);
+/* How many <Plugin NAME> blocks there are (collectd allows the mde plugin
+ * one). */
+int conffile_plugin_blocks(const oconfig_item_t *root, const char *name);
 
 #endif

@@ -17,6 +17,7 @@
 #include "conffile.h"
 #include "mde/cloud.h"
 #include "mde/engine.h"
+#include "mde/escape.h"
 #include "options.h"
 #include "report.h"
 #include "shim.h"
@@ -71,7 +72,8 @@ static const char help[] =
     "  -w, --warning RANGE      token/API latency, seconds (Nagios range)\n"
     "  -c, --critical RANGE     token/API latency, seconds (Nagios range)\n"
     "      --cred-warn DAYS     WARNING when the credential expires within\n"
-    "      --cred-crit DAYS     CRITICAL when it expires within\n"
+    "      --cred-crit DAYS     CRITICAL when it expires within (days: 0 to\n"
+    "                           36525; an expired one is always CRITICAL)\n"
     "      --secret-expires DATE  the secret's expiry (2027-01-31 or\n"
     "                           2027-01-31T12:00:00Z, from the app's\n"
     "                           Certificates & secrets page), so that\n"
@@ -106,9 +108,13 @@ static void on_alarm(int sig) {
   _exit(STATE_UNKNOWN);
 }
 
+/* `arg` is argv, a configuration value or a message naming one: escaped,
+ * so that it can neither start a line of its own nor become perfdata. */
 static int unknown(const char *fmt, const char *arg) {
+  char msg[2048];
+  snprintf(msg, sizeof msg, fmt, arg);
   printf("MDE UNKNOWN - ");
-  printf(fmt, arg);
+  mde_escape_fputs(msg, MDE_ESC_PIPE, stdout);
   printf("\n");
   return STATE_UNKNOWN;
 }
@@ -124,12 +130,6 @@ struct cli {
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
   struct thresholds th;
 };
-
-static int parse_days(const char *s, double *out) {
-  char *end = NULL;
-  *out = strtod(s, &end);
-  return *end || *out < 0 ? -1 : 0;
-}
 
 static int parse_cli(int argc, char **argv, struct cli *c) {
   enum {
@@ -263,9 +263,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case OPT_CWARN:
     case OPT_CCRIT:
-      if (parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
-                                            : &c->th.cred_crit_days) != 0)
-        return unknown("--cred-warn/--cred-crit take days, not \"%s\"", optarg);
+      if (range_parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
+                                                  : &c->th.cred_crit_days) != 0)
+        return unknown("--cred-warn/--cred-crit take days (0 to 36525), not "
+                       "\"%s\"",
+                       optarg);
       break;
     case OPT_SEXPIRES:
       if (options_parse_date(optarg, &c->secret_expires) != 0)
@@ -386,6 +388,11 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
   int rc = -1;
   if (!block) {
     rc = unknown("%s has no <Plugin mde> block", c->config);
+  } else if (conffile_plugin_blocks(root, "mde") > 1) {
+    /* collectd hands the plugin each block; the plugin refuses a second */
+    rc = unknown("%s has more than one <Plugin mde> block (with its "
+                 "Includes); collectd refuses that: keep one",
+                 c->config);
   } else if (options_parse(block, po) != 0) {
     rc = unknown("%s", shim_last_error());
   } else {
@@ -445,9 +452,10 @@ int main(int argc, char **argv) {
     rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
   }
   if (rc < 0 && c.validate) {
-    printf("MDE OK - %s: valid, %zu tenant%s|tenants=%zu\n", c.config,
-           mde_engine_count(e), mde_engine_count(e) == 1 ? "" : "s",
-           mde_engine_count(e));
+    printf("MDE OK - ");
+    mde_escape_fputs(c.config, MDE_ESC_PIPE, stdout);
+    printf(": valid, %zu tenant%s|tenants=%zu\n", mde_engine_count(e),
+           mde_engine_count(e) == 1 ? "" : "s", mde_engine_count(e));
     rc = STATE_OK;
   }
   if (rc < 0) {

@@ -57,3 +57,10 @@ bool range_alerts(const struct range *r, double v) {
   bool within = (r->no_start || v >= r->start) && (r->no_end || v <= r->end);
   return r->inside ? within : !within;
 }
+
+int range_parse_days(const char *s, double *out) {
+  /* strtod takes "nan" and "inf"; number() refuses what is not finite */
+  if (!s || number(s, strlen(s), out) != 0 || *out < 0 || *out > 36525)
+    return -1;
+  return 0;
+}

@@ -20,5 +20,9 @@ struct range {
 int range_parse(const char *s, struct range *r);
 /* True if `v` should alert. */
 bool range_alerts(const struct range *r, double v);
+/* --cred-warn/--cred-crit: whole or fractional days, 0 to 36525 (a
+ * century). Returns 0, or -1 for anything else: "", "nan", "inf", "-1",
+ * "5x". */
+int range_parse_days(const char *s, double *out);
 
 #endif

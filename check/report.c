@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mde/escape.h"
+
 static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
 const char *report_state_name(int state) {
@@ -67,10 +69,12 @@ void report_judge(const struct mde_tenant_result *r,
              v->state == STATE_CRITICAL ? "critical" : "warning",
              v->state == STATE_CRITICAL ? th->crit.text : th->warn.text);
   }
+  /* A credential past its date has expired, thresholds or not. */
+  bool expired = !isnan(r->credential_ttl) && days <= 0;
   if (!isnan(r->credential_ttl) &&
-      ((th->cred_crit_days >= 0 && days <= th->cred_crit_days) ||
+      (expired || (th->cred_crit_days >= 0 && days <= th->cred_crit_days) ||
        (th->cred_warn_days >= 0 && days <= th->cred_warn_days))) {
-    int s = th->cred_crit_days >= 0 && days <= th->cred_crit_days
+    int s = expired || (th->cred_crit_days >= 0 && days <= th->cred_crit_days)
                 ? STATE_CRITICAL
                 : STATE_WARNING;
     if (worse(v->state, s) == s && s != v->state) {
@@ -108,10 +112,18 @@ static void latency(FILE *out, int *first, const char *label, int valid,
           th->crit.text);
 }
 
+/* Text that carries tenant names, server messages and ids: one line,
+ * never perfdata (Nagios reads a '|' in long output as perfdata too). */
+static void text(FILE *out, const char *s) {
+  mde_escape_fputs(s, MDE_ESC_PIPE, out);
+}
+
 void report_single(FILE *out, const struct mde_tenant_result *r,
                    const struct verdict *v, const struct thresholds *th) {
   int first = 1;
-  fprintf(out, "MDE %s - %s|", report_state_name(v->state), v->text);
+  fprintf(out, "MDE %s - ", report_state_name(v->state));
+  text(out, v->text);
+  fputc('|', out);
   latency(out, &first, "token_time", r->token_timing_valid, r->token_time.total,
           th);
   latency(out, &first, "api_time", r->api_timing_valid, r->api_time.total, th);
@@ -122,19 +134,29 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
     fprintf(out, " credential_ttl=%.0fs", r->credential_ttl);
   fputc('\n', out);
   /* Long output: what Microsoft support asks for. */
-  if (r->failure != MDE_FAIL_NONE)
-    fprintf(out, "class: %s\nreason: %s\n", mde_failure_name(r->failure),
-            r->reason);
+  if (r->failure != MDE_FAIL_NONE) {
+    fprintf(out, "class: %s\nreason: ", mde_failure_name(r->failure));
+    text(out, r->reason);
+    fputc('\n', out);
+  }
   if (r->missing_roles.n) {
     char *roles = mde_strlist_join(&r->missing_roles, ", ");
-    fprintf(out, "missing roles: %s\n", roles ? roles : "?");
+    fputs("missing roles: ", out);
+    text(out, roles ? roles : "?");
+    fputc('\n', out);
     free(roles);
   }
-  if (r->tenant_id[0])
-    fprintf(out, "tenant id: %s\n", r->tenant_id);
-  if (r->trace_id[0])
-    fprintf(out, "trace id: %s\ncorrelation id: %s\ntimestamp: %s\n",
-            r->trace_id, r->correlation_id, r->timestamp);
+  const char *const labels[] = {"tenant id", "trace id", "correlation id",
+                                "timestamp"};
+  const char *const values[] = {r->tenant_id, r->trace_id, r->correlation_id,
+                                r->timestamp};
+  for (size_t i = 0; i < 4; i++) {
+    if (!values[i][0] || (i > 1 && !r->trace_id[0]))
+      continue;
+    fprintf(out, "%s: ", labels[i]);
+    text(out, values[i]);
+    fputc('\n', out);
+  }
 }
 
 struct ordered {
@@ -176,18 +198,27 @@ void report_multi(FILE *out, const struct mde_tenant_result *const *r,
     o[i] = (struct ordered){&v[i], i};
   if (o)
     qsort(o, n, sizeof *o, by_severity);
-  for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++)
-    fprintf(out, "%s: %s\n", report_state_name(o[i].v->state), o[i].v->text);
+  for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++) {
+    fprintf(out, "%s: ", report_state_name(o[i].v->state));
+    text(out, o[i].v->text);
+    fputc('\n', out);
+  }
   /* Then, as for one tenant, what Microsoft support asks for. */
   for (size_t i = 0; o && i < n && o[i].v->state != STATE_OK; i++) {
     const struct mde_tenant_result *t = r[o[i].i];
     if (t->failure == MDE_FAIL_NONE)
       continue;
-    fprintf(out, "%s: class: %s; reason: %s", t->name,
-            mde_failure_name(t->failure), t->reason);
-    if (t->trace_id[0])
-      fprintf(out, "; trace id: %s; correlation id: %s; timestamp: %s",
-              t->trace_id, t->correlation_id, t->timestamp);
+    text(out, t->name);
+    fprintf(out, ": class: %s; reason: ", mde_failure_name(t->failure));
+    text(out, t->reason);
+    if (t->trace_id[0]) {
+      fputs("; trace id: ", out);
+      text(out, t->trace_id);
+      fputs("; correlation id: ", out);
+      text(out, t->correlation_id);
+      fputs("; timestamp: ", out);
+      text(out, t->timestamp);
+    }
     fputc('\n', out);
   }
   free(o);

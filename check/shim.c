@@ -6,6 +6,7 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,10 @@ int cf_util_get_string(const oconfig_item_t *ci, char **ret) {
 }
 
 int cf_util_get_int(const oconfig_item_t *ci, int *ret) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
+  /* collectd casts whatever the number is; here an int it must be */
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER ||
+      !(ci->values[0].value.number >= INT_MIN &&
+        ci->values[0].value.number <= INT_MAX)) {
     ERROR("The `%s' option requires exactly one numeric argument.", ci->key);
     return -1;
   }

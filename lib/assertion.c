@@ -7,6 +7,7 @@
 
 #include "mde/b64url.h"
 #include "mde/buf.h"
+#include "mde/secret.h"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -19,12 +20,14 @@
 #include <openssl/x509.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct mde_credential {
   X509 *cert;
@@ -201,42 +204,77 @@ enum mde_failure mde_credential_from_pkcs12(const unsigned char *der,
   return finish(cert, key, out, err, err_size);
 }
 
+/* What each credential file is called in messages; NULL: public. */
+#define WHAT_KEY "private key"
+#define WHAT_CERT_AND_KEY "certificate and key file"
+#define WHAT_PKCS12 "PKCS#12 file"
+
+/* Opens a credential file without blocking (a FIFO must not hang us). A
+ * file holding a secret (`what` not NULL) follows the secret-file rule; a
+ * certificate alone is public and only needs to be a regular file. */
+static int open_credential(const char *path, const char *what, struct stat *st,
+                           char *err, size_t err_size) {
+  char reason[MDE_ERR_SIZE];
+  int fd = -1;
+  if (what) {
+    fd = mde_secret_open(path, what, st, NULL, 0, reason, sizeof reason);
+  } else if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) <
+             0) {
+    snprintf(reason, sizeof reason, "cannot open %s: %s", path,
+             strerror(errno));
+  } else if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+    snprintf(reason, sizeof reason, "%s is not a regular file", path);
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0)
+    mde_say(err, err_size, "credential: %s", reason);
+  return fd;
+}
+
 /* Reads a whole file, NUL-terminated, into *data (wipe and free it with
  * drop()). Returns 0, or -1 with the reason naming `path`. */
-static int slurp(const char *path, char **data, size_t *len, char *err,
-                 size_t err_size) {
+static int slurp(const char *path, const char *what, char **data, size_t *len,
+                 char *err, size_t err_size) {
   *data = NULL;
   *len = 0;
-  FILE *f = path ? fopen(path, "rb") : NULL;
-  if (!f) {
-    mde_say(err, err_size, "credential: cannot open %s: %s",
-            path ? path : "(none)", path ? strerror(errno) : "no path");
+  if (!path) {
+    mde_say(err, err_size, "credential: cannot open (none): no path");
     return -1;
   }
   struct stat st;
+  int fd = open_credential(path, what, &st, err, err_size);
+  if (fd < 0)
+    return -1;
   char *buf = NULL;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-      st.st_size > MDE_CREDENTIAL_FILE_MAX) {
-    mde_say(err, err_size,
-            "credential: %s is not a regular file of at most %d "
-            "bytes",
-            path, MDE_CREDENTIAL_FILE_MAX);
+  size_t size = 0, got = 0;
+  if (st.st_size > MDE_CREDENTIAL_FILE_MAX) {
+    mde_say(err, err_size, "credential: %s is larger than %d bytes", path,
+            MDE_CREDENTIAL_FILE_MAX);
     goto fail;
   }
-  size_t size = (size_t)st.st_size;
+  size = (size_t)st.st_size;
   buf = malloc(size + 1);
-  if (!buf || fread(buf, 1, size, f) != size) {
+  while (buf && got < size) {
+    ssize_t n = read(fd, buf + got, size - got);
+    if (n <= 0 && !(n < 0 && errno == EINTR))
+      break;
+    got += n > 0 ? (size_t)n : 0;
+  }
+  if (!buf || got != size) {
     mde_say(err, err_size, "credential: cannot read %s", path);
     goto fail;
   }
   buf[size] = '\0';
-  fclose(f);
+  close(fd);
   *data = buf;
   *len = size;
   return 0;
 fail:
+  if (buf)
+    OPENSSL_cleanse(buf, got);
   free(buf);
-  fclose(f);
+  close(fd);
   return -1;
 }
 
@@ -265,8 +303,11 @@ enum mde_failure mde_credential_load_pem(const char *cert_path,
   char *cert = NULL, *key = NULL;
   size_t cert_len = 0, key_len = 0;
   enum mde_failure rc = MDE_FAIL_CREDENTIAL_UNUSABLE;
-  if (slurp(cert_path, &cert, &cert_len, err, err_size) != 0 ||
-      (key_path && slurp(key_path, &key, &key_len, err, err_size) != 0))
+  /* Without ClientKey the certificate file holds the key: it is secret. */
+  if (slurp(cert_path, key_path ? NULL : WHAT_CERT_AND_KEY, &cert, &cert_len,
+            err, err_size) != 0 ||
+      (key_path &&
+       slurp(key_path, WHAT_KEY, &key, &key_len, err, err_size) != 0))
     goto out;
   rc = mde_credential_from_pem(cert, cert_len, key, key_len, passphrase, out,
                                err, err_size);
@@ -285,7 +326,7 @@ enum mde_failure mde_credential_load_pkcs12(const char *path,
   *out = NULL;
   char *data = NULL;
   size_t len = 0;
-  if (slurp(path, &data, &len, err, err_size) != 0)
+  if (slurp(path, WHAT_PKCS12, &data, &len, err, err_size) != 0)
     return MDE_FAIL_CREDENTIAL_UNUSABLE;
   enum mde_failure rc = mde_credential_from_pkcs12(
       (const unsigned char *)data, len, password, out, err, err_size);
@@ -293,6 +334,25 @@ enum mde_failure mde_credential_load_pkcs12(const char *path,
     name_file(err, err_size, path);
   drop(data, len);
   return rc;
+}
+
+enum mde_failure mde_credential_check_files(const char *cert_path,
+                                            const char *key_path,
+                                            const char *pkcs12_path, char *err,
+                                            size_t err_size) {
+  const char *path = pkcs12_path ? pkcs12_path
+                     : key_path  ? key_path
+                                 : cert_path;
+  const char *what = pkcs12_path ? WHAT_PKCS12
+                     : key_path  ? WHAT_KEY
+                                 : WHAT_CERT_AND_KEY;
+  if (!path)
+    return MDE_FAIL_NONE;
+  char reason[MDE_ERR_SIZE];
+  if (mde_secret_file_check(path, what, reason, sizeof reason) == MDE_FAIL_NONE)
+    return MDE_FAIL_NONE;
+  mde_say(err, err_size, "credential: %s", reason);
+  return MDE_FAIL_CREDENTIAL_UNUSABLE;
 }
 
 time_t mde_credential_not_after(const struct mde_credential *c) {

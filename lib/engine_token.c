@@ -219,6 +219,17 @@ enum step mde_step_start(struct tenant *t) {
     t->backoff_n = 0;
     t->backoff_until = 0; /* someone acted: try the new secret now */
   }
+  /* A key file someone opened to others (or replaced by a FIFO) since
+   * start: the key in memory is no longer a secret of ours alone. */
+  if (t->cred) {
+    char err[MDE_ERR_SIZE];
+    if (mde_credential_check_files(t->cert_file, t->key_file, t->pkcs12_file,
+                                   err, sizeof err) != MDE_FAIL_NONE) {
+      mde_token_drop(t);
+      mde_tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE, "%s", err);
+      return STEP_END;
+    }
+  }
   if (!(t->e->flags & MDE_CYCLE_ONESHOT) && now < t->backoff_until) {
     r->failure = t->last.failure;
     r->aadsts = t->last.aadsts;

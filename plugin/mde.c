@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mde/engine.h"
+#include "mde/escape.h"
 #include "options.h"
 #include "submit.h"
 
@@ -28,10 +29,14 @@ struct state {
 static struct plugin_options opts;
 static bool configured;
 
+/* Engine messages carry server text (a nextLink, an error body) and
+ * configuration values: escaped, so none can start a log line of its own. */
 static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
   (void)ctx;
   static const int levels[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-  plugin_log(levels[level], "mde plugin: %s", msg);
+  char safe[4096];
+  plugin_log(levels[level], "mde plugin: %s",
+             mde_escape(safe, sizeof safe, msg, 0));
 }
 
 /* Builds an engine with every tenant. Returns NULL after logging. */
@@ -43,17 +48,17 @@ static struct mde_engine *build(const struct plugin_options *o) {
   char err[MDE_ERR_SIZE];
   struct mde_engine *e = mde_engine_new(&eo, err, sizeof err);
   if (!e) {
-    ERROR("mde plugin: %s", err);
+    engine_log(NULL, MDE_LOG_ERR, err);
     return NULL;
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
     struct mde_tenant_config c;
-    int bad = options_tenant_config(o, i, &c) != 0; /* logged its own */
-    if (!bad && mde_engine_add(e, &c, err, sizeof err) < 0) {
-      ERROR("mde plugin: %s", err);
-      bad = 1;
+    if (options_tenant_config(o, i, &c) != 0) { /* it logged its own */
+      mde_engine_free(e);
+      return NULL;
     }
-    if (bad) {
+    if (mde_engine_add(e, &c, err, sizeof err) < 0) {
+      engine_log(NULL, MDE_LOG_ERR, err); /* names a configured value */
       mde_engine_free(e);
       return NULL;
     }

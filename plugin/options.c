@@ -6,13 +6,16 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
-#include "mde/cloud.h"
-
+#include <ctype.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "mde/cloud.h"
+#include "mde/escape.h"
 
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
@@ -178,8 +181,13 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   }
   case INT: {
     int *field = (int *)(base + opt->offset);
-    if (cf_util_get_int(ci, field) != 0 || *field < opt->min ||
-        *field > opt->max) {
+    /* The number is checked before collectd casts it: (int)1e30 is
+     * undefined (found by fuzzing), and 2.5 is not a whole number. */
+    double d = ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_NUMBER
+                   ? ci->values[0].value.number
+                   : (double)opt->min - 1;
+    if (!(d >= opt->min && d <= opt->max) || d != (double)(long)d ||
+        cf_util_get_int(ci, field) != 0) {
       ERROR("mde plugin: %s: \"%s\" takes a whole number from %d to %d",
             where(t, place, sizeof place), opt->name, opt->min, opt->max);
       return -1;
@@ -307,28 +315,38 @@ void options_free(struct plugin_options *o) {
   *o = (struct plugin_options){0};
 }
 
+/* Digits where `shape` has 'd', the same byte elsewhere: sscanf's %d would
+ * also take a sign or blanks ("2027-01-+1", found by fuzzing). */
+static bool shaped(const char *s, const char *shape) {
+  for (; *shape; s++, shape++)
+    if (*shape == 'd' ? !isdigit((unsigned char)*s) : *s != *shape)
+      return false;
+  return true;
+}
+
 /* "2027-01-31" or "2027-01-31T12:00:00Z", UTC. */
 int options_parse_date(const char *s, time_t *out) {
   struct tm tm = {0};
-  int n = 0;
-  if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) !=
-          3 ||
-      n != 10)
+  bool date_only = strlen(s) == 10 && shaped(s, "dddd-dd-dd");
+  if (!date_only && !(strlen(s) == 20 && shaped(s, "dddd-dd-ddTdd:dd:ddZ")))
     return -1;
-  const char *rest = s + n;
-  if (*rest == 'T' && (sscanf(rest, "T%2d:%2d:%2dZ%n", &tm.tm_hour, &tm.tm_min,
-                              &tm.tm_sec, &n) != 3 ||
-                       rest[n] != '\0'))
-    return -1;
-  if (*rest && *rest != 'T')
+  sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+  if (!date_only)
+    sscanf(s + 10, "T%2d:%2d:%2d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+  if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
     return -1;
   int day = tm.tm_mday, mon = tm.tm_mon;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   *out = timegm(&tm);
   /* timegm normalises 2027-02-30; a date that moved was not a date */
-  return *out == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon - 1 ? -1
-                                                                         : 0;
+  if (*out == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon - 1)
+    return -1;
+  /* The engine reads 0 as "no date": the epoch itself, long past like any
+   * other past date (an expired secret), becomes one second after it. */
+  if (*out == 0)
+    *out = 1;
+  return 0;
 }
 
 int options_region(const char *tenant, const char *cloud, const char *region,
@@ -394,17 +412,19 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
     } else if (strcasecmp(t->assertion_algorithm, "RS256") == 0) {
       c->assertion_ps256 = 0;
     } else {
+      char safe[256];
       ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
             "PS256, not \"%s\"",
-            t->name, t->assertion_algorithm);
+            t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
       return -1;
     }
   }
   if (t->secret_expires &&
       options_parse_date(t->secret_expires, &c->secret_expires)) {
+    char safe[256];
     ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
           "such as \"2027-01-31\", not \"%s\"",
-          t->name, t->secret_expires);
+          t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
     return -1;
   }
   return 0;

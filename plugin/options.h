@@ -40,7 +40,8 @@ struct plugin_options {
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
 void options_free(struct plugin_options *o);
 /* "2027-01-31" or "2027-01-31T12:00:00Z" (UTC) to *out; -1 if neither, or
- * not a real date. Also check_mde's --secret-expires. */
+ * not a real date. Also check_mde's --secret-expires. A past date is a
+ * date (the secret has expired); the epoch comes back as 1, never 0. */
 int options_parse_date(const char *s, time_t *out);
 
 /* The Defender API host of `region` for the tenant named `tenant` (its

@@ -3,6 +3,8 @@
  * collectd. */
 #include "submit.h"
 
+#include "mde/escape.h"
+
 #include "plugin.h"
 #include "utils/common/common.h"
 
@@ -46,8 +48,16 @@ static int severity_of(enum mde_failure f) {
   return NOTIF_FAILURE;
 }
 
+/* Adds a string to the notification's meta, escaped: server text. */
+static void meta_text(notification_t *n, const char *key, const char *text) {
+  char safe[4096];
+  plugin_notification_meta_add_string(n, key,
+                                      mde_escape(safe, sizeof safe, text, 0));
+}
+
 static void notify(const struct mde_tenant_result *r, int previous,
                    cdtime_t when) {
+  char safe[4096];
   notification_t n = {.severity = severity_of(r->failure), .time = when};
   sstrncpy(n.host, hostname_g, sizeof n.host);
   sstrncpy(n.plugin, "mde", sizeof n.plugin);
@@ -71,7 +81,8 @@ static void notify(const struct mde_tenant_result *r, int previous,
     char msg[2048];
     snprintf(msg, sizeof msg, "%s: %s%s - %s", r->name,
              mde_failure_name(r->failure), code, r->fix ? r->fix : r->reason);
-    sstrncpy(n.message, msg, sizeof n.message);
+    sstrncpy(n.message, mde_escape(safe, sizeof safe, msg, 0),
+             sizeof n.message);
   }
   /* The log keeps the whole reason, for whoever reads it later. */
   if (r->failure == MDE_FAIL_NONE)
@@ -79,23 +90,22 @@ static void notify(const struct mde_tenant_result *r, int previous,
          mde_failure_name((enum mde_failure)previous));
   else
     WARNING("mde plugin: %s: %s: %s", r->name, mde_failure_name(r->failure),
-            r->reason);
+            mde_escape(safe, sizeof safe, r->reason, 0));
   plugin_notification_meta_add_string(&n, "failure",
                                       mde_failure_name(r->failure));
   plugin_notification_meta_add_string(
       &n, "previous", previous < 0 ? "unknown" : mde_failure_name(previous));
-  plugin_notification_meta_add_string(&n, "reason", r->reason);
+  meta_text(&n, "reason", r->reason);
   if (r->fix)
-    plugin_notification_meta_add_string(&n, "fix", r->fix);
+    meta_text(&n, "fix", r->fix);
   if (r->aadsts)
     plugin_notification_meta_add_signed_int(&n, "aadsts", r->aadsts);
   if (r->trace_id[0])
-    plugin_notification_meta_add_string(&n, "trace_id", r->trace_id);
+    meta_text(&n, "trace_id", r->trace_id);
   if (r->correlation_id[0])
-    plugin_notification_meta_add_string(&n, "correlation_id",
-                                        r->correlation_id);
+    meta_text(&n, "correlation_id", r->correlation_id);
   if (r->tenant_id[0])
-    plugin_notification_meta_add_string(&n, "tenant_id", r->tenant_id);
+    meta_text(&n, "tenant_id", r->tenant_id);
   plugin_dispatch_notification(&n);
   plugin_notification_meta_free(n.meta);
 }

@@ -159,6 +159,7 @@ struct paging {
   long top; /* -1: none */
   long skip;
   const char *filter;
+  char next_base[SIM_NEXT_LINK_BASE]; /* settings.next_link_base, or "" */
 };
 
 static int parse_paging(const struct sim_req *rq, struct sim_resp *rs,
@@ -181,28 +182,38 @@ static int parse_paging(const struct sim_req *rq, struct sim_resp *rs,
   return 0;
 }
 
+/* The link back to this API, unless a hostile-peer test set another base
+ * (settings.next_link_base, any text: it is JSON-escaped here). */
 static void next_link(struct mde_buf *b, const struct sim_req *rq,
                       const struct paging *pg, long emitted) {
   char base[300];
   sim_base_url(rq, base, sizeof base);
-  mde_buf_printf(b, ",\"@odata.nextLink\":\"%s%s?", base, rq->path);
+  struct mde_buf url;
+  mde_buf_init(&url, 0);
+  mde_buf_printf(&url, "%s%s?", pg->next_base[0] ? pg->next_base : base,
+                 rq->path);
   if (pg->filter) {
-    mde_buf_puts(b, "$filter=");
-    url_encode(b, pg->filter);
-    mde_buf_puts(b, "&");
+    mde_buf_puts(&url, "$filter=");
+    url_encode(&url, pg->filter);
+    mde_buf_puts(&url, "&");
   }
   if (pg->top >= 0)
-    mde_buf_printf(b, "$top=%ld&", pg->top - emitted);
-  mde_buf_printf(b, "$skip=%ld\"", pg->skip + emitted);
+    mde_buf_printf(&url, "$top=%ld&", pg->top - emitted);
+  mde_buf_printf(&url, "$skip=%ld", pg->skip + emitted);
+  mde_buf_puts(b, ",\"@odata.nextLink\":");
+  mde_buf_json_string(b, url.data ? url.data : "");
+  mde_buf_free(&url);
 }
 
 /* Starts a collection response: {"@odata.context": …, "value": [. Returns
  * how many items the page may hold and sets *limit from $top. */
 static long begin_collection(const struct sim_world *w,
                              const struct sim_req *rq, struct sim_resp *rs,
-                             const struct paging *pg, const char *entity,
+                             struct paging *pg, const char *entity,
                              long *limit) {
   *limit = pg->top >= 0 ? pg->top : LONG_MAX;
+  snprintf(pg->next_base, sizeof pg->next_base, "%s",
+           w->settings.next_link_base);
   char base[300];
   sim_base_url(rq, base, sizeof base);
   mde_buf_reset(&rs->body);

@@ -166,7 +166,11 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   pthread_mutex_unlock(&w->lock);
   sleep_ms(plan.delay_ms);
 
-  if (plan.status) {
+  if (rq->host && !sim_is_host_header(rq->host)) {
+    /* HTTP.sys's answer; and the Host is echoed into discovery documents
+     * and nextLinks, so nothing but a host name may get that far. */
+    sim_resp_text(rs, 400, "Bad Request - Invalid Hostname");
+  } else if (plan.status) {
     fault_response(w, rq, rs, rt.ep, &plan);
   } else {
     switch (rt.ep) {

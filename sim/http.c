@@ -271,7 +271,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
 
 struct sim_server *sim_server_start(const char *listen, const char *cert_pem,
                                     const char *key_pem, sim_handler handler,
-                                    void *cls, char *err, size_t errlen) {
+                                    void *cls, const struct sim_limits *limits,
+                                    char *err, size_t errlen) {
   struct sockaddr_storage ss;
   socklen_t sslen = 0;
   if (parse_listen(listen, &ss, &sslen) != 0) {
@@ -279,6 +280,10 @@ struct sim_server *sim_server_start(const char *listen, const char *cert_pem,
              listen);
     return NULL;
   }
+  unsigned idle =
+      limits && limits->idle_timeout_s ? limits->idle_timeout_s : 30;
+  unsigned max =
+      limits && limits->max_connections ? limits->max_connections : 1024;
   struct sim_server *srv = sim_xcalloc(1, sizeof *srv);
   srv->handler = handler;
   srv->cls = cls;
@@ -296,9 +301,10 @@ struct sim_server *sim_server_start(const char *listen, const char *cert_pem,
   srv->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
-      MHD_OPTION_ARRAY, cert_pem ? tls : none, MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT, max,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, max > 1 ? max / 2 : 1u,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_ARRAY,
+      cert_pem ? tls : none, MHD_OPTION_END);
   if (!srv->daemon) {
     snprintf(err, errlen, "cannot listen on %s (in use, or bad TLS key/cert)",
              listen);

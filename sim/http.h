@@ -54,11 +54,20 @@ void sim_resp_json(struct sim_resp *rs, int status);
 void sim_resp_text(struct sim_resp *rs, int status, const char *text);
 
 struct sim_server;
+/* What one client may hold. Every connection is a thread (handlers sleep to
+ * inject latency), so a client that connects and then trickles or sends
+ * nothing is dropped after idle_timeout_s of silence, and one address may
+ * hold at most half of max_connections. Zeroes take the defaults. */
+struct sim_limits {
+  unsigned idle_timeout_s;  /* default 30 */
+  unsigned max_connections; /* default 1024 */
+};
 /* `listen` is "HOST:PORT" (IPv4 or [IPv6]); port 0 picks a free one.
  * With cert and key (PEM file contents), serves HTTPS. */
 struct sim_server *sim_server_start(const char *listen, const char *cert_pem,
                                     const char *key_pem, sim_handler handler,
-                                    void *cls, char *err, size_t errlen);
+                                    void *cls, const struct sim_limits *limits,
+                                    char *err, size_t errlen);
 /* The address actually bound, "HOST:PORT". */
 const char *sim_server_address(const struct sim_server *s);
 void sim_server_stop(struct sim_server *s);

@@ -19,6 +19,7 @@ static const char usage[] =
     "Usage: mde-sim --scenario FILE --cert PEM --key PEM\n"
     "               [--listen 127.0.0.1:8443] [--admin 127.0.0.1:8444]\n"
     "               [--data-dir DIR] [--ready-file FILE]\n"
+    "               [--idle-timeout S] [--max-connections N]\n"
     "\n"
     "Simulates Microsoft Entra ID (client-credentials token endpoints v1 and\n"
     "v2, OpenID discovery, signing keys) and the Microsoft Defender for\n"
@@ -35,6 +36,10 @@ static const char usage[] =
     "  --data-dir DIR     where certificate files named in the scenario are\n"
     "                     (default: the scenario file's folder)\n"
     "  --ready-file FILE  once serving, write \"listen=H:P admin=H:P\" here\n"
+    "  --idle-timeout S   close a connection silent for S seconds (default\n"
+    "                     30, 1 to 3600)\n"
+    "  --max-connections N  connections at once (default 1024, 2 to 65536);\n"
+    "                     one client address may hold half of them\n"
     "  -h, --help         this text\n"
     "  -V, --version      the version\n"
     "\n"
@@ -55,6 +60,20 @@ static char *slurp(const char *path) {
   return buf;
 }
 
+static int parse_limit(const char *opt, const char *arg, long min, long max,
+                       unsigned *out) {
+  char *end = NULL;
+  long v = strtol(arg, &end, 10);
+  if (end == arg || *end || v < min || v > max) {
+    fprintf(stderr,
+            "mde-sim: %s: '%s' must be a whole number from %ld to %ld\n", opt,
+            arg, min, max);
+    return -1;
+  }
+  *out = (unsigned)v;
+  return 0;
+}
+
 static bool loopback(const char *addr) {
   return strncmp(addr, "127.", 4) == 0 || strncmp(addr, "[::1]:", 6) == 0 ||
          strncmp(addr, "localhost:", 10) == 0;
@@ -64,6 +83,7 @@ int main(int argc, char **argv) {
   const char *scenario = NULL, *cert = NULL, *key = NULL, *ready = NULL;
   const char *listen = "127.0.0.1:8443", *admin = "127.0.0.1:8444";
   const char *data_dir = NULL;
+  struct sim_limits limits = {0};
   static const struct option opts[] = {
       {"scenario", required_argument, NULL, 's'},
       {"cert", required_argument, NULL, 'c'},
@@ -72,6 +92,8 @@ int main(int argc, char **argv) {
       {"admin", required_argument, NULL, 'a'},
       {"data-dir", required_argument, NULL, 'd'},
       {"ready-file", required_argument, NULL, 'r'},
+      {"idle-timeout", required_argument, NULL, 'i'},
+      {"max-connections", required_argument, NULL, 'm'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -98,6 +120,14 @@ int main(int argc, char **argv) {
       break;
     case 'r':
       ready = optarg;
+      break;
+    case 'i':
+    case 'm':
+      if (parse_limit(c == 'i' ? "--idle-timeout" : "--max-connections", optarg,
+                      c == 'i' ? 1 : 2, c == 'i' ? 3600 : 65536,
+                      c == 'i' ? &limits.idle_timeout_s
+                               : &limits.max_connections) != 0)
+        return 2;
       break;
     case 'h':
       fputs(usage, stdout);
@@ -152,13 +182,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "mde-sim: %s\n", err);
     goto out_world;
   }
-  svc = sim_server_start(listen, cert_pem, key_pem, sim_dispatch, &world, err,
-                         sizeof err);
+  svc = sim_server_start(listen, cert_pem, key_pem, sim_dispatch, &world,
+                         &limits, err, sizeof err);
   if (!svc) {
     fprintf(stderr, "mde-sim: --listen: %s\n", err);
     goto out_world;
   }
-  adm = sim_server_start(admin, NULL, NULL, sim_admin, &world, err, sizeof err);
+  adm = sim_server_start(admin, NULL, NULL, sim_admin, &world, NULL, err,
+                         sizeof err);
   if (!adm) {
     fprintf(stderr, "mde-sim: --admin: %s\n", err);
     goto out_world;

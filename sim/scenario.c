@@ -143,6 +143,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
                                      "loop_lockout_seconds",
                                      "token_reuse",
                                      "forge_tokens",
+                                     "next_link_base",
                                      NULL};
   if (only_keys(json, keys, where, err, errlen) != 0)
     return -1;
@@ -180,6 +181,15 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
                   "\"forge_tokens\" is off, alg_none, hs256, unknown_kid, "
                   "other_tid or wrong_aud");
     s->forge_tokens = how;
+  }
+  const cJSON *nlb = get(json, "next_link_base");
+  if (nlb) {
+    if (!cJSON_IsString(nlb) ||
+        strlen(nlb->valuestring) >= sizeof s->next_link_base)
+      return fail(err, errlen, where,
+                  "\"next_link_base\" is a string of at most 255 bytes");
+    snprintf(s->next_link_base, sizeof s->next_link_base, "%s",
+             nlb->valuestring);
   }
   s->api_per_minute = (int)per_min;
   s->api_per_hour = (int)per_hour;

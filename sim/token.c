@@ -46,31 +46,22 @@ static char *basic_secret(const struct sim_req *rq, char **client_id) {
   const char *auth = sim_req_header(rq, "Authorization");
   if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
     return NULL;
-  const char *b64 = auth + 6;
-  size_t len = strlen(b64);
-  if (len > 4096)
+  size_t n = 0;
+  unsigned char *raw = sim_base64_decode(auth + 6, &n);
+  if (!raw)
     return NULL;
-  unsigned char *raw = sim_xcalloc(len / 4 * 3 + 4, 1);
-  int n = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)len);
   char *secret = NULL;
-  if (n > 0) {
-    while (len > 0 && b64[len - 1] == '=') { /* DecodeBlock counts padding */
-      len--;
-      n--;
-    }
-    raw[n] = '\0';
-    char *colon = strchr((char *)raw, ':');
-    if (colon) {
-      *client_id = form_decode((char *)raw, (size_t)(colon - (char *)raw));
-      secret = form_decode(colon + 1, strlen(colon + 1));
-      if (!*client_id || !secret) {
-        free(*client_id);
-        free(secret);
-        *client_id = secret = NULL;
-      }
+  char *colon = strchr((char *)raw, ':');
+  if (colon) {
+    *client_id = form_decode((char *)raw, (size_t)(colon - (char *)raw));
+    secret = form_decode(colon + 1, strlen(colon + 1));
+    if (!*client_id || !secret) {
+      free(*client_id);
+      free(secret);
+      *client_id = secret = NULL;
     }
   }
-  OPENSSL_cleanse(raw, len / 4 * 3 + 4);
+  OPENSSL_cleanse(raw, n);
   free(raw);
   return secret;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 int64_t sim_now(void) { return (int64_t)time(NULL); }
@@ -224,6 +225,55 @@ bool sim_is_dns_name(const char *s) {
       return false;
     label++;
   }
+}
+
+bool sim_is_host_header(const char *s) {
+  char name[256];
+  const char *colon = NULL;
+  if (s[0] == '[') { /* [IPv6]: hex digits, colons and dots only */
+    const char *end = strchr(s, ']');
+    if (!end || end == s + 1 || end - s > 46)
+      return false;
+    for (const char *p = s + 1; p < end; p++)
+      if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+        return false;
+    if (end[1] != '\0' && end[1] != ':')
+      return false;
+    colon = end[1] ? end + 1 : NULL;
+  } else {
+    colon = strchr(s, ':');
+    size_t n = colon ? (size_t)(colon - s) : strlen(s);
+    if (n == 0 || n >= sizeof name)
+      return false;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    if (!sim_is_dns_name(name))
+      return false;
+  }
+  if (!colon)
+    return true;
+  size_t digits = strspn(colon + 1, "0123456789");
+  return digits >= 1 && digits <= 5 && colon[1 + digits] == '\0' &&
+         atol(colon + 1) <= 65535;
+}
+
+unsigned char *sim_base64_decode(const char *s, size_t *out_len) {
+  size_t len = strlen(s);
+  if (len == 0 || len % 4 != 0 || len > 8192)
+    return NULL;
+  size_t pad = s[len - 1] == '=' ? (s[len - 2] == '=' ? 2 : 1) : 0;
+  for (size_t i = 0; i < len - pad; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/')
+      return NULL; /* also "====" and "A===": padding where data must be */
+  unsigned char *raw = sim_xcalloc(len / 4 * 3 + 1, 1);
+  int n = EVP_DecodeBlock(raw, (const unsigned char *)s, (int)len);
+  if (n < (int)pad) { /* cannot happen after the checks; never index < 0 */
+    free(raw);
+    return NULL;
+  }
+  *out_len = (size_t)n - pad; /* DecodeBlock counts padding as zero bytes */
+  raw[*out_len] = '\0';
+  return raw;
 }
 
 bool sim_is_common_tenant(const char *s) {

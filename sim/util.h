@@ -37,6 +37,14 @@ bool sim_is_dns_name(const char *s);
  * at least one dot. Something GUID-shaped that is not a GUID (a group of
  * the wrong length) is neither. */
 bool sim_is_tenant_name(const char *s);
+/* An HTTP Host header: a DNS name or dotted IPv4 address, or [IPv6], with
+ * an optional :port. Anything else (quotes, slashes, spaces) is refused
+ * before it can reach a URL the simulator builds from it. */
+bool sim_is_host_header(const char *s);
+/* Strict standard base64 (RFC 4648 4, padded): a NUL-terminated copy of the
+ * decoded bytes and their count, or NULL for anything else ("====", stray
+ * characters, a length that is not a multiple of 4, more than 8 KiB). */
+unsigned char *sim_base64_decode(const char *s, size_t *out_len);
 /* "common", "organizations" or "consumers": multi-tenant authorities. */
 bool sim_is_common_tenant(const char *s);
 /* Copies `s` lowercased into out (size n); returns false if truncated. */

@@ -109,6 +109,8 @@ struct sim_tenant {
 
 #define SIM_MAX_STATUS_OVERRIDES 16
 
+#define SIM_NEXT_LINK_BASE 256
+
 struct sim_settings {
   int64_t token_lifetime; /* seconds, default 3599 */
   int api_per_minute;     /* default 100 */
@@ -123,6 +125,9 @@ struct sim_settings {
   int loop_requests;    /* AADSTS50196 after this many token requests */
   int64_t loop_lockout; /* per minute for one app+tenant; then locked */
   int access_token_version; /* 1 (MDE's) or 2 */
+  /* Hostile-peer tests: nextLinks start with this instead of the API's own
+   * base ("" = off); any text, to see what a client does with it. */
+  char next_link_base[SIM_NEXT_LINK_BASE];
   struct {
     int code, status;
   } status_overrides[SIM_MAX_STATUS_OVERRIDES];

@@ -36,7 +36,10 @@ enum mde_failure mde_credential_from_pkcs12(const unsigned char *der,
                                             struct mde_credential **out,
                                             char *err, size_t err_size);
 /* The same from files (read whole, capped, wiped after use); the reason
- * names the path. `key_path` NULL: the key is in the certificate file. */
+ * names the path. `key_path` NULL: the key is in the certificate file.
+ * Files holding the key follow the secret-file rule (mde_secret_open: no
+ * FIFO, not accessible by others, owned by us or root); a certificate file
+ * alone is public and need only be a regular file. */
 enum mde_failure mde_credential_load_pem(const char *cert_path,
                                          const char *key_path,
                                          const char *passphrase,
@@ -46,6 +49,15 @@ enum mde_failure mde_credential_load_pkcs12(const char *path,
                                             const char *password,
                                             struct mde_credential **out,
                                             char *err, size_t err_size);
+/* The files that hold the private key (the PKCS#12; ClientKey; or the
+ * certificate file when there is no ClientKey) checked again under the
+ * secret-file rule (include/mde/secret.h) without reading them: for a
+ * credential loaded at start, so that a chmod o+r at run time is seen.
+ * Returns MDE_FAIL_NONE, or MDE_FAIL_CREDENTIAL_UNUSABLE with the reason. */
+enum mde_failure mde_credential_check_files(const char *cert_path,
+                                            const char *key_path,
+                                            const char *pkcs12_path, char *err,
+                                            size_t err_size);
 /* Frees the key with OpenSSL's own free (which clears it). NULL is fine. */
 void mde_credential_free(struct mde_credential *c);
 

@@ -1,13 +1,18 @@
 /* Client secrets, read from a file or an environment variable — never
- * from a command line, where every user can read them. A file must be a
- * regular file not readable by others (group-readable is allowed, with a
- * warning, for a daemon that runs under a group); the trailing newline is
- * trimmed. The value is wiped when freed. The file's identity (inode, size,
- * mtime) is kept so a changed file can be noticed and re-read. */
+ * from a command line, where every user can read them. Every file that
+ * holds a secret (a secret file, a private key, a PKCS#12) follows one rule,
+ * mde_secret_open(): opened without blocking (a FIFO must not hang the
+ * daemon), a regular file, not accessible by others (group-readable is
+ * allowed, with a warning, for a daemon that runs under a group), owned by
+ * the user running us or by root. A secret's trailing newline is trimmed,
+ * and the value is wiped when freed. The file's identity (inode, size,
+ * mtime, mode, owner) is kept so a changed file — a new secret, or a chmod
+ * that opened it to others — is noticed and read (and checked) again. */
 #ifndef MDE_SECRET_H
 #define MDE_SECRET_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -23,7 +28,21 @@ struct mde_secret {
   ino_t ino;
   off_t size;
   struct timespec mtime;
+  mode_t mode;
+  uid_t uid;
 };
+
+/* Opens `path`, which holds a secret described by `what` ("secret file",
+ * "private key", "PKCS#12 file"), under the rule above. Returns the open
+ * descriptor (the caller closes it) with *st filled, or -1 with a reason
+ * naming what, the file and the fix. `warn` (may be NULL) receives a
+ * warning, "" if none. */
+int mde_secret_open(const char *path, const char *what, struct stat *st,
+                    char *warn, size_t warn_size, char *err, size_t err_size);
+/* The same check without reading: for a file already loaded, to see at run
+ * time that it has not been opened to others. */
+enum mde_failure mde_secret_file_check(const char *path, const char *what,
+                                       char *err, size_t err_size);
 
 /* Returns MDE_FAIL_NONE, or MDE_FAIL_CREDENTIAL_UNUSABLE with a reason
  * naming the file and the fix. `warn` (may be NULL) receives a warning,

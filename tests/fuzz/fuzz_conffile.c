@@ -1,7 +1,9 @@
 /* libFuzzer harness for check_mde's reader of collectd.conf syntax: any
  * bytes give a tree or an error naming file and line, never a crash or a
- * leak. Inputs with Include are skipped: they would read files of this
- * machine, which is not what is being tested here. */
+ * leak, whatever bytes it holds (a NUL inside a string is an error, not a
+ * string cut short). Inputs with Include are skipped: they would read files of
+ * this machine, which is not what is being tested here. */
+#define _GNU_SOURCE /* memmem */
 #include "conffile.h"
 
 #include <ctype.h>
@@ -20,10 +22,11 @@ static size_t count(const oconfig_item_t *ci) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = fz_cstr(data, size);
+  /* every byte, NULs included: a NUL inside a string must be refused */
   char *lower = fz_cstr(data, size);
-  for (char *p = lower; *p; p++)
-    *p = (char)tolower((unsigned char)*p);
-  int includes = strstr(lower, "include") != NULL;
+  for (size_t i = 0; i < size; i++)
+    lower[i] = (char)tolower((unsigned char)lower[i]);
+  int includes = memmem(lower, size, "include", 7) != NULL;
   free(lower);
   if (includes) {
     free(text);
@@ -31,10 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   char err[512] = "";
   oconfig_item_t *root =
-      conffile_parse_text(text, strlen(text), "fuzz.conf", err, sizeof(err));
+      conffile_parse_text(text, size, "fuzz.conf", err, sizeof(err));
   if (root) {
     fz_assert(count(root) >= 1);
     conffile_plugin_block(root, "mde");
+    fz_assert(conffile_plugin_blocks(root, "mde") >= 0);
     conffile_free(root);
   } else {
     fz_assert(strncmp(err, "fuzz.conf:", 10) == 0);

@@ -150,6 +150,25 @@ expect 0 "^MDE OK - contoso.onmicrosoft.com: token valid" \
   "a secret expiring later than --cred-warn" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "${soon}T23:59:59Z" --cred-warn 5
 expect 3 "^MDE UNKNOWN - --secret-expires takes a date such as 2027-01-31 or 2027-01-31T12:00:00Z, not \"2027-02-30\"\$" \
   "--secret-expires: not a real date" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires 2027-02-30
+# digits only: sscanf's %d also took a sign or a blank (found by fuzzing)
+for bad in "2027-01-+1" "2027-01- 1" "2027-01-31T+1:00:00Z" "2027-01-31T24:00:00Z" "+027-01-31"; do
+  expect 3 "^MDE UNKNOWN - --secret-expires takes a date such as" \
+    "--secret-expires $bad: refused" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "$bad"
+done
+# a past date is an expired secret (CRITICAL with or without --cred-crit);
+# the epoch is a date like any other, not "unset"
+for past in 1970-01-01 2020-06-30; do
+  expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: credential expired [0-9.]+ days ago - renew it.*credential_ttl=-[0-9]+s" \
+    "--secret-expires $past: expired" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --secret-expires "$past"
+done
+# days are finite numbers: strtod's "nan", "inf" and "" are not
+for bad in "--cred-warn nan" "--cred-warn inf" "--cred-crit -1" "--cred-crit 5x"; do
+  # shellcheck disable=SC2086
+  expect 3 "^MDE UNKNOWN - --cred-warn/--cred-crit take days \(0 to 36525\), not \"${bad#* }\"\$" \
+    "$bad: refused" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" $bad
+done
+expect 3 '^MDE UNKNOWN - --cred-warn/--cred-crit take days \(0 to 36525\), not ""$' \
+  "an empty --cred-crit: refused" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" --cred-crit ""
 
 # --- timeout: UNKNOWN, on time
 admin PUT /faults '[{"endpoint": "token", "latency_ms": 8000}]' >/dev/null
@@ -174,6 +193,15 @@ expect 3 "^MDE UNKNOWN - no credential: use --secret-file FILE, --cert PEM --key
 printf 'x' >"$WORK/loose" && chmod 0644 "$WORK/loose"
 expect 3 "^MDE UNKNOWN - tenant \"$CONTOSO\": secret file $WORK/loose is accessible by other users" \
   "a world-readable secret file" -- -T "$CONTOSO" "${common[@]}" --secret-file "$WORK/loose"
+for v in $'\n' $'\r\n'; do
+  OUT=$(MDE_CLIENT_SECRET="$v" timeout 30 "$CHECK" -T contoso.onmicrosoft.com "${common[@]}" 2>&1)
+  is "$?" 3 "MDE_CLIENT_SECRET of only a line break: UNKNOWN"
+  like "$OUT" '^MDE UNKNOWN - tenant "contoso.onmicrosoft.com": environment variable MDE_CLIENT_SECRET holds only a line break' \
+    "MDE_CLIENT_SECRET of only a line break: named, never sent"
+done
+printf 'sim-secret-current\n' >"$WORK/theirs" && chown 65534 "$WORK/theirs"
+expect 3 "^MDE UNKNOWN - tenant \"$CONTOSO\": secret file $WORK/theirs is owned by uid 65534, not by the user running this" \
+  "a 0600 secret file of another user" -- -T "$CONTOSO" "${common[@]}" --secret-file "$WORK/theirs"
 
 # --- several tenants from the collectd configuration
 mkdir -p "$WORK/conf.d"
@@ -219,3 +247,26 @@ printf '<Plugin mde>\n  Colour "blue"\n</Plugin>\n' >"$WORK/bad.conf"
 expect 3 '^MDE UNKNOWN - <Plugin mde>: unknown option "Colour"$' "--config: a bad block is UNKNOWN, named" -- --config "$WORK/bad.conf"
 printf '<Plugin mde>\n  ClientId "x\n' >"$WORK/broken.conf"
 expect 3 "^MDE UNKNOWN - $WORK/broken.conf:2: unterminated string\$" "--config: a syntax error names file and line" -- --config "$WORK/broken.conf"
+printf '<Plugin mde>\n  ClientId "1111\0 2222"\n</Plugin>\n' >"$WORK/nul.conf"
+expect 3 "^MDE UNKNOWN - $WORK/nul.conf:2: a NUL byte inside a quoted string\$" "--config: a NUL in a string names file and line" -- --config "$WORK/nul.conf"
+# collectd refuses a second <Plugin mde> block (the plugin takes one), so
+# --validate must too, also when an Include brings it
+cp "$WORK/collectd.conf" "$WORK/twice.conf"
+printf 'Include "%s"\n' "$WORK/conf.d/mde.conf" >>"$WORK/twice.conf"
+expect 3 "^MDE UNKNOWN - $WORK/twice.conf has more than one <Plugin mde> block" \
+  "--validate: two <Plugin mde> blocks" -- --config "$WORK/twice.conf" --validate
+# Includes as collectd 5.12 follows them: Debian's <Include DIR> with
+# Filter (a README next to the .conf is skipped), and a wildcard
+mkdir -p "$WORK/debian.d/sub"
+mv "$WORK/conf.d/mde.conf" "$WORK/debian.d/sub/mde.conf"
+printf 'Read me: not configuration <\n' >"$WORK/debian.d/README"
+printf 'LoadPlugin mde\n<Include "%s">\n\tFilter "*.conf"\n</Include>\n' "$WORK/debian.d" >"$WORK/debian.conf"
+expect 0 "^MDE OK - $WORK/debian.conf: valid, 4 tenants" \
+  "--validate: Debian's <Include DIR> Filter \"*.conf\", recursively" -- --config "$WORK/debian.conf" --validate
+printf 'LoadPlugin mde\nInclude "%s/debian.d/s*/*.conf"\n' "$WORK" >"$WORK/glob.conf"
+expect 0 "^MDE OK - $WORK/glob.conf: valid, 4 tenants" \
+  "--validate: a wildcard Include" -- --config "$WORK/glob.conf" --validate
+printf 'LoadPlugin mde\nInclude "%s/debian.d"\n' "$WORK" >"$WORK/nofilter.conf"
+expect 3 "^MDE UNKNOWN - $WORK/debian.d/README:1: " \
+  "--validate: a directory without Filter is every file in it, as collectd reads it" -- --config "$WORK/nofilter.conf" --validate
+mv "$WORK/debian.d/sub/mde.conf" "$WORK/conf.d/mde.conf"

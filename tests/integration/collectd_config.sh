@@ -45,6 +45,12 @@ refused() { # refused "WHAT" BLOCK EXPECTED_MESSAGE
   rc=$?
   ok $(( rc != 0 ? 0 : 1 )) "collectd refuses $1 (exit $rc)"
   like "$out" "$(printf '%s' "$3" | sed 's/[][\.*^$(){}+?|]/\\&/g')" "$1: the error says: $3"
+  LAST_OUT=$out
+}
+# ... and says it once: no second line from a buffer nobody filled.
+said_once() { # said_once "WHAT"
+  is "$(grep -c 'mde plugin: ' <<<"$LAST_OUT")" 1 "$1: one plugin error line, no uninitialised text after it"
+  unlike "$LAST_OUT" $'[\x01-\x08\x0b-\x1f\x7f-\xff]' "$1: nothing but text in collectd's log"
 }
 tenant() { printf '<Tenant "t1">\n TenantId "%s"\n %s\n</Tenant>' "$1" "${2:-}"; }
 
@@ -112,6 +118,14 @@ refused "a bad expiry date" "<Plugin mde>
   ClientSecretExpires \"next year\"
   $(tenant healthy.onmicrosoft.com)
 </Plugin>" '"ClientSecretExpires" is a date such as "2027-01-31", not "next year"'
+said_once "a bad expiry date"
+refused "an unknown assertion algorithm" "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  AssertionAlgorithm \"ES256\"
+  $(tenant healthy.onmicrosoft.com)
+</Plugin>" 'mde plugin: <Tenant "t1">: "AssertionAlgorithm" is RS256 or PS256, not "ES256"'
+said_once "an unknown assertion algorithm"
 refused "two tenants with one name" "<Plugin mde>
   $COMMON
   ClientSecretFile \"$WORK/secret\"

@@ -168,6 +168,16 @@ ok $( [ -n "$(counter mde-changing/errors-secret_expired)" ]; echo $?) "changing
 changing=$(grep -c "plugin_instance = changing," "$WORK/collectd.log")
 is "$changing" 3 "changing: one notification per change (permission, consent, secret)"
 
+# --- a secret file opened to other users at run time: the next cycle
+# reads it again (its mode is part of its identity), refuses it, and says
+# which file and why, as at start
+chmod o+r "$WORK/secret"
+for i in $(seq 1 50); do [ -n "$(counter mde-healthy/errors-credential_unusable)" ] && break; sleep 0.2; done
+ok $( [ -n "$(counter mde-healthy/errors-credential_unusable)" ]; echo $?) "healthy: chmod o+r of its secret file at run time is credential_unusable"
+like "$(cat "$WORK/collectd.log")" "secret file $WORK/secret is accessible by other users \(mode 0604\)" \
+  "healthy: the log names the opened secret file and the fix"
+chmod o-r "$WORK/secret"
+
 # --- nothing secret leaves the plugin
 stop_collectd
 leaks=$(grep -rlE 'sim-secret|eyJ[A-Za-z0-9_-]{20,}\.' "$WORK/collectd.log" "$WORK/collectd.out" "$WORK/csv" 2>/dev/null)

@@ -76,6 +76,8 @@ while read -r opt scope kind; do
   INT)
     refused "$opt" '"ten"' "$scope"
     refused "$opt" true "$scope"
+    refused "$opt" 2.5 "$scope"  # not a whole number (was taken as 2)
+    refused "$opt" 1e30 "$scope" # (int)1e30 is undefined (found by fuzzing)
     read -r _ min max < <(grep "^$opt " <<<"$ranges")
     if [ -n "${max:-}" ]; then
       refused "$opt" "$((max + 1))" "$scope"
@@ -114,4 +116,62 @@ for bad in loose:"accessible by other users" missing:"No such file" empty:"is em
   is "$rc" 3 "secret file $name: check_mde is UNKNOWN"
   like "$out" "^MDE UNKNOWN - .*$WORK/$name.*$why" "secret file $name: check_mde says which file and why"
   ok $(( $(date +%s) - start < 10 ? 0 : 1 )) "secret file $name: no hang"
+done
+
+# --- files that hold a private key are secrets too: world-readable, a FIFO,
+# owned by another user (a 0600 file someone else can chmod or swap) are
+# refused by both, naming the file and why, without hanging; a certificate
+# alone is public and may stay readable
+cp "$MDE_CERTS/app1.pem" "$WORK/app.pem"
+chmod 0644 "$WORK/app.pem"
+cp "$MDE_CERTS/app1.key" "$WORK/ok.key"
+cp "$MDE_CERTS/app1.key" "$WORK/loose.key"
+chmod 0644 "$WORK/loose.key"
+cp "$MDE_CERTS/app1.key" "$WORK/theirs.key"
+chown 65534 "$WORK/theirs.key"
+mkfifo "$WORK/fifo.key"
+cat "$MDE_CERTS/app1.pem" "$MDE_CERTS/app1.key" >"$WORK/both.pem"
+chmod 0644 "$WORK/both.pem"
+openssl pkcs12 -export -in "$MDE_CERTS/app1.pem" -inkey "$MDE_CERTS/app1.key" \
+  -passout pass: -out "$WORK/loose.p12" 2>/dev/null
+chmod 0604 "$WORK/loose.p12"
+# key_conf CREDENTIAL_LINES: the one-tenant configuration with a certificate
+key_conf() {
+  conf "" ""
+  local cred="$1"
+  awk -v cred="$cred" '/ClientSecretFile/ { print "  " cred; next } { print }' \
+    "$WORK/c.conf" >"$WORK/k.conf" && mv "$WORK/k.conf" "$WORK/c.conf"
+}
+key_conf "ClientCertificate \"$WORK/app.pem\"
+  ClientKey \"$WORK/ok.key\""
+out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+is "$?" 0 "control: a 0644 certificate with a 0600 key of ours is valid ($out)"
+while IFS='|' read -r name cred why; do
+  key_conf "${cred//;/$'\n'}"
+  start=$(date +%s)
+  out=$(LD_PRELOAD="$preload" timeout 30 collectd -T -C "$WORK/c.conf" 2>&1)
+  rc=$?
+  ok $(( rc != 0 && rc != 124 ? 0 : 1 )) "$name: collectd refuses to start (exit $rc)"
+  like "$out" "$why" "$name: collectd says which file and why"
+  out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+  rc=$?
+  is "$rc" 3 "$name: check_mde --validate is UNKNOWN"
+  like "$out" "^MDE UNKNOWN - .*$why" "$name: check_mde says which file and why"
+  ok $(( $(date +%s) - start < 10 ? 0 : 1 )) "$name: no hang"
+done <<ROWS
+world-readable key|ClientCertificate "$WORK/app.pem";ClientKey "$WORK/loose.key"|private key $WORK/loose.key is accessible by other users \(mode 0644\); run: chmod 600
+key owned by another user|ClientCertificate "$WORK/app.pem";ClientKey "$WORK/theirs.key"|private key $WORK/theirs.key is owned by uid 65534, not by the user running this
+FIFO as key|ClientCertificate "$WORK/app.pem";ClientKey "$WORK/fifo.key"|private key $WORK/fifo.key is not a regular file \(a FIFO\)
+world-readable certificate holding the key|ClientCertificate "$WORK/both.pem"|certificate and key file $WORK/both.pem is accessible by other users \(mode 0644\)
+world-readable PKCS#12|ClientPKCS12 "$WORK/loose.p12"|PKCS#12 file $WORK/loose.p12 is accessible by other users \(mode 0604\)
+ROWS
+# the command line's --cert/--key take the same path through the library
+for k in loose theirs fifo; do
+  start=$(date +%s)
+  out=$(timeout 30 "$MDE_BUILD/check_mde" -T contoso.onmicrosoft.com -C "$APP" --cert "$WORK/app.pem" \
+    --key "$WORK/$k.key" --login-endpoint https://127.0.0.1:9 --api-endpoint https://127.0.0.1:9 2>&1)
+  rc=$?
+  is "$rc" 3 "--key $k.key: check_mde is UNKNOWN"
+  like "$out" "^MDE UNKNOWN - .*private key $WORK/$k.key" "--key $k.key: check_mde names the key"
+  ok $(( $(date +%s) - start < 10 ? 0 : 1 )) "--key $k.key: no hang"
 done

@@ -79,11 +79,68 @@ is "$(status)" 401 "an absurd filter without a token: 401 first"
 scurl "$LOGIN/a/b/c/d/e/f/g/h/i/j/k" >/dev/null
 is "$(status)" 404 "a deep unknown path: 404"
 printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 5 openssl s_client -quiet -connect "$SIM_ADDR" >/dev/null 2>&1
-printf 'garbage\r\n\r\n' | timeout 5 nc -q1 127.0.0.1 "$SIM_PORT" >/dev/null 2>&1
-head -c 4096 /dev/urandom | timeout 5 nc -q1 127.0.0.1 "$SIM_PORT" >/dev/null 2>&1
+# Raw bytes to the TLS port, no client library in between (nc is not a
+# dependency): prints what came back, up to the peer's close or 10 s.
+raw_tcp() { # raw_tcp PORT < BYTES
+  timeout 15 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.stdin.buffer.read())
+try:
+    while s.recv(4096):
+        pass
+except OSError:
+    pass' "$1"
+}
+printf 'garbage\r\n\r\n' | raw_tcp "$SIM_PORT" >/dev/null 2>&1
+head -c 4096 /dev/urandom | raw_tcp "$SIM_PORT" >/dev/null 2>&1
+# "Basic ====" once decoded to -1 bytes and wrote before its buffer (an
+# ASan abort, no credential needed); malformed Basic is no credential at all.
+for basic in "====" "A===" "YQ=" "=" "$(printf 'a:b' | base64)x"; do
+  body=$(scurl "$LOGIN/contoso.onmicrosoft.com/oauth2/v2.0/token" -H "Authorization: Basic $basic" \
+    -d grant_type=client_credentials -d scope=https://api.securitycenter.microsoft.com/.default)
+  like "$(status) $(jq -r '.error' <<<"$body")" "^40[01] invalid_(request|client)$" "Authorization: Basic $basic: refused as a request error"
+done
+# The Host header is echoed into discovery documents: one that could close
+# a JSON string (or a URL) is refused as HTTP.sys does, and a valid one with
+# a port still works.
+evil_host='x","token_endpoint":"https://evil.example/t","y":"'
+scurl -H "Host: $evil_host" "$LOGIN/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" >/dev/null
+is "$(status) $(cat "$WORK/body")" "400 Bad Request - Invalid Hostname" "a Host header holding JSON: 400 Invalid Hostname"
+body=$(scurl "$LOGIN/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration")
+is "$(status) $(jq -r .token_endpoint <<<"$body")" \
+  "200 https://login.microsoftonline.com:$SIM_PORT/aaaaaaaa-0000-4000-8000-000000000001/oauth2/v2.0/token" \
+  "a genuine Host (name:port) still builds the discovery document"
 admin POST /tenants/contoso.onmicrosoft.com/alerts '{"title": ' >/dev/null
 is "$(admin POST /tenants/contoso.onmicrosoft.com/alerts '[1]' | jq -r .error)" "the body must be a JSON object" \
   "admin: a non-object body is refused"
 body=$(scurl "$TOKEN_URL" -d grant_type=client_credentials -d "client_id=$APP" \
   -d resource=https://api.securitycenter.microsoft.com -d client_secret=sim-secret-current)
 is "$(status)" 200 "after all of that, the simulator still issues tokens"
+
+# --- slow clients: a connection that says nothing is closed after
+# --idle-timeout, and one address holds at most half of --max-connections,
+# so a trickle of idle sockets cannot take every thread.
+stop_sim
+start_sim "$MDE_ROOT/tests/integration/scenarios/basic.json" --idle-timeout 2 --max-connections 8
+start=$(date +%s)
+raw_tcp "$SIM_PORT" </dev/null
+ok $(( $(date +%s) - start <= 6 ? 0 : 1 )) "a silent connection is closed after the idle timeout ($(( $(date +%s) - start )) s)"
+held=$(timeout 20 python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+time.sleep(0.3)  # let the server accept all four before the fifth
+extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+t = time.monotonic()
+closed = extra.recv(1) == b""
+print("refused" if closed and time.monotonic() - t < 2 else "accepted")' "$SIM_PORT" 2>&1)
+is "$held" refused "a fifth connection from an address holding four of 8 is closed at once"
+body=$(scurl "$LOGIN/contoso.onmicrosoft.com/oauth2/token" -d grant_type=client_credentials -d "client_id=$APP" \
+  -d resource=https://api.securitycenter.microsoft.com -d client_secret=sim-secret-current)
+is "$(status)" 200 "once the idle clients are gone, the simulator serves again"
+for bad in "--idle-timeout 0" "--max-connections 1" "--idle-timeout 9x"; do
+  # shellcheck disable=SC2086
+  out=$(sim --scenario "$MDE_ROOT/tests/integration/scenarios/basic.json" "${certs[@]}" --data-dir "$MDE_CERTS" $bad)
+  like "$?: $out" "^2: mde-sim: ${bad% *}: '${bad#* }' must be a whole number" "mde-sim $bad: usage error naming the option"
+done

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -359,21 +360,122 @@ static char *write_file(const char *name, const void *data, size_t len) {
   assert_non_null(f);
   assert_int_equal(fwrite(data, 1, len, f), len);
   fclose(f);
+  assert_int_equal(chmod(path, 0600), 0);
   return path;
+}
+
+/* The four credential files of a test (0600): certificate, key, both in
+ * one PEM, PKCS#12 with password "pw"; names start with `prefix`. */
+enum { F_CERT, F_KEY, F_BOTH, F_P12, N_FILES };
+static void credential_files(const char *prefix, char *paths[N_FILES]) {
+  static const char *const names[] = {"app.pem", "app.key", "both.pem",
+                                      "app.p12"};
+  size_t n = strlen(cert_pem) + strlen(key_pem) + 1;
+  char *both = malloc(n);
+  snprintf(both, n, "%s%s", cert_pem, key_pem);
+  int len = 0;
+  unsigned char *der = pkcs12_der("pw", &len);
+  const void *data[] = {cert_pem, key_pem, both, der};
+  size_t lens[] = {strlen(cert_pem), strlen(key_pem), strlen(both),
+                   (size_t)len};
+  for (int i = 0; i < N_FILES; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", prefix, names[i]);
+    paths[i] = write_file(name, data[i], lens[i]);
+  }
+  free(both);
+  OPENSSL_free(der);
+}
+
+static void drop_files(char *paths[N_FILES]) {
+  for (int i = 0; i < N_FILES; i++) {
+    unlink(paths[i]);
+    free(paths[i]);
+  }
+}
+
+/* Every file that holds the key follows the secret-file rule; the
+ * certificate alone is public. */
+static void key_files_are_secrets(void **state) {
+  (void)state;
+  char *f[N_FILES];
+  credential_files("sec-", f);
+  char *cp = f[F_CERT], *kp = f[F_KEY], *bp = f[F_BOTH], *pp = f[F_P12];
+  struct mde_credential *c = NULL;
+  char err[MDE_ERR_SIZE] = "";
+
+  assert_int_equal(chmod(cp, 0644), 0); /* a certificate alone is public */
+  assert_int_equal(mde_credential_load_pem(cp, kp, NULL, &c, err, sizeof err),
+                   MDE_FAIL_NONE);
+  mde_credential_free(c);
+  assert_int_equal(mde_credential_check_files(cp, kp, NULL, err, sizeof err),
+                   MDE_FAIL_NONE);
+
+  static const struct {
+    int which; /* 0 key, 1 cert+key, 2 PKCS#12 */
+    mode_t mode;
+    uid_t uid;
+    const char *message;
+  } bad[] = {
+      {0, 0644, 0, "private key %s is accessible by other users (mode 0644)"},
+      {0, 0604, 0, "private key %s is accessible by other users (mode 0604)"},
+      {1, 0644, 0,
+       "certificate and key file %s is accessible by other users (mode "
+       "0644); run: chmod 600 %s"},
+      {2, 0640 | 0004, 0, "PKCS#12 file %s is accessible by other users"},
+      {0, 0600, 65534, "private key %s is owned by uid 65534"},
+      {2, 0600, 65534, "PKCS#12 file %s is owned by uid 65534"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *p = bad[i].which == 0 ? kp : bad[i].which == 1 ? bp : pp;
+    if (bad[i].uid && geteuid() != 0)
+      continue; /* only root can give a file away */
+    assert_int_equal(chmod(p, bad[i].mode), 0);
+    assert_int_equal(chown(p, bad[i].uid ? bad[i].uid : geteuid(), -1), 0);
+    enum mde_failure f =
+        bad[i].which == 2
+            ? mde_credential_load_pkcs12(p, "pw", &c, err, sizeof err)
+            : mde_credential_load_pem(bad[i].which == 1 ? bp : cp,
+                                      bad[i].which == 0 ? kp : NULL, NULL, &c,
+                                      err, sizeof err);
+    char want[600];
+    snprintf(want, sizeof want, bad[i].message, p, p);
+    if (f != MDE_FAIL_CREDENTIAL_UNUSABLE || c || !strstr(err, want))
+      fail_msg("case %zu: %d \"%s\", want \"%s\"", i, f, err, want);
+    /* the run-time check says the same without reading */
+    assert_int_equal(mde_credential_check_files(bad[i].which == 1 ? bp : cp,
+                                                bad[i].which == 0 ? kp : NULL,
+                                                bad[i].which == 2 ? pp : NULL,
+                                                err, sizeof err),
+                     MDE_FAIL_CREDENTIAL_UNUSABLE);
+    if (!strstr(err, want))
+      fail_msg("check %zu: \"%s\", want \"%s\"", i, err, want);
+    assert_int_equal(chmod(p, 0600), 0);
+    assert_int_equal(chown(p, geteuid(), -1), 0);
+  }
+
+  /* a key path that is a FIFO: refused at once, no writer awaited */
+  char fifo[300];
+  snprintf(fifo, sizeof fifo, "%s/key.fifo", tmpdir);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  assert_int_equal(mde_credential_load_pem(cp, fifo, NULL, &c, err, sizeof err),
+                   MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_non_null(strstr(err, "is not a regular file (a FIFO)"));
+  assert_int_equal(mde_credential_load_pem(fifo, kp, NULL, &c, err, sizeof err),
+                   MDE_FAIL_CREDENTIAL_UNUSABLE); /* the certificate too */
+  assert_int_equal(mde_credential_load_pkcs12(fifo, "pw", &c, err, sizeof err),
+                   MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_null(c);
+
+  unlink(fifo);
+  drop_files(f);
 }
 
 static void loads_files(void **state) {
   (void)state;
-  char *cp = write_file("app.pem", cert_pem, strlen(cert_pem));
-  char *kp = write_file("app.key", key_pem, strlen(key_pem));
-  size_t n = strlen(cert_pem) + strlen(key_pem) + 1;
-  char *both = malloc(n);
-  snprintf(both, n, "%s%s", cert_pem, key_pem);
-  char *bp = write_file("both.pem", both, strlen(both));
-  int len = 0;
-  unsigned char *der = pkcs12_der("pw", &len);
-  char *pp = write_file("app.p12", der, (size_t)len);
-
+  char *f[N_FILES];
+  credential_files("", f);
+  char *cp = f[F_CERT], *kp = f[F_KEY], *bp = f[F_BOTH], *pp = f[F_P12];
   struct mde_credential *c = NULL;
   char err[MDE_ERR_SIZE] = "";
   assert_int_equal(mde_credential_load_pem(cp, kp, NULL, &c, err, sizeof(err)),
@@ -396,7 +498,7 @@ static void loads_files(void **state) {
   assert_int_equal(mde_credential_load_pem(cp, "/nonexistent/app.key", NULL, &c,
                                            err, sizeof(err)),
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
-  assert_non_null(strstr(err, "cannot open /nonexistent/app.key"));
+  assert_non_null(strstr(err, "cannot open private key /nonexistent/app.key"));
   assert_int_equal(
       mde_credential_load_pem(tmpdir, NULL, NULL, &c, err, sizeof(err)),
       MDE_FAIL_CREDENTIAL_UNUSABLE);
@@ -409,13 +511,7 @@ static void loads_files(void **state) {
       MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_null(c);
 
-  const char *paths[] = {cp, kp, bp, pp};
-  for (size_t i = 0; i < 4; i++) {
-    unlink(paths[i]);
-    free((void *)paths[i]);
-  }
-  free(both);
-  OPENSSL_free(der);
+  drop_files(f);
 }
 
 int main(void) {
@@ -428,6 +524,7 @@ int main(void) {
       cmocka_unit_test(refuses_unusable_credentials),
       cmocka_unit_test(pkcs12),
       cmocka_unit_test(loads_files),
+      cmocka_unit_test(key_files_are_secrets),
   };
   return cmocka_run_group_tests_name("assertion", tests, setup, teardown);
 }

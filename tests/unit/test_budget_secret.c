@@ -76,6 +76,25 @@ static void secret_files(void **state) {
   mde_secret_free(&s);
   assert_null(s.value);
 
+  /* a chmod that opens the file to others, or a change of owner, is a
+   * change too: the engine reads (and checks) the file again */
+  p = file("ok", "s3cr3t~value\n", 0600);
+  assert_int_equal(mde_secret_load_file(p, &s, warn, sizeof warn, err, 512),
+                   MDE_FAIL_NONE);
+  assert_int_equal(chmod(p, 0644), 0);
+  assert_true(mde_secret_file_changed(p, &s));
+  assert_int_equal(mde_secret_file_check(p, "secret file", err, sizeof err),
+                   MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_non_null(strstr(err, "accessible by other users (mode 0644)"));
+  assert_int_equal(chmod(p, 0600), 0);
+  assert_false(mde_secret_file_changed(p, &s));
+  if (geteuid() == 0) { /* only root can give a file away */
+    assert_int_equal(chown(p, 65534, -1), 0);
+    assert_true(mde_secret_file_changed(p, &s));
+    assert_int_equal(chown(p, 0, -1), 0);
+  }
+  mde_secret_free(&s);
+
   p = file("group", "x", 0640);
   assert_int_equal(mde_secret_load_file(p, &s, warn, sizeof warn, err, 512),
                    MDE_FAIL_NONE);
@@ -91,6 +110,7 @@ static void secret_files(void **state) {
        "accessible by other users (mode 0644); run: chmod 600"},
       {"empty", "\n", 0600, "is empty"},
       {"nul", "a\nb", 0600, "not a single-line secret"},
+      {"others-x", "x", 0601, "accessible by other users (mode 0601)"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     p = file(bad[i].name, bad[i].content, bad[i].mode);
@@ -108,7 +128,16 @@ static void secret_files(void **state) {
   /* must not block waiting for a writer */
   assert_int_equal(mde_secret_load_file(fifo, &s, NULL, 0, err, sizeof err),
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
-  assert_non_null(strstr(err, "not a regular file"));
+  assert_non_null(strstr(err, "not a regular file (a FIFO)"));
+  if (geteuid() == 0) { /* a 0600 file of another user: refused */
+    p = file("theirs", "x", 0600);
+    assert_int_equal(chown(p, 65534, 65534), 0);
+    assert_int_equal(mde_secret_load_file(p, &s, NULL, 0, err, sizeof err),
+                     MDE_FAIL_CREDENTIAL_UNUSABLE);
+    assert_non_null(strstr(err, "is owned by uid 65534, not by the user "
+                                "running this (uid 0) or root; run: chown 0"));
+    assert_non_null(strstr(err, p));
+  }
   assert_int_equal(
       mde_secret_load_file("/nonexistent/s", &s, NULL, 0, err, sizeof err),
       MDE_FAIL_CREDENTIAL_UNUSABLE);
@@ -130,6 +159,23 @@ static void secret_from_the_environment(void **state) {
   assert_int_equal(mde_secret_load_env("MDE_TEST_SECRET", &s, err, sizeof err),
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_non_null(strstr(err, "MDE_TEST_SECRET is not set"));
+  static const struct {
+    const char *value, *message;
+  } bad[] = {
+      {"\n", "MDE_TEST_SECRET holds only a line break"},
+      {"\r\n", "MDE_TEST_SECRET holds only a line break"},
+      {"a\nb\n", "MDE_TEST_SECRET is not a single-line secret"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    setenv("MDE_TEST_SECRET", bad[i].value, 1);
+    assert_int_equal(
+        mde_secret_load_env("MDE_TEST_SECRET", &s, err, sizeof err),
+        MDE_FAIL_CREDENTIAL_UNUSABLE);
+    assert_null(s.value);
+    if (!strstr(err, bad[i].message))
+      fail_msg("row %zu: \"%s\"", i, err);
+  }
+  unsetenv("MDE_TEST_SECRET");
 }
 
 int main(void) {

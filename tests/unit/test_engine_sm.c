@@ -14,7 +14,11 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "fakeworld.h"
+#include "testkeys.h"
 
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
 #define FABRIKAM "aaaaaaaa-0000-4000-8000-000000000002"
@@ -475,6 +479,55 @@ static void the_issuer_comes_from_discovery(void **state) {
   assert_int_equal(fw_count(&f->w, FW_DISCOVERY, 0, 0), 1); /* pinned */
 }
 
+static char *write_file(const char *dir, const char *name, const char *text,
+                        mode_t mode) {
+  char *path = malloc(512);
+  snprintf(path, 512, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs(text, fp);
+  fclose(fp);
+  chmod(path, mode);
+  return path;
+}
+
+/* A ClientKey opened to others while the engine runs is seen at the next
+ * cycle, and the tenant stops using the key (credential_unusable). */
+static void a_key_file_opened_to_others_is_refused(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO);
+  char dir[] = "/tmp/mde-sm-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  X509 *x = tk_cert(f->w.key, f->w.wall0 - 3600, f->w.wall0 + 86400 * 365);
+  char *cert_pem = tk_cert_pem(x), *key_pem = tk_key_pem(f->w.key, NULL);
+  char *cert = write_file(dir, "cert.pem", cert_pem, 0644);
+  char *key = write_file(dir, "key.pem", key_pem, 0600);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.secret_env = NULL;
+  c.cert_file = cert;
+  c.key_file = key;
+  int i = add(f, &c);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(chmod(key, 0644), 0);
+  int tokens = fw_count(&f->w, FW_TOKEN, -1, 0);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_non_null(strstr(result(f, i)->reason, "key.pem"));
+  assert_false(result(f, i)->token_valid);
+  f->w.mono_ms += 3600 * 1000; /* long after: still no token asked for */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, -1, 0), tokens);
+  unlink(cert);
+  unlink(key);
+  rmdir(dir);
+  free(cert);
+  free(key);
+  free(cert_pem);
+  free(key_pem);
+  X509_free(x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -506,6 +559,8 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(the_issuer_comes_from_discovery, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(a_key_file_opened_to_others_is_refused,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }

@@ -80,6 +80,65 @@ static void validates_identifiers(void **state) {
   assert_false(sim_secret_equal("abc", "abcd"));
 }
 
+/* Host headers echoed into discovery documents and nextLinks: a name or an
+ * address and a port, nothing that could close a JSON string or a URL. */
+static void validates_host_headers(void **state) {
+  (void)state;
+  static const struct {
+    const char *s;
+    bool ok;
+  } cases[] = {
+      {"login.microsoftonline.com", true},
+      {"login.microsoftonline.com:8443", true},
+      {"127.0.0.1:65535", true},
+      {"[::1]:443", true},
+      {"[::1]", true},
+      {"localhost", true},
+      {"a\",\"token_endpoint\":\"https://evil", false},
+      {"evil.com/x", false},
+      {"evil.com:", false},
+      {"evil.com:65536", false},
+      {"evil.com:123456", false},
+      {"evil.com:80x", false},
+      {"evil com", false},
+      {"[::1", false},
+      {"[]:80", false},
+      {"[::1]x", false},
+      {"[::1\"]", false},
+      {":443", false},
+      {"", false},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    if (sim_is_host_header(cases[i].s) != cases[i].ok)
+      fail_msg("\"%s\": want %d", cases[i].s, cases[i].ok);
+}
+
+/* client_secret_basic's base64: strict, and never indexes before its
+ * buffer ("====" once wrote at raw[-1]). */
+static void decodes_base64_strictly(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"YTpi", "a:b"},     {"YTpiYw==", "a:bc"}, {"YTpiY2Q=", "a:bcd"},
+      {"====", NULL},      {"A===", NULL},       {"YQ=", NULL},
+      {"YTpi=", NULL},     {"YT=i", NULL},       {"YTp i", NULL},
+      {"YTpi\n", NULL},    {"", NULL},           {"=YTp", NULL},
+      {"YTpiYw=\0", NULL}, {"!!!!", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = 99;
+    unsigned char *got = sim_base64_decode(cases[i].in, &n);
+    if (!cases[i].out != !got)
+      fail_msg("\"%s\": want %s", cases[i].in, cases[i].out ? "bytes" : "NULL");
+    if (got) {
+      assert_int_equal(n, strlen(cases[i].out));
+      assert_string_equal((char *)got, cases[i].out);
+    }
+    free(got);
+  }
+}
+
 static void quotas_slide(void **state) {
   (void)state;
   struct sim_rate r = {0};
@@ -189,6 +248,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(formats_and_parses_timestamps),
       cmocka_unit_test(validates_identifiers),
+      cmocka_unit_test(validates_host_headers),
+      cmocka_unit_test(decodes_base64_strictly),
       cmocka_unit_test(quotas_slide),
       cmocka_unit_test(plans_faults),
       cmocka_unit_test(generates_and_churns_alerts),
