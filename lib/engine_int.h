@@ -110,6 +110,11 @@ struct tenant {
    * issuer, both pinned by discovery before the first token */
   char tid[40];
   char *issuer_v1;
+  struct { /* why discovery was refused, while issuer_v1 is NULL */
+    enum mde_failure failure;
+    long aadsts;
+    char reason[MDE_ERR_SIZE];
+  } discovery;
 
   /* the cached token */
   struct mde_token token;

@@ -158,13 +158,22 @@ enum step mde_step_discover_answer(struct tenant *t) {
     struct mde_entra_error ee;
     enum mde_failure f = mde_entra_error_parse_for(
         req->status, req->body.data, req->body.len, t->cred != NULL, &ee);
-    mde_tenant_fail(t, f, "OpenID discovery for \"%s\" refused (HTTP %d): %s",
-                    t->tenant, req->status,
-                    ee.message[0] ? ee.message : ee.error);
-    if (t->res.failure == f)
-      t->res.aadsts = ee.code;
-    mde_tenant_back_off(t, f, req->retry_after);
-    return STEP_END;
+    char reason[MDE_ERR_SIZE];
+    snprintf(reason, sizeof reason,
+             "OpenID discovery for \"%s\" refused (HTTP %d): %.400s", t->tenant,
+             req->status, ee.message[0] ? ee.message : ee.error);
+    if (req->status >= 500 || req->status == 429) {
+      mde_tenant_fail(t, f, "%s", reason);
+      mde_tenant_back_off(t, f, req->retry_after);
+      return STEP_END;
+    }
+    /* Entra refused to describe the tenant (not found here, another
+     * cloud): its token endpoint names the cause best, so ask it; no
+     * token is accepted until discovery succeeds (see mde_step_check). */
+    t->discovery.failure = f;
+    t->discovery.aadsts = ee.code;
+    snprintf(t->discovery.reason, sizeof t->discovery.reason, "%s", reason);
+    return STEP_TOKEN;
   }
   cJSON *doc = cJSON_ParseWithLength(req->body.data, req->body.len);
   const cJSON *iss = cJSON_GetObjectItemCaseSensitive(doc, "issuer");
@@ -434,6 +443,13 @@ static enum step accept_opaque(struct tenant *t) {
  * the key set when it is missing or lacks the token's kid, at most every
  * jwks_refetch_ms) and against the pinned tenant; accepts or drops it. */
 enum step mde_step_check(struct tenant *t) {
+  if (!t->issuer_v1) { /* a token, but the tenant is not pinned */
+    mde_tenant_fail(t, t->discovery.failure, "%s", t->discovery.reason);
+    t->res.aadsts = t->discovery.aadsts;
+    mde_token_drop(t);
+    mde_tenant_back_off(t, t->discovery.failure, -1);
+    return STEP_END;
+  }
   if (!memchr(t->token.access_token, '.', t->token.access_token_len))
     return accept_opaque(t);
   struct jwks_entry *j = t->jwks;

@@ -87,7 +87,7 @@ age=$(value mde-fading/duration-alerts_age)
 ok $(awk -v a="$age" 'BEGIN { exit !(a > 2 * 2 + 5) }'; echo $?) "fading: duration-alerts_age is past 2 x AlertsInterval + the interval ($age s)"
 is "$(value mde-fading/bool-token_valid)" "1.000000e+00" "fading: the token is still valid (only the data is stale)"
 admin DELETE /faults >/dev/null
-admin POST /faults '{"endpoint": "token", "tenant": "e0000000-0000-4000-8000-000000000010", "latency_ms": 120000}' >/dev/null
+admin POST /faults '{"endpoint": "token", "tenant": "e0000000-0000-4000-8000-000000000010", "latency_ms": 20000}' >/dev/null
 back=1
 for i in $(seq 1 150); do
   listval | grep -q "mde-fading/count-alerts_" && { back=0; break; }

@@ -528,6 +528,36 @@ static void a_key_file_opened_to_others_is_refused(void **state) {
   X509_free(x);
 }
 
+/* Discovery refused (a tenant of another cloud asked on the public host):
+ * the token endpoint's answer names the cause; a token is never accepted
+ * for a tenant discovery did not describe. */
+static void a_refused_discovery_defers_to_the_token_endpoint(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  static const char not_found[] =
+      "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS90002: "
+      "Tenant not found.\",\"error_codes\":[90002]}";
+  t->ov[FW_DISCOVERY] = (struct fw_override){
+      .status = 400, .body = not_found, .retry_after = -1, .times = -1};
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 400,
+      .body = "{\"error\":\"invalid_request\",\"error_description\":"
+              "\"AADSTS900382: Confidential Client is not supported in Cross "
+              "Cloud request.\",\"error_codes\":[900382]}",
+      .retry_after = -1,
+      .times = 1};
+  int i = contoso(f, 300);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_CLOUD_MISMATCH);
+  assert_int_equal(result(f, i)->aadsts, 900382);
+  /* the token endpoint now issues a token: still not accepted */
+  f->w.mono_ms += 3600 * 1000;
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_TENANT_NOT_FOUND);
+  assert_false(result(f, i)->token_valid);
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, 0), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -561,6 +591,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(a_key_file_opened_to_others_is_refused,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_refused_discovery_defers_to_the_token_endpoint, setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }
