@@ -115,7 +115,13 @@ static void sync_still_failing(struct tenant *t) {
 }
 
 /* Sends `url` (taking it) with the bearer token, if the budget allows. */
-static enum step call(struct tenant *t, char *url, enum step resume) {
+/* A probe's answer is one item ($top=1) or an error: no page-sized body.
+ * Alert pages keep the transport's cap (a 10,000-alert page is tens of
+ * MB). */
+#define PROBE_BODY_MAX (1024 * 1024)
+
+static enum step call(struct tenant *t, char *url, enum step resume,
+                      size_t max_body) {
   mde_tenant_release_request(t);
   if (!url) {
     mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
@@ -128,8 +134,8 @@ static enum step call(struct tenant *t, char *url, enum step resume) {
     return STEP_END;
   }
   t->url = url;
-  t->req =
-      (struct mde_http_req){.url = t->url, .bearer = t->token.access_token};
+  t->req = (struct mde_http_req){
+      .url = t->url, .bearer = t->token.access_token, .max_body = max_body};
   t->res.api_requests++;
   return mde_tenant_send(t, resume);
 }
@@ -278,7 +284,7 @@ enum step mde_step_alerts(struct tenant *t) {
   if (!s)
     return STEP_PROBE;
   t->syncing = s;
-  return call(t, strdup(s->next_url), STEP_ALERTS_ANSWER);
+  return call(t, strdup(s->next_url), STEP_ALERTS_ANSWER, 0);
 }
 
 static void finish_sync(struct tenant *t, struct alerts_sync *s) {
@@ -398,7 +404,7 @@ enum step mde_step_probe(struct tenant *t) {
       continue;
     t->probe_endpoint = t->probe++;
     return call(t, join(t->api, endpoints[t->probe_endpoint].probe),
-                STEP_PROBE_ANSWER);
+                STEP_PROBE_ANSWER, PROBE_BODY_MAX);
   }
   return STEP_END;
 }

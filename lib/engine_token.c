@@ -15,6 +15,9 @@
 
 #include <cjson/cJSON.h>
 
+/* A discovery document is a few KiB; Entra's error envelope is capped by
+ * its parser (MDE_ERROR_BODY_MAX). */
+#define DISCOVERY_MAX (256 * 1024)
 #define ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 /* --- the key-set cache --- */
@@ -142,7 +145,7 @@ enum step mde_step_discover(struct tenant *t) {
     mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
     return STEP_END;
   }
-  t->req = (struct mde_http_req){.url = t->url, .max_body = 256 * 1024};
+  t->req = (struct mde_http_req){.url = t->url, .max_body = DISCOVERY_MAX};
   return mde_tenant_send(t, STEP_DISCOVER_ANSWER);
 }
 
@@ -277,7 +280,9 @@ enum step mde_step_token(struct tenant *t) {
                     "cannot build the token request: %s", err);
     return STEP_END;
   }
-  t->req = (struct mde_http_req){.url = t->token_url, .form = t->form};
+  /* No more than the token parser accepts (errors are smaller still). */
+  t->req = (struct mde_http_req){
+      .url = t->token_url, .form = t->form, .max_body = MDE_TOKEN_BODY_MAX};
   t->res.token_requests++;
   return mde_tenant_send(t, STEP_TOKEN_ANSWER);
 }
@@ -380,8 +385,10 @@ enum step mde_step_keys(struct tenant *t) {
   j->waiters[j->n_waiters++] = t;
   if (!j->fetching) {
     j->fetching = true;
-    j->req = (struct mde_http_req){
-        .url = j->url, .done = on_jwks, .user = j, .max_body = 1024 * 1024};
+    j->req = (struct mde_http_req){.url = j->url,
+                                   .done = on_jwks,
+                                   .user = j,
+                                   .max_body = MDE_JWKS_BODY_MAX};
     t->e->transport.submit(t->e->transport.ctx, &j->req);
   }
   return STEP_WAIT;

@@ -47,7 +47,7 @@ start_collectd "<Plugin mde>
 </Plugin>" 1 || exit 1
 for _ in $(seq 1 100); do grep -q "leaves the configured API" "$WORK/collectd.log" && break; sleep 0.2; done
 log=$(cat "$WORK/collectd.log")
-like "$log" 'leaves the configured API \(https://evil.example/x\\x0a\[2026-01-01' "the refused nextLink is logged, its newline escaped"
+like "$log" 'leaves the Defender API \(https://evil.example/x\\x0a\[2026-01-01' "the refused nextLink is logged, its newline escaped"
 unlike "$log" $'\n\\[2026-01-01 00:00:00\\]' "no log line forged by the nextLink"
 like "$log" 'Notification: .*plugin_instance = contoso, .*message = contoso: protocol - ' \
   "the failure is notified (the reason, escaped the same way, rides in its meta)"
