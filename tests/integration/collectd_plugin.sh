@@ -59,7 +59,8 @@ start_collectd "<Plugin mde>
 
 wait_for mde-healthy/bool-token_valid 1 30
 ok $? "healthy: bool-token_valid = 1"
-sleep 6 # three intervals: every tenant has reported, failures settled
+wait_cycles 3 # every tenant has reported, failures settled
+ok $? "collectd finishes three more cycles"
 
 # --- the healthy tenant: counts equal the ground truth
 truth=$(admin GET /tenants/healthy.onmicrosoft.com/alerts/truth)
@@ -140,7 +141,8 @@ wait_for mde-changing/count-alerts_resolved_high "$(jq .counts.Resolved.High <<<
 ok $? "changing: alerts added and resolved are counted within the interval"
 is "$(value mde-changing/count-alerts_new_high)" "0.000000e+00" "changing: no open high alerts left"
 admin POST /keys/rotate '{}' >/dev/null
-sleep 4
+wait_cycles 2
+ok $? "changing: two cycles after the keys rotated"
 is "$(value mde-changing/bool-token_valid)" "1.000000e+00" "changing: signing keys rotated, still valid"
 admin POST "/tenants/changing.onmicrosoft.com/apps/$APP" '{"roles": ["Alert.Read.All"]}' >/dev/null
 wait_for mde-changing/bool-permissions 0 20
