@@ -135,7 +135,11 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 
 # check_mde's own modules are unit-tested too (they need collectd's headers).
 $(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
-$(BUILD)/tests/test_check: $(BUILD)/check/conffile.o $(BUILD)/check/range.o
+# (its own rule: the check's objects must come before libmde on the line)
+$(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
+  $(addprefix $(BUILD)/check/,conffile.o range.o report.o) $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)

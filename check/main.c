@@ -79,9 +79,11 @@ static const char help[] =
     "  -h, --help, -V, --version\n"
     "\n"
     "Exit: 0 OK, 1 WARNING (throttled, slow, credential expiring), 2 CRITICAL\n"
-    "(consent, role, secret, certificate, tenant, token, network), 3 UNKNOWN\n"
-    "(usage, configuration, timeout). Perfdata: token_time, api_time,\n"
-    "token_ttl, roles_missing, credential_ttl.\n";
+    "(consent, role, secret, certificate, tenant, token, network, Entra or\n"
+    "API errors), 3 UNKNOWN (usage, configuration, timeout, internal error).\n"
+    "With --config, the worst state: OK < WARNING < UNKNOWN < CRITICAL.\n"
+    "Perfdata: token_time, api_time, token_ttl, roles_missing, "
+    "credential_ttl.\n";
 
 static int timeout_s = 10;
 
@@ -428,10 +430,8 @@ int main(int argc, char **argv) {
       rc = v[0].state;
     } else {
       report_multi(stdout, r, v, n);
-      static const int rank[] = {0, 1, 3, 2};
       for (size_t i = 0; i < n; i++)
-        if (rank[v[i].state] > rank[rc])
-          rc = v[i].state;
+        rc = report_worse(rc, v[i].state);
     }
     free(v);
     free(r);

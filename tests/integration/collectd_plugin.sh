@@ -116,6 +116,8 @@ like "$n" "severity = FAILURE" "unconsented: a FAILURE"
 like "$n" "message = unconsented: app_not_in_tenant \[AADSTS700016 trace [0-9a-f-]{36}\] - a tenant admin must grant admin consent: https://127.0.0.1:$SIM_PORT/unconsented.onmicrosoft.com/adminconsent\?client_id=$APP" \
   "unconsented: message names tenant, class, AADSTS code, trace id and the admin-consent URL"
 like "$(grep "plugin_instance = throttled," "$WORK/collectd.log")" "severity = WARNING" "throttled: a WARNING"
+like "$(grep "plugin_instance = faulty," "$WORK/collectd.log")" "severity = WARNING" \
+  "faulty: api_error is a WARNING, as README's failure-class table says"
 like "$(grep "plugin_instance = norole," "$WORK/collectd.log")" "add Alert.Read.All to app $APP, then consent again" \
   "norole: the message names the missing role"
 

@@ -1,6 +1,7 @@
 /* check_mde's own pieces: the collectd.conf reader (statements, blocks,
- * values, errors naming file and line) and Nagios threshold ranges as the
- * monitoring-plugins guidelines define them. */
+ * values, errors naming file and line), Nagios threshold ranges as the
+ * monitoring-plugins guidelines define them, and how tenants' states are
+ * judged and combined into one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,11 @@
 
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "conffile.h"
 #include "range.h"
+#include "report.h"
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -92,10 +96,32 @@ static void ranges_follow_the_guidelines(void **state) {
     double value;
     int alerts;
   } rows[] = {
-      {"10", 10, 0},    {"10", 10.01, 1},  {"10", -1, 1},     {"10:", 9, 1},
-      {"10:", 1e9, 0},  {"~:10", -1e9, 0}, {"~:10", 11, 1},   {"10:20", 15, 0},
-      {"10:20", 21, 1}, {"@10:20", 15, 1}, {"@10:20", 25, 0}, {"1.5", 1.6, 1},
+      {"10", 10, 0},
+      {"10", 10.01, 1},
+      {"10", -1, 1},
+      {"10:", 9, 1},
+      {"10:", 1e9, 0},
+      {"~:10", -1e9, 0},
+      {"~:10", 11, 1},
+      {"10:20", 15, 0},
+      {"10:20", 21, 1},
+      {"@10:20", 15, 1},
+      {"@10:20", 25, 0},
+      {"1.5", 1.6, 1},
       {":5", 3, 0},
+      /* both ends are inside: the start as much as the end */
+      {"10:20", 10, 0},
+      {"10:20", 20, 0},
+      {"10:20", 9.99, 1},
+      {"10:", 10, 0},
+      {"@10:20", 10, 1},
+      {"@10:20", 20, 1},
+      {"@10:20", 9.99, 0},
+      {"10", 0, 0},
+      {"~:10", 10, 0},
+      {"@~:10", 10, 1},
+      {"@10:", 10, 1},
+      {"@10:", 9, 0},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     struct range r;
@@ -115,11 +141,93 @@ static void ranges_follow_the_guidelines(void **state) {
   assert_false(range_alerts(&unset, 1e9));
 }
 
+/* Nagios sorts UNKNOWN between WARNING and CRITICAL: a tenant that could
+ * not be judged must not hide one that is down. */
+static void states_combine_in_nagios_order(void **state) {
+  (void)state;
+  static const int order[] = {STATE_OK, STATE_WARNING, STATE_UNKNOWN,
+                              STATE_CRITICAL};
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      int want = order[i > j ? i : j];
+      if (report_worse(order[i], order[j]) != want)
+        fail_msg("worse(%s, %s) is %s, want %s", report_state_name(order[i]),
+                 report_state_name(order[j]),
+                 report_state_name(report_worse(order[i], order[j])),
+                 report_state_name(want));
+      assert_int_equal(
+          report_state_rank(order[i]) < report_state_rank(order[j]), i < j);
+    }
+  }
+  assert_string_equal(report_state_name(STATE_UNKNOWN), "UNKNOWN");
+  assert_string_equal(report_state_name(7), "UNKNOWN");
+  assert_int_equal(report_state_rank(-1), report_state_rank(STATE_UNKNOWN));
+}
+
+static struct mde_tenant_result result(const char *name, enum mde_failure f) {
+  struct mde_tenant_result r = {.name = name, .failure = f, .permissions = 1};
+  r.token_ttl = 3000;
+  r.credential_ttl = NAN;
+  snprintf(r.reason, sizeof r.reason, "reason of %s", name);
+  return r;
+}
+
+/* Every class's verdict is its state in the failure table. */
+static void each_class_judged_by_the_table(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  for (int f = 0; f < MDE_FAIL_COUNT_; f++) {
+    struct mde_tenant_result r = result("t", (enum mde_failure)f);
+    struct verdict v;
+    report_judge(&r, &th, &v);
+    assert_int_equal(v.state, (int)mde_failure_nagios_state(r.failure));
+  }
+}
+
+/* With --config: the summary's state is the worst, the tenants not OK are
+ * listed worst first (CRITICAL before UNKNOWN before WARNING). */
+static void several_tenants_worst_first(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  struct mde_tenant_result r[4] = {
+      result("slow", MDE_FAIL_THROTTLED), result("odd", MDE_FAIL_CONFIG),
+      result("down", MDE_FAIL_NETWORK), result("fine", MDE_FAIL_NONE)};
+  const struct mde_tenant_result *rp[4] = {&r[0], &r[1], &r[2], &r[3]};
+  struct verdict v[4];
+  for (int i = 0; i < 4; i++)
+    report_judge(&r[i], &th, &v[i]);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  assert_non_null(out);
+  report_multi(out, rp, v, 4);
+  fclose(out);
+  const char *crit = strstr(buf, "\nCRITICAL: down");
+  const char *unkn = strstr(buf, "\nUNKNOWN: odd");
+  const char *warn = strstr(buf, "\nWARNING: slow");
+  if (strncmp(buf, "MDE CRITICAL - 1 CRITICAL, 1 UNKNOWN, 1 WARNING, 1 OK|",
+              53) ||
+      !crit || !unkn || !warn || !(crit < unkn && unkn < warn))
+    fail_msg("report_multi wrote:\n%s", buf);
+  free(buf);
+
+  /* UNKNOWN over WARNING, when nothing is CRITICAL */
+  out = open_memstream(&buf, &len);
+  report_multi(out, rp, v, 2);
+  fclose(out);
+  if (strncmp(buf, "MDE UNKNOWN - 1 UNKNOWN, 1 WARNING, 0 OK|", 41))
+    fail_msg("report_multi wrote:\n%s", buf);
+  free(buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_a_collectd_configuration),
       cmocka_unit_test(names_the_line_of_an_error),
       cmocka_unit_test(ranges_follow_the_guidelines),
+      cmocka_unit_test(states_combine_in_nagios_order),
+      cmocka_unit_test(each_class_judged_by_the_table),
+      cmocka_unit_test(several_tenants_worst_first),
   };
   return cmocka_run_group_tests_name("check", tests, NULL, NULL);
 }
