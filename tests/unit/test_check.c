@@ -89,6 +89,16 @@ static void names_the_line_of_an_error(void **state) {
   assert_non_null(strstr(err, "nested more than 16 deep"));
 }
 
+/* The length given is the end, whatever bytes follow it in memory: a '<'
+ * as the last byte is not the start of "</Plugin>". */
+static void stops_at_the_length_given(void **state) {
+  (void)state;
+  static const char text[] = "<Plugin mde>\n</Plugin>\n";
+  char err[512] = "";
+  assert_null(conffile_parse_text(text, 14, "t.conf", err, sizeof err));
+  assert_string_equal(err, "t.conf:2: expected an option name");
+}
+
 static void ranges_follow_the_guidelines(void **state) {
   (void)state;
   static const struct {
@@ -122,6 +132,7 @@ static void ranges_follow_the_guidelines(void **state) {
       {"@~:10", 10, 1},
       {"@10:", 10, 1},
       {"@10:", 9, 0},
+      {"1:2", 3, 1}, /* a one-digit end is an end, not "to infinity" */
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     struct range r;
@@ -170,6 +181,26 @@ static struct mde_tenant_result result(const char *name, enum mde_failure f) {
   r.credential_ttl = NAN;
   snprintf(r.reason, sizeof r.reason, "reason of %s", name);
   return r;
+}
+
+/* The slower of the token and the API requests is held to -w/-c. */
+static void the_slower_request_is_judged(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  assert_int_equal(range_parse("1", &th.warn), 0);
+  assert_int_equal(range_parse("5", &th.crit), 0);
+  struct mde_tenant_result r = result("t", MDE_FAIL_NONE);
+  r.token_timing_valid = r.api_timing_valid = 1;
+  r.token_time.total = 0.25;
+  r.api_time.total = 3;
+  struct verdict v;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_WARNING);
+  assert_string_equal(v.text, "t: API answered in 3.000s (warning 1)");
+  r.token_time.total = 6;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: token answered in 6.000s (critical 5)");
 }
 
 /* Every class's verdict is its state in the failure table. */
@@ -224,7 +255,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_a_collectd_configuration),
       cmocka_unit_test(names_the_line_of_an_error),
+      cmocka_unit_test(stops_at_the_length_given),
       cmocka_unit_test(ranges_follow_the_guidelines),
+      cmocka_unit_test(the_slower_request_is_judged),
       cmocka_unit_test(states_combine_in_nagios_order),
       cmocka_unit_test(each_class_judged_by_the_table),
       cmocka_unit_test(several_tenants_worst_first),
