@@ -139,7 +139,8 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 $(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
 # (its own rule: the check's objects must come before libmde on the line)
 $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
-  $(addprefix $(BUILD)/check/,conffile.o range.o report.o) $(LIBSIM) $(LIBMDE)
+  $(addprefix $(BUILD)/check/,conffile.o range.o report.o shim.o) \
+  $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 

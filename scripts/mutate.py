@@ -20,7 +20,10 @@ MUTATE_FILES (space-separated globs; default lib/*.c plugin/*.c check/*.c),
 MUTATE_EXCLUDE (globs to leave out),
 MUTATE_TESTS ("fast": unit tests, itest_engine and the check and plugin
 scripts; "unit": unit tests only), MUTATE_REPORT (bench/results/mutate.md),
-MUTATE_MIN_SCORE (a percentage: exit 1 if the score falls below it).
+MUTATE_MIN_SCORE (a percentage: exit 1 if the score falls below it),
+MUTATE_DIR (build/mutate: the copy of the tree, its build, the certificates),
+MUTATE_RERUN (1: run the survivors of the last report again, after tests
+were added, and rewrite it).
 """
 
 import fnmatch
@@ -35,7 +38,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "build", "mutate")
+WORK = os.environ.get("MUTATE_DIR", os.path.join(ROOT, "build", "mutate"))
 TREE = os.path.join(WORK, "tree")
 BUILD = "build"  # inside TREE
 CFLAGS = "-O1"
@@ -60,6 +63,7 @@ SCRIPTS = {
 PROGRAMS = {"check/main.c": "check_mde"}
 
 RELEASE = re.compile(r"\b\w*(free|cleanup|close|destroy|unref|wipe)\w*\s*\(")
+
 DECL = re.compile(
     r"^(?:(?:const|static|unsigned|signed|struct|enum|volatile)\s+)*"
     r"[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*(?:=|;|\[|,)")
@@ -83,6 +87,7 @@ def body_mask(src):
     in_body = False
     line_start = True
     last = ""  # last significant character outside bodies
+    header = 0  # where the text before the next top-level '{' starts
     while i < n:
         c = src[i]
         if c == "\n":
@@ -113,13 +118,21 @@ def body_mask(src):
             continue
         if c == "{":
             if depth == 0:
-                in_body = last == ")"
+                name = re.search(r"(\w+)\s*\(", src[header:i])
+                # Releases are left to the sanitised make check: a plain
+                # build cannot see a leak.
+                in_body = last == ")" and not (
+                    name and RELEASE.match(name.group(0)))
             depth += 1
         elif c == "}":
             depth -= 1
             if depth == 0:
                 in_body = False
                 last = "}"
+                header = i + 1
+        elif depth == 0 and c == ";":
+            last = c
+            header = i + 1
         elif depth == 0 and not c.isspace():
             last = c
         if in_body and depth > 0:
@@ -141,7 +154,8 @@ def prev_token(src, i):
 
 
 def is_operand_end(tok):
-    return bool(tok) and (tok[-1].isalnum() or tok[-1] in "_)]")
+    return (bool(tok) and (tok[-1].isalnum() or tok[-1] in "_)]")
+            and tok not in KEYWORDS)
 
 
 SWAPS = [
@@ -376,6 +390,17 @@ def load_equivalent():
 # --- the run ----------------------------------------------------------------
 
 def main():
+    # Stopped (timeout, Ctrl-C): restore the mutated file on the way out,
+    # and leave the marker, since a compiler still running may yet write
+    # the mutant's object: the next run rebuilds that file.
+    interrupted = []
+
+    def stop(*_):
+        interrupted.append(1)
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     seed = int(os.environ.get("MUTATE_SEED", "1"))
     limit = int(os.environ.get("MUTATE_MAX", "0")) or None
     budget = float(os.environ.get("MUTATE_SECONDS", "3600"))
@@ -399,8 +424,12 @@ def main():
     rng = random.Random(seed)
     order = list(range(len(everything)))
     rng.shuffle(order)
+    # In the shuffled order: a run cut short by MUTATE_SECONDS is still a
+    # sample of every file.
     chosen = [everything[i] for i in order[:limit]]
-    chosen.sort(key=lambda m: (m["file"], m["start"], m["op"]))
+    prior, header = [], None
+    if os.environ.get("MUTATE_RERUN"):
+        prior, chosen, header = previous_run(report, everything)
     log(f"mutate: {len(everything)} mutants in {len(files)} files, "
         f"{len(chosen)} chosen (seed {seed})")
 
@@ -473,7 +502,8 @@ def main():
         finally:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(original)
-            os.remove(dirty)
+            if not interrupted:
+                os.remove(dirty)
         key = (m["file"], m["op"], m["orig"], m["new"])
         if m["verdict"] == "survived" and key in equivalent:
             m["verdict"] = "equivalent"
@@ -483,13 +513,63 @@ def main():
         results.append(m)
     make(tests.targets(list(tests.tests)))  # leave the tree unmutated
 
-    score = write_report(report, results, everything, files, seed, limit,
-                         budget, kind, time.time() - started, broken)
+    if header:
+        killed = sum(m["verdict"] in ("killed", "timeout") for m in results)
+        header += (f" Its {len(results)} survivors were run again at commit "
+                   f"`{commit_of()}` ({time.strftime('%H:%M UTC', time.gmtime())}"
+                   f", {(time.time() - started) / 60:.1f} min), with the "
+                   f"tests added since: {killed} of them are now killed.")
+    score = write_report(report, prior + results, everything, files, seed,
+                         limit, budget, kind, time.time() - started, broken,
+                         header)
     print(f"mutate: score {score:.1f}% ({report})")
     if min_score is not None and score < float(min_score):
         print(f"mutate: below the threshold of {min_score}%")
         return 1
     return 0
+
+
+def commit_of():
+    return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True).stdout.strip() or "?"
+
+
+def previous_run(path, everything):
+    """MUTATE_RERUN=1: the report of an earlier run, its survivors to run
+    again (after tests were added), the rest of its results as they were,
+    and its first paragraph."""
+    text = open(path, encoding="utf-8").read()
+    header = text.split("\n\n")[1].strip()
+    prior, again = [], []
+    for f, k, t, _, _, sb in re.findall(
+            r"^\| `([^`]+)`(?: \(engine\))? \| (\d+) \| (\d+) \| (\d+) \| "
+            r"(\d+) \| (\d+) \|", text, re.M):
+        for verdict, n in (("killed", k), ("timeout", t), ("stillborn", sb)):
+            prior += [{"file": f, "verdict": verdict}] * int(n)
+    m = re.search(r"(\d+) not linked by any test, (\d+) not run", text)
+    if m:
+        prior += [{"file": None, "verdict": "uncovered"}] * int(m.group(1))
+        prior += [{"file": None, "verdict": "not run"}] * int(m.group(2))
+    equivalent = load_equivalent()
+    for f, line, op, orig, new, why in re.findall(
+            r"^- `([^:`]+):(\d+)` (\w+): `(.*)` → `(.*?)`(?: — (.*))?$", text,
+            re.M):
+        found = [x for x in everything if x["file"] == f
+                 and x["line"] == int(line) and x["op"] == op
+                 and x["orig"] == orig]
+        src = open(os.path.join(ROOT, f), encoding="utf-8").read()
+        found = [x for x in found if mutated_line(src, x)[1] == new]
+        key = (f, op, orig, new)
+        if why or key in equivalent or not found:
+            prior.append({"file": f, "line": int(line), "op": op,
+                          "orig": orig, "new": new,
+                          "verdict": "equivalent" if why or key in equivalent
+                          else "survived",
+                          "why": why or equivalent.get(key, "")})
+        else:
+            again.append(found[0])
+    return prior, again, header
 
 
 def _glob(pattern):
@@ -501,7 +581,10 @@ def _glob(pattern):
 
 
 def write_report(path, results, everything, files, seed, limit, budget,
-                 kind, took, broken):
+                 kind, took, broken, header=None):
+    results = sorted(results, key=lambda m: (m["file"] or "",
+                                             m.get("line", 0), m["op"]
+                                             if "op" in m else ""))
     counts = {}
     for m in results:
         c = counts.setdefault(m["file"], {})
@@ -516,13 +599,11 @@ def write_report(path, results, everything, files, seed, limit, budget,
     for c in counts.values():
         for k, v in c.items():
             total[k] = total.get(k, 0) + v
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short",
-                             "HEAD"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True).stdout
     lines = [
         "# Mutation testing",
         "",
-        f"`make mutate` (scripts/mutate.py) at commit `{commit.strip() or '?'}`"
+        header or
+        f"`make mutate` (scripts/mutate.py) at commit `{commit_of()}`"
         f", {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{len(results)} of {len(everything)} mutants in {len(files)} files "
         f"(MUTATE_SEED={seed}, MUTATE_MAX={limit or 'all'}, "
@@ -548,7 +629,7 @@ def write_report(path, results, everything, files, seed, limit, budget,
                   ", ".join(f"`{b}`" for b in broken), ""]
     lines += ["| file | killed | timed out | survived | equivalent | "
               "stillborn | score |", "|---|---|---|---|---|---|---|"]
-    for f in sorted(counts):
+    for f in sorted(x for x in counts if x):
         c = counts[f]
         lines.append(
             f"| `{f}`{' (engine)' if ENGINE.match(f) else ''} | "

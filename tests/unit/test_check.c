@@ -4,11 +4,13 @@
  * judged and combined into one. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,6 +19,12 @@
 #include "conffile.h"
 #include "range.h"
 #include "report.h"
+#include "shim.h"
+
+/* collectd's option helpers, which check/shim.c provides for check_mde */
+int cf_util_get_string(const oconfig_item_t *ci, char **ret);
+int cf_util_get_int(const oconfig_item_t *ci, int *ret);
+int cf_util_get_boolean(const oconfig_item_t *ci, bool *ret);
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -97,6 +105,99 @@ static void stops_at_the_length_given(void **state) {
   char err[512] = "";
   assert_null(conffile_parse_text(text, 14, "t.conf", err, sizeof err));
   assert_string_equal(err, "t.conf:2: expected an option name");
+}
+
+/* A quoted value grows its buffer many times over. */
+static void reads_a_long_quoted_value(void **state) {
+  (void)state;
+  enum { LEN = 5000 };
+  char *text = malloc(LEN + 16);
+  assert_non_null(text);
+  memcpy(text, "Long \"", 6);
+  for (int i = 0; i < LEN; i++)
+    text[6 + i] = (char)('a' + i % 26);
+  memcpy(text + 6 + LEN, "\"\n", 3);
+  char err[512] = "";
+  oconfig_item_t *root = parse(text, err);
+  if (!root)
+    fail_msg("%s", err);
+  const char *got = root->children[0].values[0].value.string;
+  assert_int_equal(strlen(got), LEN);
+  assert_memory_equal(got, text + 6, LEN);
+  conffile_free(root);
+  free(text);
+}
+
+/* A file of 1 MiB is read; one byte more is refused, naming the file. */
+static void a_file_of_one_mebibyte_at_most(void **state) {
+  (void)state;
+  char path[] = "/tmp/test_check.XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  assert_non_null(f);
+  static char line[1024];
+  memset(line, ' ', sizeof line);
+  line[0] = '#';
+  line[sizeof line - 1] = '\n';
+  for (int i = 0; i < 1024; i++)
+    fwrite(line, 1, sizeof line, f);
+  fclose(f);
+  char err[512] = "";
+  oconfig_item_t *root = conffile_parse_file(path, err, sizeof err);
+  if (!root)
+    fail_msg("1 MiB refused: %s", err);
+  conffile_free(root);
+  f = fopen(path, "a");
+  assert_non_null(f);
+  fputc('\n', f);
+  fclose(f);
+  assert_null(conffile_parse_file(path, err, sizeof err));
+  char want[600];
+  snprintf(want, sizeof want, "%s is larger than 1 MiB", path);
+  assert_string_equal(err, want);
+  unlink(path);
+}
+
+/* check_mde's stand-ins for collectd's option helpers: exactly one value
+ * of the right type, or an error naming the option. */
+static void options_take_one_value_of_their_type(void **state) {
+  (void)state;
+  static const char text[] = "On \"yes\"\nOff \"off\"\nTrue true\n"
+                             "Two \"yes\" \"no\"\nWord \"maybe\"\n"
+                             "Name \"x\"\nNames \"x\" \"y\"\nN 42\n";
+  char err[512] = "";
+  oconfig_item_t *root = parse(text, err);
+  assert_non_null(root);
+  const oconfig_item_t *c = root->children;
+  bool b = false;
+  assert_int_equal(cf_util_get_boolean(&c[0], &b), 0);
+  assert_true(b);
+  assert_int_equal(cf_util_get_boolean(&c[1], &b), 0);
+  assert_false(b);
+  assert_int_equal(cf_util_get_boolean(&c[2], &b), 0);
+  assert_true(b);
+  b = false;
+  assert_int_equal(cf_util_get_boolean(&c[3], &b), -1);
+  assert_false(b);
+  assert_string_equal(shim_last_error(),
+                      "The `Two' option requires exactly one boolean "
+                      "argument.");
+  assert_int_equal(cf_util_get_boolean(&c[4], &b), -1);
+  assert_int_equal(cf_util_get_boolean(&c[7], &b), -1);
+  char *s = NULL;
+  assert_int_equal(cf_util_get_string(&c[5], &s), 0);
+  assert_string_equal(s, "x");
+  assert_int_equal(cf_util_get_string(&c[6], &s), -1);
+  assert_int_equal(cf_util_get_string(&c[7], &s), -1);
+  assert_string_equal(s, "x");
+  free(s);
+  int n = 0;
+  assert_int_equal(cf_util_get_int(&c[7], &n), 0);
+  assert_int_equal(n, 42);
+  assert_int_equal(cf_util_get_int(&c[5], &n), -1);
+  assert_int_equal(n, 42);
+  conffile_free(root);
 }
 
 static void ranges_follow_the_guidelines(void **state) {
@@ -256,6 +357,9 @@ int main(void) {
       cmocka_unit_test(reads_a_collectd_configuration),
       cmocka_unit_test(names_the_line_of_an_error),
       cmocka_unit_test(stops_at_the_length_given),
+      cmocka_unit_test(reads_a_long_quoted_value),
+      cmocka_unit_test(a_file_of_one_mebibyte_at_most),
+      cmocka_unit_test(options_take_one_value_of_their_type),
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(the_slower_request_is_judged),
       cmocka_unit_test(states_combine_in_nagios_order),
