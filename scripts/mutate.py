@@ -282,8 +282,12 @@ def same(a, b):
 def make(targets, quiet=True):
     cmd = ["nice", "make", "-C", TREE, "-j2", "-s", "BUILD=" + BUILD,
            "CFLAGS=" + CFLAGS] + targets
+    # Not the caller's make (make check): its flags and jobserver are not
+    # this build's.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
+                       text=True, env=env)
     if r.returncode != 0 and not quiet:
         log(r.stdout[-3000:])
     return r.returncode == 0
