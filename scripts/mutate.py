@@ -11,7 +11,7 @@ kills the mutant. A mutant that survives every test is a test we lack, or an
 equivalent change (listed with the reason in tests/mutate/equivalent.txt).
 
 Deterministic: every mutant is enumerated from the source, then a seeded
-shuffle picks MUTATE_MAX of them. Bounded: no mutant starts after
+hash of each (its file, line text and change) picks MUTATE_MAX of them. Bounded: no mutant starts after
 MUTATE_SECONDS. Releases (free, cleanup, close, wipe) are not removed: a
 plain build cannot see a leak; the sanitised `make check` does.
 
@@ -27,8 +27,8 @@ were added, and rewrite it).
 """
 
 import fnmatch
+import hashlib
 import os
-import random
 import re
 import shutil
 import signal
@@ -216,7 +216,9 @@ def mutants_of(path, src):
             before.count("[") > before.count("]"))
         negative = src[a - 1] == "-" and not is_operand_end(
             prev_token(src, a - 1))
-        if code(a, m.end(1)) and not size and not negative:
+        # One byte more allocated is never observable: not a mutant.
+        alloc = re.search(r"\b(malloc|calloc|realloc)\([^;]*$", before)
+        if code(a, m.end(1)) and not size and not negative and not alloc:
             out.append(("const", a, m.end(1), str(int(m.group(1)) + 1)))
     for m in RETURN.finditer(src):
         if code(m.start(), m.end()):
@@ -425,12 +427,17 @@ def main():
     for f in files:
         with open(os.path.join(ROOT, f), encoding="utf-8") as fh:
             everything += mutants_of(f, fh.read())
-    rng = random.Random(seed)
-    order = list(range(len(everything)))
-    rng.shuffle(order)
-    # In the shuffled order: a run cut short by MUTATE_SECONDS is still a
-    # sample of every file.
-    chosen = [everything[i] for i in order[:limit]]
+    # Seeded order by a hash of what the mutant is (file, line text, change),
+    # not of where it is: an edit elsewhere does not reshuffle the sample.
+    # Run in that order, so a run cut short by MUTATE_SECONDS still samples
+    # every file.
+    seen = {}
+    for m in everything:
+        key = (m["file"], m["op"], m["orig"], m["rep"])
+        seen[key] = seen.get(key, 0) + 1
+        m["rank"] = hashlib.sha256(
+            repr((seed,) + key + (seen[key],)).encode()).hexdigest()
+    chosen = sorted(everything, key=lambda m: m["rank"])[:limit]
     prior, header = [], None
     if os.environ.get("MUTATE_RERUN"):
         prior, chosen, header = previous_run(report, everything)

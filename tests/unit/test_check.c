@@ -82,6 +82,8 @@ static void names_the_line_of_an_error(void **state) {
       {"A <b\n", "t.conf:1: unexpected '<'"},
       {"A \x0c\n", "t.conf:1: unexpected byte 0x0c"}, /* found by fuzzing */
       {"=x\n", "t.conf:1: expected an option name"},
+      /* a continued line is still counted */
+      {"A 1 \\\n  2\n<B\n", "t.conf:3: <B ...> is missing its '>'"},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     char err[512] = "";
@@ -105,6 +107,14 @@ static void stops_at_the_length_given(void **state) {
   char err[512] = "";
   assert_null(conffile_parse_text(text, 14, "t.conf", err, sizeof err));
   assert_string_equal(err, "t.conf:2: expected an option name");
+  /* nor a '\\' as the last byte a continuation */
+  static const char cont[] = "A \\\n1\n";
+  oconfig_item_t *root = conffile_parse_text(cont, 3, "t.conf", err, 512);
+  assert_non_null(root);
+  assert_int_equal(root->children_num, 1);
+  assert_int_equal(root->children[0].values_num, 1);
+  assert_string_equal(root->children[0].values[0].value.string, "\\");
+  conffile_free(root);
 }
 
 /* A quoted value grows its buffer many times over. */
@@ -304,6 +314,50 @@ static void the_slower_request_is_judged(void **state) {
   assert_string_equal(v.text, "t: token answered in 6.000s (critical 5)");
 }
 
+/* --cred-warn/--cred-crit: "within N days" includes N days; the worse of
+ * latency and credential life wins, and says why. */
+static void credential_life_against_its_thresholds(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = 30, .cred_crit_days = 7};
+  struct mde_tenant_result r = result("t", MDE_FAIL_NONE);
+  struct verdict v;
+  static const struct {
+    double days;
+    int state;
+  } rows[] = {{31, STATE_OK},
+              {30, STATE_WARNING},
+              {7.5, STATE_WARNING},
+              {7, STATE_CRITICAL},
+              {-1, STATE_CRITICAL}};
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    r.credential_ttl = rows[i].days * 86400;
+    report_judge(&r, &th, &v);
+    if (v.state != rows[i].state)
+      fail_msg("%g days: %s, want %s", rows[i].days, report_state_name(v.state),
+               report_state_name(rows[i].state));
+  }
+  th.cred_warn_days = -1; /* --cred-crit alone */
+  r.credential_ttl = 7 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  th.cred_warn_days = 30;
+  /* slow (WARNING) and expiring (CRITICAL): the credential is the news */
+  assert_int_equal(range_parse("1", &th.warn), 0);
+  r.token_timing_valid = 1;
+  r.token_time.total = 2;
+  r.credential_ttl = 3 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: credential expires in 3.0 days - renew it "
+                              "and update the configuration");
+  /* too slow (CRITICAL) and expiring (WARNING): the latency stays */
+  assert_int_equal(range_parse("1.5", &th.crit), 0);
+  r.credential_ttl = 20 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: token answered in 2.000s (critical 1.5)");
+}
+
 /* Every class's verdict is its state in the failure table. */
 static void each_class_judged_by_the_table(void **state) {
   (void)state;
@@ -363,6 +417,7 @@ int main(void) {
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(the_slower_request_is_judged),
       cmocka_unit_test(states_combine_in_nagios_order),
+      cmocka_unit_test(credential_life_against_its_thresholds),
       cmocka_unit_test(each_class_judged_by_the_table),
       cmocka_unit_test(several_tenants_worst_first),
   };
