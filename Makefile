@@ -61,7 +61,7 @@ MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
 .PHONY: pkg-tree all deps check tests demo bench install clean format format-check help \
-        fuzz fuzz-build deb rpm soak
+        fuzz fuzz-build deb rpm soak mutate
 .DEFAULT_GOAL := all
 
 all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
@@ -75,6 +75,8 @@ help:
 	@echo "                alternatives (not part of check; ~25 min)"
 	@echo "make soak       fault soak: SOAK_CYCLES (default 10000) cycles of 0.25 s, ASan"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
+	@echo "make mutate     mutation testing of lib/, plugin/, check/ (MUTATE_SEED,"
+	@echo "                MUTATE_MAX, MUTATE_SECONDS; bench/results/mutate.md)"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
 	@echo "make deb        Debian packages collectd-mde and mde-sim (lintian-clean)"
 	@echo "make rpm        RPMs from packaging/rpm/collectd-mde.spec (rpmbuild)"
@@ -135,9 +137,10 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 
 # check_mde's own modules are unit-tested too (they need collectd's headers).
 $(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
+# (its own rule: the check's objects must come before libmde on the line)
 $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
-                          $(BUILD)/check/conffile.o $(BUILD)/check/range.o \
-                          $(BUILD)/check/report.o $(LIBMDE)
+  $(addprefix $(BUILD)/check/,conffile.o range.o report.o shim.o) \
+  $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
@@ -228,6 +231,12 @@ SOAK_CYCLES ?= 10000
 soak: deps all
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/asan all
 	@scripts/soak.sh $(SOAK_CYCLES)
+
+# Mutation testing (scripts/mutate.py): each mutant built in build/mutate/
+# and run against the tests that link it; `make check` runs a fixed sample
+# (tests/integration/mutate_sample.sh).
+mutate: deps
+	@nice python3 scripts/mutate.py
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

@@ -93,8 +93,10 @@ static const char help[] =
     "Exit: 0 OK, 1 WARNING (throttled, slow, credential expiring, Defender "
     "not\n"
     "provisioned), 2 CRITICAL (consent, role, secret, certificate, tenant,\n"
-    "cloud, token, network), 3 UNKNOWN\n"
-    "(usage, configuration, timeout). Perfdata: token_time, api_time,\n"
+    "cloud, token, network, Entra or API errors), 3 UNKNOWN (usage,\n"
+    "configuration, timeout, internal error). With --config, the worst "
+    "state:\n"
+    "OK < WARNING < UNKNOWN < CRITICAL. Perfdata: token_time, api_time,\n"
     "token_ttl, roles_missing, credential_ttl.\n";
 
 static int timeout_s = 10;
@@ -482,10 +484,8 @@ int main(int argc, char **argv) {
       rc = v[0].state;
     } else {
       report_multi(stdout, r, v, n);
-      static const int rank[] = {0, 1, 3, 2};
       for (size_t i = 0; i < n; i++)
-        if (rank[v[i].state] > rank[rc])
-          rc = v[i].state;
+        rc = report_worse(rc, v[i].state);
     }
     free(v);
     free(r);

@@ -13,34 +13,27 @@ const char *report_state_name(int state) {
   return state >= 0 && state <= 3 ? names[state] : "UNKNOWN";
 }
 
-/* Network trouble is CRITICAL, as check_curl has it; what the partner
- * must fix is CRITICAL; what heals itself (throttling) is WARNING; our
- * own configuration is UNKNOWN. */
-static int state_of(enum mde_failure f) {
-  switch (f) {
-  case MDE_FAIL_NONE:
-    return STATE_OK;
-  case MDE_FAIL_THROTTLED:
-  case MDE_FAIL_NOT_PROVISIONED: /* a licence, not an outage */
-  case MDE_FAIL_TOKEN_OPAQUE:
-    return STATE_WARNING;
-  case MDE_FAIL_CONFIG:
-  case MDE_FAIL_INTERNAL:
-    return STATE_UNKNOWN;
-  default:
-    return STATE_CRITICAL;
-  }
+/* The state enum is the one libmde's failure table speaks. */
+_Static_assert(STATE_OK == (int)MDE_NAGIOS_OK &&
+                   STATE_WARNING == (int)MDE_NAGIOS_WARNING &&
+                   STATE_CRITICAL == (int)MDE_NAGIOS_CRITICAL &&
+                   STATE_UNKNOWN == (int)MDE_NAGIOS_UNKNOWN,
+               "check states are Nagios states");
+
+int report_state_rank(int state) {
+  /* UNKNOWN ranks between WARNING and CRITICAL, as Nagios sorts them: a
+   * tenant we could not judge must not hide one that is down. */
+  static const int rank[] = {0, 1, 3, 2};
+  return state >= 0 && state <= 3 ? rank[state] : rank[STATE_UNKNOWN];
 }
 
-static int worse(int a, int b) {
-  /* UNKNOWN ranks between WARNING and CRITICAL, as Nagios sorts them */
-  static const int rank[] = {0, 1, 3, 2};
-  return rank[b] > rank[a] ? b : a;
+int report_worse(int a, int b) {
+  return report_state_rank(b) > report_state_rank(a) ? b : a;
 }
 
 void report_judge(const struct mde_tenant_result *r,
                   const struct thresholds *th, struct verdict *v) {
-  v->state = state_of(r->failure);
+  v->state = (int)mde_failure_nagios_state(r->failure);
   if (r->failure != MDE_FAIL_NONE) {
     char code[32] = "";
     if (r->aadsts)
@@ -77,7 +70,7 @@ void report_judge(const struct mde_tenant_result *r,
     int s = expired || (th->cred_crit_days >= 0 && days <= th->cred_crit_days)
                 ? STATE_CRITICAL
                 : STATE_WARNING;
-    if (worse(v->state, s) == s && s != v->state) {
+    if (report_worse(v->state, s) == s && s != v->state) {
       v->state = s;
       snprintf(v->text, sizeof v->text,
                days > 0 ? "%s: credential expires in %.1f days - renew it "
@@ -165,9 +158,8 @@ struct ordered {
 };
 
 static int by_severity(const void *a, const void *b) {
-  static const int rank[] = {0, 1, 3, 2};
   const struct ordered *x = a, *y = b;
-  int d = rank[y->v->state] - rank[x->v->state];
+  int d = report_state_rank(y->v->state) - report_state_rank(x->v->state);
   return d ? d : (x->i > y->i) - (x->i < y->i);
 }
 
@@ -177,7 +169,7 @@ void report_multi(FILE *out, const struct mde_tenant_result *const *r,
   int state = STATE_OK;
   for (size_t i = 0; i < n; i++) {
     count[v[i].state]++;
-    state = worse(state, v[i].state);
+    state = report_worse(state, v[i].state);
   }
   fprintf(out, "MDE %s - ", report_state_name(state));
   const char *sep = "";

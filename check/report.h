@@ -32,5 +32,10 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
 void report_multi(FILE *out, const struct mde_tenant_result *const *r,
                   const struct verdict *v, size_t n);
 const char *report_state_name(int state);
+/* Worse is higher: OK < WARNING < UNKNOWN < CRITICAL. */
+int report_state_rank(int state);
+/* The worse of two states (the first on a tie): how several tenants, or a
+ * tenant's latency and its credential's life, combine into one state. */
+int report_worse(int a, int b);
 
 #endif

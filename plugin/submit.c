@@ -35,17 +35,13 @@ static void derive(const char *instance, const char *type,
   put(instance, type, type_instance, (value_t){.derive = (derive_t)d}, when);
 }
 
-/* FAILURE pages someone; WARNING is for what heals by itself. */
+/* The severity is the failure table's (lib/failure.c); this only names it
+ * in collectd's terms. */
 static int severity_of(enum mde_failure f) {
-  if (f == MDE_FAIL_NONE)
-    return NOTIF_OKAY;
-  if (f == MDE_FAIL_THROTTLED || f == MDE_FAIL_API_ERROR ||
-      f == MDE_FAIL_AUTH_SERVICE || f == MDE_FAIL_SYNC_INCOMPLETE)
-    return NOTIF_WARNING;
-  /* a licence, not an outage; and a token we cannot read but still use */
-  if (f == MDE_FAIL_NOT_PROVISIONED || f == MDE_FAIL_TOKEN_OPAQUE)
-    return NOTIF_WARNING;
-  return NOTIF_FAILURE;
+  static const int notif[] = {[MDE_NOTIFY_OKAY] = NOTIF_OKAY,
+                              [MDE_NOTIFY_WARNING] = NOTIF_WARNING,
+                              [MDE_NOTIFY_FAILURE] = NOTIF_FAILURE};
+  return notif[mde_failure_notify_severity(f)];
 }
 
 /* Adds a string to the notification's meta, escaped: server text. */

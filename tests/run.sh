@@ -2,13 +2,15 @@
 # Runs every test against one build directory and prints one summary line.
 # Unit tests are cmocka programs, integration tests are bash scripts, and
 # fuzz/run.sh gives each libFuzzer harness a short fixed run; all speak TAP,
-# so a case counts once whatever kind it is. A program that dies without
-# reporting (a sanitizer abort, a crash) counts as a failure.
+# so a case counts once whatever kind it is. A program that exits non-zero
+# or dies (a sanitizer abort, a crash, the timeout), or whose plan does not
+# match what it reported, counts as a failure (tests/harness/tap.sh).
 set -u
 build="${1:?usage: tests/run.sh BUILD_DIR [TEST...]}"
 shift
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+. "$here/harness/tap.sh"
 
 export MDE_BUILD="$root/$build"
 export MDE_ROOT="$root"
@@ -30,7 +32,7 @@ export MDE_CERTS="$MDE_TEST_TMP/certs"
 if [ $# -gt 0 ]; then
   tests=("$@")
 else
-  tests=("$MDE_BUILD"/tests/test_* "$MDE_BUILD"/tests/itest_* "$here"/integration/*.sh
+  tests=("$here"/harness/selftest.sh "$MDE_BUILD"/tests/test_* "$MDE_BUILD"/tests/itest_* "$here"/integration/*.sh
          "$here"/fuzz/run.sh)
 fi
 
@@ -43,12 +45,9 @@ for t in "${tests[@]}"; do
   timeout 600 "$t" >"$log" 2>&1
   rc=$?
   cat "$log"
-  p=$(grep -c '^ok ' "$log")
-  f=$(grep -c '^not ok ' "$log")
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "not ok - $name exited with status $rc without reporting a failure"
-    f=1
-  fi
+  tap_verdict "$log" "$rc"
+  p=$TAP_PASSED f=$TAP_FAILED
+  [ -z "$TAP_PROBLEM" ] || echo "not ok - $name $TAP_PROBLEM"
   passed=$((passed + p))
   failed=$((failed + f))
   [ "$f" -gt 0 ] && failures+=("$name")

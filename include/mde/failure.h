@@ -41,6 +41,19 @@ enum mde_failure {
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 
+/* Nagios plugin states, as the monitoring-plugins guidelines number them
+ * (they are check_mde's exit codes). */
+enum mde_nagios_state {
+  MDE_NAGIOS_OK = 0,
+  MDE_NAGIOS_WARNING = 1,
+  MDE_NAGIOS_CRITICAL = 2,
+  MDE_NAGIOS_UNKNOWN = 3
+};
+
+/* collectd notification severities; the plugin maps them to NOTIF_*
+ * (libmde does not include collectd's headers). */
+enum mde_notify { MDE_NOTIFY_OKAY, MDE_NOTIFY_WARNING, MDE_NOTIFY_FAILURE };
+
 /* Writes a reason into a caller's `err` buffer of `size` bytes (nothing if
  * err is NULL or size 0); the one way libmde's parsers fill `err`. */
 void mde_say(char *err, size_t size, const char *fmt, ...)
@@ -65,5 +78,14 @@ enum mde_failure mde_failure_worst(enum mde_failure a, enum mde_failure b);
  * server errors), so a caller retries on the next cycle rather than backs
  * off for long; 0 otherwise. */
 int mde_failure_is_transient(enum mde_failure f);
+/* The state check_mde gives a tenant that ended in class f: OK for none,
+ * WARNING for throttling, UNKNOWN when the fault is our own (a request we
+ * built wrong, a bug), CRITICAL for the rest. README.md's failure-class
+ * table states the same (a unit test compares them). */
+enum mde_nagios_state mde_failure_nagios_state(enum mde_failure f);
+/* The severity of the collectd notification sent when a tenant enters
+ * class f: OKAY for none, WARNING for what Microsoft's side heals by itself
+ * (throttling, 5xx), FAILURE for what needs someone to act. */
+enum mde_notify mde_failure_notify_severity(enum mde_failure f);
 
 #endif

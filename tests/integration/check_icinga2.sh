@@ -7,7 +7,7 @@ command -v icinga2 >/dev/null || { ok 1 "icinga2 is installed"; exit 1; }
 # icinga2 reads its configuration as its own user (nagios on Debian)
 I=$(mktemp -d /tmp/mde-icinga2.XXXXXX)
 chmod 0755 "$I"
-trap 'rm -rf "$I"; finish; exit $?' EXIT
+trap 'rc=$?; rm -rf "$I"; finish_exit $rc' EXIT
 WORK="$I"
 cp "$MDE_ROOT/examples/icinga2/check_mde.conf" "$WORK/check_mde.conf"
 cat >"$WORK/icinga2.conf" <<CONF

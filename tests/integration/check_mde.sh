@@ -243,6 +243,12 @@ like "$OUT" $'\nnorthwind: class: app_not_in_tenant; reason: token request refus
 run --config "$WORK/collectd.conf" --tenant contoso --tenant empty
 is "$RC $FIRST" "0 MDE OK - 2 OK|tenants=2 ok=2 warning=0 critical=0 unknown=0" \
   "--config --tenant: only the named tenants"
+run --config "$WORK/collectd.conf" --validate
+is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 4 tenants|tenants=4" \
+  "--config --validate: every tenant counted, contacting nothing"
+run --config "$WORK/collectd.conf" --validate --tenant litware
+is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 1 tenant|tenants=1" \
+  "--config --validate --tenant: one tenant"
 printf '<Plugin mde>\n  Colour "blue"\n</Plugin>\n' >"$WORK/bad.conf"
 expect 3 '^MDE UNKNOWN - <Plugin mde>: unknown option "Colour"$' "--config: a bad block is UNKNOWN, named" -- --config "$WORK/bad.conf"
 printf '<Plugin mde>\n  ClientId "x\n' >"$WORK/broken.conf"

@@ -12,7 +12,7 @@ id nagios >/dev/null 2>&1 || { ok 1 "the nagios user exists (nagios4-core)"; exi
 # Nagios runs checks as its own user: it gets its own folder.
 D=$(mktemp -d /tmp/mde-nagios.XXXXXX)
 chmod 0755 "$D"
-trap 'kill "$NAGIOS_PID" 2>/dev/null; wait "$NAGIOS_PID" 2>/dev/null; rm -rf "$D"; finish; exit $?' EXIT
+trap 'rc=$?; kill "$NAGIOS_PID" 2>/dev/null; wait "$NAGIOS_PID" 2>/dev/null; rm -rf "$D"; finish_exit $rc' EXIT
 cp "$MDE_BUILD/check_mde" /usr/lib/nagios/plugins/check_dummy "$D/"
 cp "$MDE_CERTS/ca.pem" "$D/ca.pem"
 # the shipped example, read from Nagios's own folder (the checkout may not

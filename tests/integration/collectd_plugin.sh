@@ -62,7 +62,8 @@ start_collectd "<Plugin mde>
 
 wait_for mde-healthy/bool-token_valid 1 30
 ok $? "healthy: bool-token_valid = 1"
-sleep 6 # three intervals: every tenant has reported, failures settled
+wait_cycles 3 # every tenant has reported, failures settled
+ok $? "collectd finishes three more cycles"
 
 # --- the healthy tenant: counts equal the ground truth
 truth=$(admin GET /tenants/healthy.onmicrosoft.com/alerts/truth)
@@ -124,6 +125,8 @@ like "$n" "severity = WARNING" "unlicensed: a WARNING"
 like "$n" "message = unlicensed: not_provisioned \[AADSTS500011 trace [0-9a-f-]{36}\] - Defender for Endpoint \(https://api.securitycenter.microsoft.com\) is not provisioned in unlicensed.onmicrosoft.com, or the cloud is wrong" \
   "unlicensed: message names the class and both causes"
 check_class unlicensed not_provisioned bool-token_valid 0.000000e+00
+like "$(grep "plugin_instance = faulty," "$WORK/collectd.log")" "severity = WARNING" \
+  "faulty: api_error is a WARNING, as README's failure-class table says"
 like "$(grep "plugin_instance = norole," "$WORK/collectd.log")" "add Alert.Read.All to app $APP, then consent again" \
   "norole: the message names the missing role"
 
@@ -149,7 +152,8 @@ wait_for mde-changing/count-alerts_resolved_high "$(jq .counts.Resolved.High <<<
 ok $? "changing: alerts added and resolved are counted within the interval"
 is "$(value mde-changing/count-alerts_new_high)" "0.000000e+00" "changing: no open high alerts left"
 admin POST /keys/rotate '{}' >/dev/null
-sleep 4
+wait_cycles 2
+ok $? "changing: two cycles after the keys rotated"
 is "$(value mde-changing/bool-token_valid)" "1.000000e+00" "changing: signing keys rotated, still valid"
 admin POST "/tenants/changing.onmicrosoft.com/apps/$APP" '{"roles": ["Alert.Read.All"]}' >/dev/null
 wait_for mde-changing/bool-permissions 0 20

@@ -31,7 +31,10 @@ for g in alerts-contosopharma latency-contosopharma token-left-contosopharma; do
   f="$MDE_ROOT/build/demo/graphs/$g.png"
   ok $([ -s "$f" ] && [ "$(stat -c %Y "$f")" -ge "$before" ] && head -c 8 "$f" | grep -q PNG; echo $?) "graph $g.png rendered"
 done
-sleep 1
-left=$(pgrep -af 'mde-demo\.' | grep -v pgrep)
+for _ in $(seq 1 50); do # the demo's children may take a moment to go
+  left=$(pgrep -af 'mde-demo\.' | grep -v pgrep)
+  [ -z "$left" ] && break
+  sleep 0.1
+done
 is "$left" "" "no process of the demo is left running"
 ok $(ls -d /tmp/mde-demo.* >/dev/null 2>&1; echo $(( ! $? ))) "the demo's temporary folder is gone"

@@ -1,5 +1,8 @@
 # Shared helpers for integration tests (bash). TAP output: "ok N - what" /
-# "not ok N - what", a plan at the end, exit status 1 if anything failed.
+# "not ok N - what", and a plan: `plan N` up front when the count is fixed,
+# otherwise "1..N" at the end. The exit status is 1 if anything failed, and
+# a script that exits non-zero (an early `exit 1`) keeps its status, so
+# tests/run.sh counts it as failed whatever it printed before.
 # Daemons started here are stopped on exit, and a daemon that does not exit
 # cleanly (a sanitizer report, a crash) fails the test.
 # Environment (set by tests/run.sh): MDE_BUILD, MDE_ROOT, MDE_CERTS,
@@ -9,7 +12,13 @@ set -u
 : "${MDE_BUILD:?run through tests/run.sh}"
 TEST_N=0
 TEST_FAILED=0
+TEST_PLANNED=""
 WORK="$(mktemp -d "${MDE_TEST_TMP:-/tmp}/itest.XXXXXX")"
+
+plan() { # plan N: this script reports exactly N results (finish's included)
+  TEST_PLANNED="$1"
+  echo "1..$1"
+}
 
 ok() { # ok CONDITION_STATUS DESCRIPTION
   TEST_N=$((TEST_N + 1))
@@ -119,10 +128,49 @@ finish() {
   declare -F stop_collectd >/dev/null && stop_collectd
   stop_sim
   rm -rf "$WORK"
-  echo "1..$TEST_N"
+  if [ -z "$TEST_PLANNED" ]; then
+    echo "1..$TEST_N"
+  elif [ "$TEST_N" -ne "$TEST_PLANNED" ]; then
+    echo "# planned $TEST_PLANNED results but reported $TEST_N"
+    return 1
+  fi
   [ "$TEST_FAILED" -eq 0 ]
 }
-trap 'finish; exit $?' EXIT
+# finish_exit STATUS: the EXIT trap. A non-zero STATUS (an early `exit 1`,
+# `set -e`, the last command failing) wins over finish's verdict.
+finish_exit() {
+  local rc="$1"
+  finish
+  local frc=$?
+  [ "$rc" -ne 0 ] && exit "$rc"
+  exit "$frc"
+}
+trap 'finish_exit $?' EXIT
+
+# tap_include NAME COMMAND...: runs a program that speaks TAP itself (the
+# soak) and reports its results as this script's own, renumbered; its plan
+# must match what it reported and it must exit 0, or that is one more
+# failure.
+tap_include() {
+  local name="$1" line n=0 planned="" rc
+  shift
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^ok\ [0-9]+\ *-?\ *(.*)$ ]]; then
+      ok 0 "${BASH_REMATCH[1]}"
+      n=$((n + 1))
+    elif [[ "$line" =~ ^not\ ok\ [0-9]+\ *-?\ *(.*)$ ]]; then
+      ok 1 "${BASH_REMATCH[1]}"
+      n=$((n + 1))
+    elif [[ "$line" =~ ^1\.\.([0-9]+) ]]; then
+      planned="${BASH_REMATCH[1]}"
+    else
+      printf '%s\n' "$line"
+    fi
+  done < <("$@" 2>&1)
+  wait $! || rc=$?
+  ok "${rc:-0}" "$name exits 0 (status ${rc:-0})"
+  is "$planned" "$n" "$name reports as many results as it planned"
+}
 
 # curl against the simulator under the real host names, TLS verified
 # against the test CA (never -k). Prints the body; status in $WORK/status.
@@ -289,6 +337,19 @@ counter() {
 }
 # num_eq A B: numeric equality ("3.25e+02" equals "325").
 num_eq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'; }
+# cycles -> how many cycles the plugin has finished (duration-cycle rows in
+# the CSV files).
+cycles() { cat "$WORK"/csv/test/mde/duration-cycle-* 2>/dev/null | grep -c '^[0-9]'; }
+# wait_cycles N [SECONDS]: until the plugin has finished N more cycles, so a
+# test waits for the daemon's work rather than for a guess at its speed.
+wait_cycles() {
+  local want=$(($(cycles) + $1)) limit="${2:-30}" i
+  for i in $(seq 1 $((limit * 5))); do
+    [ "$(cycles)" -ge "$want" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
 # wait_for IDENT WANT [SECONDS]: until the value equals WANT (numerically).
 wait_for() {
   local ident="$1" want="$2" limit="${3:-30}" v i

@@ -13,7 +13,7 @@ is "$rc" 0 "make deb builds the packages and lintian reports no error"
 debs=(build/pkg/collectd-mde_*_amd64.deb build/pkg/mde-sim_*_amd64.deb)
 out=$(dpkg -i "${debs[@]}" 2>&1)
 is "$?" 0 "dpkg -i installs collectd-mde and mde-sim"
-trap 'dpkg -P collectd-mde mde-sim >/dev/null 2>&1; finish; exit $?' EXIT
+trap 'rc=$?; dpkg -P collectd-mde mde-sim >/dev/null 2>&1; finish_exit $rc' EXIT
 for f in /usr/lib/collectd/mde.so /usr/lib/nagios/plugins/check_mde /usr/bin/mde-sim \
   /etc/collectd/collectd.conf.d/mde.conf /usr/share/doc/collectd-mde/examples/minimal.conf; do
   ok $([ -e "$f" ]; echo $?) "installed: $f"

@@ -10,6 +10,7 @@ blocks=$(awk '/<!-- runnable -->/ { want = 1; next }
   inside { print n "\t" $0 }' README.md)
 count=$(cut -f1 <<<"$blocks" | sort -u | grep -c .)
 ok $(( count >= 2 ? 0 : 1 )) "README.md has runnable blocks ($count)"
+unlike "$blocks" $'\t''sleep [0-9]' "README's runnable blocks wait for readiness, never a fixed sleep"
 for i in $(seq 1 "$count"); do
   grep "^$i	" <<<"$blocks" | cut -f2- >"$WORK/block$i.sh"
   out=$(timeout 60 bash -e "$WORK/block$i.sh" 2>&1)

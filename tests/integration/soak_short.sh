@@ -5,5 +5,5 @@
 . "$(dirname "$0")/lib.sh"
 sim="$MDE_ROOT/build/mde-sim"
 [ -x "$sim" ] || sim="$MDE_BUILD/mde-sim"
-python3 "$MDE_ROOT/tests/soak/soak.py" --build "$MDE_BUILD" --sim "$sim" --certs "$MDE_CERTS" \
+tap_include soak.py python3 "$MDE_ROOT/tests/soak/soak.py" --build "$MDE_BUILD" --sim "$sim" --certs "$MDE_CERTS" \
   --work "$WORK" --cycles "${SOAK_CYCLES:-240}" --interval 0.25

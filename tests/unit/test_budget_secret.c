@@ -119,6 +119,19 @@ static void secret_files(void **state) {
     if (!strstr(err, bad[i].message) || !strstr(err, p))
       fail_msg("%s: \"%s\"", bad[i].name, err);
   }
+  /* MDE_SECRET_MAX bytes is the most a secret file may hold */
+  static char big[MDE_SECRET_MAX + 2];
+  memset(big, 'k', MDE_SECRET_MAX);
+  p = file("largest", big, 0600);
+  assert_int_equal(mde_secret_load_file(p, &s, NULL, 0, err, sizeof err),
+                   MDE_FAIL_NONE);
+  assert_int_equal(s.len, MDE_SECRET_MAX);
+  mde_secret_free(&s);
+  big[MDE_SECRET_MAX] = 'k';
+  p = file("too-large", big, 0600);
+  assert_int_equal(mde_secret_load_file(p, &s, NULL, 0, err, sizeof err),
+                   MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_non_null(strstr(err, "is larger than 8192 bytes"));
   assert_int_equal(mde_secret_load_file(dir, &s, NULL, 0, err, sizeof err),
                    MDE_FAIL_CREDENTIAL_UNUSABLE);
   assert_non_null(strstr(err, "not a regular file (a directory)"));

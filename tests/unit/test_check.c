@@ -1,20 +1,31 @@
 /* check_mde's own pieces: the collectd.conf reader (statements, blocks,
- * values, errors naming file and line) and Nagios threshold ranges as the
- * monitoring-plugins guidelines define them. */
+ * values, errors naming file and line), Nagios threshold ranges as the
+ * monitoring-plugins guidelines define them, and how tenants' states are
+ * judged and combined into one. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include <math.h>
 
 #include "conffile.h"
 #include "range.h"
 #include "report.h"
+#include "shim.h"
+
+/* collectd's option helpers, which check/shim.c provides for check_mde */
+int cf_util_get_string(const oconfig_item_t *ci, char **ret);
+int cf_util_get_int(const oconfig_item_t *ci, int *ret);
+int cf_util_get_boolean(const oconfig_item_t *ci, bool *ret);
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -78,6 +89,8 @@ static void names_the_line_of_an_error(void **state) {
        "t.conf:3: <Include> takes only Filter \"PATTERN\""},
       {"Include \"/nonexistent/*.conf\"\n",
        "t.conf:1: Include \"/nonexistent/*.conf\": no file matches"},
+      /* a continued line is still counted */
+      {"A 1 \\\n  2\n<B\n", "t.conf:3: <B ...> is missing its '>'"},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     char err[512] = "";
@@ -91,6 +104,117 @@ static void names_the_line_of_an_error(void **state) {
   char err[512];
   assert_null(parse(deep, err));
   assert_non_null(strstr(err, "nested more than 16 deep"));
+}
+
+/* The length given is the end, whatever bytes follow it in memory: a '<'
+ * as the last byte is not the start of "</Plugin>". */
+static void stops_at_the_length_given(void **state) {
+  (void)state;
+  static const char text[] = "<Plugin mde>\n</Plugin>\n";
+  char err[512] = "";
+  assert_null(conffile_parse_text(text, 14, "t.conf", err, sizeof err));
+  assert_string_equal(err, "t.conf:2: expected an option name");
+  /* nor a '\\' as the last byte a continuation */
+  static const char cont[] = "A \\\n1\n";
+  oconfig_item_t *root = conffile_parse_text(cont, 3, "t.conf", err, 512);
+  assert_non_null(root);
+  assert_int_equal(root->children_num, 1);
+  assert_int_equal(root->children[0].values_num, 1);
+  assert_string_equal(root->children[0].values[0].value.string, "\\");
+  conffile_free(root);
+}
+
+/* A quoted value grows its buffer many times over. */
+static void reads_a_long_quoted_value(void **state) {
+  (void)state;
+  enum { LEN = 5000 };
+  char *text = malloc(LEN + 16);
+  assert_non_null(text);
+  memcpy(text, "Long \"", 6);
+  for (int i = 0; i < LEN; i++)
+    text[6 + i] = (char)('a' + i % 26);
+  memcpy(text + 6 + LEN, "\"\n", 3);
+  char err[512] = "";
+  oconfig_item_t *root = parse(text, err);
+  if (!root)
+    fail_msg("%s", err);
+  const char *got = root->children[0].values[0].value.string;
+  assert_int_equal(strlen(got), LEN);
+  assert_memory_equal(got, text + 6, LEN);
+  conffile_free(root);
+  free(text);
+}
+
+/* A file of 1 MiB is read; one byte more is refused, naming the file. */
+static void a_file_of_one_mebibyte_at_most(void **state) {
+  (void)state;
+  char path[] = "/tmp/test_check.XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  assert_non_null(f);
+  static char line[1024];
+  memset(line, ' ', sizeof line);
+  line[0] = '#';
+  line[sizeof line - 1] = '\n';
+  for (int i = 0; i < 1024; i++)
+    fwrite(line, 1, sizeof line, f);
+  fclose(f);
+  char err[512] = "";
+  oconfig_item_t *root = conffile_parse_file(path, err, sizeof err);
+  if (!root)
+    fail_msg("1 MiB refused: %s", err);
+  conffile_free(root);
+  f = fopen(path, "a");
+  assert_non_null(f);
+  fputc('\n', f);
+  fclose(f);
+  assert_null(conffile_parse_file(path, err, sizeof err));
+  char want[600];
+  snprintf(want, sizeof want, "%s is larger than 1 MiB", path);
+  assert_string_equal(err, want);
+  unlink(path);
+}
+
+/* check_mde's stand-ins for collectd's option helpers: exactly one value
+ * of the right type, or an error naming the option. */
+static void options_take_one_value_of_their_type(void **state) {
+  (void)state;
+  static const char text[] = "On \"yes\"\nOff \"off\"\nTrue true\n"
+                             "Two \"yes\" \"no\"\nWord \"maybe\"\n"
+                             "Name \"x\"\nNames \"x\" \"y\"\nN 42\n";
+  char err[512] = "";
+  oconfig_item_t *root = parse(text, err);
+  assert_non_null(root);
+  const oconfig_item_t *c = root->children;
+  bool b = false;
+  assert_int_equal(cf_util_get_boolean(&c[0], &b), 0);
+  assert_true(b);
+  assert_int_equal(cf_util_get_boolean(&c[1], &b), 0);
+  assert_false(b);
+  assert_int_equal(cf_util_get_boolean(&c[2], &b), 0);
+  assert_true(b);
+  b = false;
+  assert_int_equal(cf_util_get_boolean(&c[3], &b), -1);
+  assert_false(b);
+  assert_string_equal(shim_last_error(),
+                      "The `Two' option requires exactly one boolean "
+                      "argument.");
+  assert_int_equal(cf_util_get_boolean(&c[4], &b), -1);
+  assert_int_equal(cf_util_get_boolean(&c[7], &b), -1);
+  char *s = NULL;
+  assert_int_equal(cf_util_get_string(&c[5], &s), 0);
+  assert_string_equal(s, "x");
+  assert_int_equal(cf_util_get_string(&c[6], &s), -1);
+  assert_int_equal(cf_util_get_string(&c[7], &s), -1);
+  assert_string_equal(s, "x");
+  free(s);
+  int n = 0;
+  assert_int_equal(cf_util_get_int(&c[7], &n), 0);
+  assert_int_equal(n, 42);
+  assert_int_equal(cf_util_get_int(&c[5], &n), -1);
+  assert_int_equal(n, 42);
+  conffile_free(root);
 }
 
 /* A NUL inside a quoted string once cut it short without a word. */
@@ -192,10 +316,33 @@ static void ranges_follow_the_guidelines(void **state) {
     double value;
     int alerts;
   } rows[] = {
-      {"10", 10, 0},    {"10", 10.01, 1},  {"10", -1, 1},     {"10:", 9, 1},
-      {"10:", 1e9, 0},  {"~:10", -1e9, 0}, {"~:10", 11, 1},   {"10:20", 15, 0},
-      {"10:20", 21, 1}, {"@10:20", 15, 1}, {"@10:20", 25, 0}, {"1.5", 1.6, 1},
+      {"10", 10, 0},
+      {"10", 10.01, 1},
+      {"10", -1, 1},
+      {"10:", 9, 1},
+      {"10:", 1e9, 0},
+      {"~:10", -1e9, 0},
+      {"~:10", 11, 1},
+      {"10:20", 15, 0},
+      {"10:20", 21, 1},
+      {"@10:20", 15, 1},
+      {"@10:20", 25, 0},
+      {"1.5", 1.6, 1},
       {":5", 3, 0},
+      /* both ends are inside: the start as much as the end */
+      {"10:20", 10, 0},
+      {"10:20", 20, 0},
+      {"10:20", 9.99, 1},
+      {"10:", 10, 0},
+      {"@10:20", 10, 1},
+      {"@10:20", 20, 1},
+      {"@10:20", 9.99, 0},
+      {"10", 0, 0},
+      {"~:10", 10, 0},
+      {"@~:10", 10, 1},
+      {"@10:", 10, 1},
+      {"@10:", 9, 0},
+      {"1:2", 3, 1}, /* a one-digit end is an end, not "to infinity" */
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     struct range r;
@@ -227,6 +374,149 @@ static void ranges_follow_the_guidelines(void **state) {
     if (range_parse_days(days_bad[i], &d) != -1)
       fail_msg("\"%s\" is not days", days_bad[i]);
   }
+}
+
+/* Nagios sorts UNKNOWN between WARNING and CRITICAL: a tenant that could
+ * not be judged must not hide one that is down. */
+static void states_combine_in_nagios_order(void **state) {
+  (void)state;
+  static const int order[] = {STATE_OK, STATE_WARNING, STATE_UNKNOWN,
+                              STATE_CRITICAL};
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      int want = order[i > j ? i : j];
+      if (report_worse(order[i], order[j]) != want)
+        fail_msg("worse(%s, %s) is %s, want %s", report_state_name(order[i]),
+                 report_state_name(order[j]),
+                 report_state_name(report_worse(order[i], order[j])),
+                 report_state_name(want));
+      assert_int_equal(
+          report_state_rank(order[i]) < report_state_rank(order[j]), i < j);
+    }
+  }
+  assert_string_equal(report_state_name(STATE_UNKNOWN), "UNKNOWN");
+  assert_string_equal(report_state_name(7), "UNKNOWN");
+  assert_int_equal(report_state_rank(-1), report_state_rank(STATE_UNKNOWN));
+}
+
+static struct mde_tenant_result result(const char *name, enum mde_failure f) {
+  struct mde_tenant_result r = {.name = name, .failure = f, .permissions = 1};
+  r.token_ttl = 3000;
+  r.credential_ttl = NAN;
+  snprintf(r.reason, sizeof r.reason, "reason of %s", name);
+  return r;
+}
+
+/* The slower of the token and the API requests is held to -w/-c. */
+static void the_slower_request_is_judged(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  assert_int_equal(range_parse("1", &th.warn), 0);
+  assert_int_equal(range_parse("5", &th.crit), 0);
+  struct mde_tenant_result r = result("t", MDE_FAIL_NONE);
+  r.token_timing_valid = r.api_timing_valid = 1;
+  r.token_time.total = 0.25;
+  r.api_time.total = 3;
+  struct verdict v;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_WARNING);
+  assert_string_equal(v.text, "t: API answered in 3.000s (warning 1)");
+  r.token_time.total = 6;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: token answered in 6.000s (critical 5)");
+}
+
+/* --cred-warn/--cred-crit: "within N days" includes N days; the worse of
+ * latency and credential life wins, and says why. */
+static void credential_life_against_its_thresholds(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = 30, .cred_crit_days = 7};
+  struct mde_tenant_result r = result("t", MDE_FAIL_NONE);
+  struct verdict v;
+  static const struct {
+    double days;
+    int state;
+  } rows[] = {{31, STATE_OK},
+              {30, STATE_WARNING},
+              {7.5, STATE_WARNING},
+              {7, STATE_CRITICAL},
+              {-1, STATE_CRITICAL}};
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    r.credential_ttl = rows[i].days * 86400;
+    report_judge(&r, &th, &v);
+    if (v.state != rows[i].state)
+      fail_msg("%g days: %s, want %s", rows[i].days, report_state_name(v.state),
+               report_state_name(rows[i].state));
+  }
+  th.cred_warn_days = -1; /* --cred-crit alone */
+  r.credential_ttl = 7 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  th.cred_warn_days = 30;
+  /* slow (WARNING) and expiring (CRITICAL): the credential is the news */
+  assert_int_equal(range_parse("1", &th.warn), 0);
+  r.token_timing_valid = 1;
+  r.token_time.total = 2;
+  r.credential_ttl = 3 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: credential expires in 3.0 days - renew it "
+                              "and update the configuration");
+  /* too slow (CRITICAL) and expiring (WARNING): the latency stays */
+  assert_int_equal(range_parse("1.5", &th.crit), 0);
+  r.credential_ttl = 20 * 86400;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  assert_string_equal(v.text, "t: token answered in 2.000s (critical 1.5)");
+}
+
+/* Every class's verdict is its state in the failure table. */
+static void each_class_judged_by_the_table(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  for (int f = 0; f < MDE_FAIL_COUNT_; f++) {
+    struct mde_tenant_result r = result("t", (enum mde_failure)f);
+    struct verdict v;
+    report_judge(&r, &th, &v);
+    assert_int_equal(v.state, (int)mde_failure_nagios_state(r.failure));
+  }
+}
+
+/* With --config: the summary's state is the worst, the tenants not OK are
+ * listed worst first (CRITICAL before UNKNOWN before WARNING). */
+static void several_tenants_worst_first(void **state) {
+  (void)state;
+  struct thresholds th = {.cred_warn_days = -1, .cred_crit_days = -1};
+  struct mde_tenant_result r[4] = {
+      result("slow", MDE_FAIL_THROTTLED), result("odd", MDE_FAIL_CONFIG),
+      result("down", MDE_FAIL_NETWORK), result("fine", MDE_FAIL_NONE)};
+  const struct mde_tenant_result *rp[4] = {&r[0], &r[1], &r[2], &r[3]};
+  struct verdict v[4];
+  for (int i = 0; i < 4; i++)
+    report_judge(&r[i], &th, &v[i]);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  assert_non_null(out);
+  report_multi(out, rp, v, 4);
+  fclose(out);
+  const char *crit = strstr(buf, "\nCRITICAL: down");
+  const char *unkn = strstr(buf, "\nUNKNOWN: odd");
+  const char *warn = strstr(buf, "\nWARNING: slow");
+  if (strncmp(buf, "MDE CRITICAL - 1 CRITICAL, 1 UNKNOWN, 1 WARNING, 1 OK|",
+              53) ||
+      !crit || !unkn || !warn || !(crit < unkn && unkn < warn))
+    fail_msg("report_multi wrote:\n%s", buf);
+  free(buf);
+
+  /* UNKNOWN over WARNING, when nothing is CRITICAL */
+  out = open_memstream(&buf, &len);
+  report_multi(out, rp, v, 2);
+  fclose(out);
+  if (strncmp(buf, "MDE UNKNOWN - 1 UNKNOWN, 1 WARNING, 0 OK|", 41))
+    fail_msg("report_multi wrote:\n%s", buf);
+  free(buf);
 }
 
 /* Server text in a reason, a trace id or a tenant name: one status line,
@@ -265,10 +555,19 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_a_collectd_configuration),
       cmocka_unit_test(names_the_line_of_an_error),
+      cmocka_unit_test(stops_at_the_length_given),
+      cmocka_unit_test(reads_a_long_quoted_value),
+      cmocka_unit_test(a_file_of_one_mebibyte_at_most),
+      cmocka_unit_test(options_take_one_value_of_their_type),
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(reports_server_text_escaped),
+      cmocka_unit_test(the_slower_request_is_judged),
+      cmocka_unit_test(states_combine_in_nagios_order),
+      cmocka_unit_test(credential_life_against_its_thresholds),
+      cmocka_unit_test(each_class_judged_by_the_table),
+      cmocka_unit_test(several_tenants_worst_first),
   };
   return cmocka_run_group_tests_name("check", tests, NULL, NULL);
 }

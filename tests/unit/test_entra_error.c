@@ -222,6 +222,14 @@ static void specific_code_beats_a_generic_one(void **state) {
       /* junk entries in the array are skipped */
       {"{\"error\":\"x\",\"error_codes\":[\"7000222\",-1,1.5,null,90002]}",
        MDE_FAIL_TENANT_NOT_FOUND, 90002},
+      /* every digit counts in a code read from the text */
+      {"{\"error\":\"invalid_request\",\"error_description\":\"AADSTS90002: "
+       "Tenant 'x' not found.\"}",
+       MDE_FAIL_TENANT_NOT_FOUND, 90002},
+      /* codes run from 1 to 999999999 */
+      {"{\"error\":\"x\",\"error_codes\":[1]}", MDE_FAIL_AUTH_REJECTED, 1},
+      {"{\"error\":\"x\",\"error_codes\":[1000000000,999999999]}",
+       MDE_FAIL_AUTH_REJECTED, 999999999},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     struct mde_entra_error e;
@@ -265,6 +273,8 @@ static void status_without_codes(void **state) {
       {400, "{\"error\":\"temporarily_unavailable\"}", MDE_FAIL_AUTH_SERVICE,
        ""},
       {400, "{\"error\":\"invalid_request\"}", MDE_FAIL_AUTH_REJECTED, ""},
+      {400, "{\"error\":\"x\"}", MDE_FAIL_AUTH_REJECTED, ""},
+      {400, "{\"error\":\"\"}", MDE_FAIL_PROTOCOL, ""},
       {400, "Bad Request\r\nmore", MDE_FAIL_PROTOCOL, "Bad Request"},
       {200, "{}", MDE_FAIL_PROTOCOL, ""},
       {400, "", MDE_FAIL_PROTOCOL, ""},

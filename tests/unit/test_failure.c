@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -138,6 +140,115 @@ static void transient_classes(void **state) {
     assert_false(mde_failure_is_transient(lasting[i]));
 }
 
+/* README.md, from the repository root (MDE_ROOT under tests/run.sh). */
+static char *read_readme(void) {
+  char path[4096];
+  const char *root = getenv("MDE_ROOT");
+  snprintf(path, sizeof path, "%s/README.md", root ? root : ".");
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  static char doc[1 << 20];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  fclose(f);
+  doc[n] = '\0';
+  return doc;
+}
+
+/* The `col`th cell (from 0) of the markdown row `line`, trimmed. */
+static void cell(const char *line, int col, char *out, size_t size) {
+  const char *p = line + 1; /* past the leading '|' */
+  for (int i = 0; i < col; i++) {
+    p = strchr(p, '|');
+    if (!p)
+      fail_msg("README row has no column %d: %.80s", col, line);
+    p++;
+  }
+  const char *end = strchr(p, '|');
+  if (!end)
+    fail_msg("README row ends early: %.80s", line);
+  while (*p == ' ')
+    p++;
+  while (end > p && end[-1] == ' ')
+    end--;
+  snprintf(out, size, "%.*s", (int)(end - p), p);
+}
+
+static int column(const char *header, const char *name) {
+  char c[64];
+  for (int i = 0; i < 16; i++) {
+    cell(header, i, c, sizeof c);
+    if (strcmp(c, name) == 0)
+      return i;
+  }
+  fail_msg("README's failure-class table has no column %s", name);
+  return -1;
+}
+
+/* The documented contract: README.md's failure-class table gives each
+ * class's check state and notification severity; the code must say the
+ * same, and every class must be in the table exactly once. */
+static void readme_table_matches_the_code(void **state) {
+  (void)state;
+  static const char *const nagios[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+  static const char *const notify[] = {"OKAY", "WARNING", "FAILURE"};
+  const char *doc = read_readme();
+  const char *p = strstr(doc, "### Failure classes and their fixes");
+  assert_non_null(p);
+  p = strstr(p, "\n| class |");
+  assert_non_null(p);
+  const char *header = p + 1;
+  int state_col = column(header, "`check_mde`");
+  int notify_col = column(header, "notification");
+  int seen[MDE_FAIL_COUNT_] = {0};
+  p = strchr(strchr(header, '\n') + 1, '\n'); /* past the |---| row */
+  for (const char *line = p + 1; *line == '|';
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+    char classes[256], st[64], no[64];
+    cell(line, 0, classes, sizeof classes);
+    cell(line, state_col, st, sizeof st);
+    cell(line, notify_col, no, sizeof no);
+    for (const char *c = strchr(classes, '`'); c; c = strchr(c, '`')) {
+      const char *close = strchr(c + 1, '`');
+      assert_non_null(close);
+      char name[64];
+      snprintf(name, sizeof name, "%.*s", (int)(close - c - 1), c + 1);
+      enum mde_failure f;
+      if (mde_failure_from_name(name, &f) != 0)
+        fail_msg("README names a class the code does not have: %s", name);
+      seen[f]++;
+      if (strcmp(st, nagios[mde_failure_nagios_state(f)]) != 0)
+        fail_msg("%s: README says check state %s, the code %s", name, st,
+                 nagios[mde_failure_nagios_state(f)]);
+      if (strcmp(no, notify[mde_failure_notify_severity(f)]) != 0)
+        fail_msg("%s: README says notification %s, the code %s", name, no,
+                 notify[mde_failure_notify_severity(f)]);
+      c = close + 1;
+    }
+  }
+  for (int f = MDE_FAIL_NONE + 1; f < MDE_FAIL_COUNT_; f++)
+    if (seen[f] != 1)
+      fail_msg("class %s is in README's failure-class table %d times",
+               mde_failure_name((enum mde_failure)f), seen[f]);
+}
+
+/* What the table cannot show: no failure, and values out of range (which
+ * are treated as internal). */
+static void none_is_ok_and_strays_are_internal(void **state) {
+  (void)state;
+  assert_int_equal(mde_failure_nagios_state(MDE_FAIL_NONE), MDE_NAGIOS_OK);
+  assert_int_equal(mde_failure_notify_severity(MDE_FAIL_NONE), MDE_NOTIFY_OKAY);
+  assert_int_equal(mde_failure_nagios_state(MDE_FAIL_COUNT_),
+                   MDE_NAGIOS_UNKNOWN);
+  assert_int_equal(mde_failure_notify_severity((enum mde_failure) - 1),
+                   MDE_NOTIFY_FAILURE);
+  /* the mutant: a 5xx notifies WARNING, and is CRITICAL to Nagios */
+  assert_int_equal(mde_failure_notify_severity(MDE_FAIL_API_ERROR),
+                   MDE_NOTIFY_WARNING);
+  assert_int_equal(mde_failure_nagios_state(MDE_FAIL_API_ERROR),
+                   MDE_NAGIOS_CRITICAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_class_is_pinned),
@@ -147,6 +258,8 @@ int main(void) {
       cmocka_unit_test(out_of_range_values_are_internal),
       cmocka_unit_test(severity_orders_blindness_first),
       cmocka_unit_test(transient_classes),
+      cmocka_unit_test(readme_table_matches_the_code),
+      cmocka_unit_test(none_is_ok_and_strays_are_internal),
   };
   return cmocka_run_group_tests_name("failure", tests, NULL, NULL);
 }

@@ -97,7 +97,9 @@ static void ignores_and_skips_what_it_cannot_use(void **state) {
       "{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"no-e\",\"n\":\"%s\"},"
       "{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"new\\nline\",\"n\":\"%s\","
       "\"e\":\"AQAB\"},"
-      "%.*s,\"issuer\":\"https://login.microsoftonline.com/{tenantid}/"
+      /* the usable key, as Entra may send it: with alg and issuer */
+      "%.*s,\"alg\":\"RS256\",\"issuer\":\"https://login.microsoftonline.com/"
+      "{tenantid}/"
       "v2.0\"}]}",
       small, nokid, "AQAB", "AQAB", "AQAB", (int)strlen(good) - 1, good);
   struct mde_jwks *set = parse_ok(b.data);

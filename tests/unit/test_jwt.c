@@ -593,6 +593,7 @@ static void refuses_garbage(void **state) {
       {"..", "empty header"},
       {"a.b", "not three"},
       {"a.b.c.d", "not three"},
+      {"a.b..d", "not three"},
       {"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0..c2ln", "empty payload"},
       {"e!J.e30.c2ln", "header is not base64url"},
       {"eyJ+.e30.c2ln", "header is not base64url"},
