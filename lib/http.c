@@ -15,11 +15,9 @@
 #include <openssl/crypto.h>
 
 struct slot {
-  struct mde_http *h;
   CURL *easy;
   struct curl_slist *headers;
   struct mde_http_req *req;
-  size_t reserved; /* of the body budget, while it runs */
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -39,8 +37,6 @@ struct mde_http {
   char *ca_file, *ca_path, *proxy, *user_agent;
   long timeout_ms;
   size_t max_body;
-  size_t body_budget, reserved; /* bytes: the cap, and what runs holds */
-  size_t held, peak;            /* body bytes received by what runs */
 };
 
 int64_t mde_monotonic_ms(void) {
@@ -96,8 +92,6 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   h->n_slots = opt->max_connections > 0 ? opt->max_connections : 32;
   h->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 10000;
   h->max_body = opt->max_body ? opt->max_body : MDE_HTTP_DEFAULT_MAX_BODY;
-  h->body_budget =
-      opt->body_budget ? opt->body_budget : MDE_HTTP_DEFAULT_BODY_BUDGET;
   h->slots = calloc((size_t)h->n_slots, sizeof *h->slots);
   h->multi = curl_multi_init();
   h->share = curl_share_init();
@@ -123,7 +117,6 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
   curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
   for (long i = 0; i < h->n_slots; i++) {
-    h->slots[i].h = h;
     h->slots[i].easy = curl_easy_init();
     if (!h->slots[i].easy)
       goto oom;
@@ -168,10 +161,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
     req->too_large = req->body.overflow;
     return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
   }
-  struct mde_http *h = ((struct slot *)req->priv_)->h;
-  h->held += len;
-  if (h->held > h->peak)
-    h->peak = h->held;
   return len;
 }
 
@@ -204,24 +193,6 @@ static int on_prereq(void *user, char *remote_ip, char *local_ip,
   return CURL_PREREQFUNC_OK;
 }
 
-static size_t body_cap(const struct mde_http *h,
-                       const struct mde_http_req *req) {
-  return req->max_body && req->max_body < h->max_body ? req->max_body
-                                                      : h->max_body;
-}
-
-/* The slot is free again: its transfer is done or cut. */
-static void release_slot(struct mde_http *h, struct slot *s) {
-  h->held -= s->req->body.len;
-  curl_multi_remove_handle(h->multi, s->easy);
-  curl_slist_free_all(s->headers);
-  s->headers = NULL;
-  s->req = NULL;
-  h->reserved -= s->reserved;
-  s->reserved = 0;
-  h->busy--;
-}
-
 static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   CURL *e = s->easy;
   curl_easy_reset(e);
@@ -231,10 +202,9 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   s->errbuf[0] = '\0';
   req->priv_ = s;
   req->started = 1;
-  size_t cap = body_cap(h, req);
+  size_t cap = req->max_body && req->max_body < h->max_body ? req->max_body
+                                                            : h->max_body;
   mde_buf_init(&req->body, cap);
-  s->reserved = cap;
-  h->reserved += cap;
 
   curl_easy_setopt(e, CURLOPT_URL, req->url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, s);
@@ -327,7 +297,11 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
       .tls = seconds(e, CURLINFO_APPCONNECT_TIME_T),
       .total = seconds(e, CURLINFO_TOTAL_TIME_T),
   };
-  release_slot(h, s);
+  curl_multi_remove_handle(h->multi, e);
+  curl_slist_free_all(s->headers);
+  s->headers = NULL;
+  s->req = NULL;
+  h->busy--;
   const char *error = NULL;
   char msg[256];
   if (rc != CURLE_OK) {
@@ -369,25 +343,6 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
   h->wait_tail = req;
 }
 
-/* The next waiting request whose body fits the budget beside what runs
- * (any, when nothing runs), unlinked from the queue; NULL if none fits.
- * Small answers pass a big page that waits for room. */
-static struct mde_http_req *next_fitting(struct mde_http *h) {
-  struct mde_http_req *prev = NULL;
-  for (struct mde_http_req *r = h->wait_head; r; prev = r, r = r->next_) {
-    if (h->busy > 0 && h->reserved + body_cap(h, r) > h->body_budget)
-      continue;
-    if (prev)
-      prev->next_ = r->next_;
-    else
-      h->wait_head = r->next_;
-    if (h->wait_tail == r)
-      h->wait_tail = prev;
-    return r;
-  }
-  return NULL;
-}
-
 /* Moves waiting requests into free slots. */
 static void fill(struct mde_http *h) {
   for (long i = 0; i < h->n_slots && h->wait_head && h->busy < h->n_slots;
@@ -395,12 +350,11 @@ static void fill(struct mde_http *h) {
     struct slot *s = &h->slots[i];
     if (s->req)
       continue;
-    struct mde_http_req *req = next_fitting(h);
-    if (!req)
-      return;
+    struct mde_http_req *req = h->wait_head;
+    h->wait_head = req->next_;
+    if (!h->wait_head)
+      h->wait_tail = NULL;
     if (start(h, s, req) != 0) {
-      h->reserved -= s->reserved;
-      s->reserved = 0;
       s->req = NULL;
       complete(req, CURLE_OUT_OF_MEMORY, "could not start the request");
     }
@@ -473,7 +427,11 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     if (!s->req)
       continue;
     struct mde_http_req *req = s->req;
-    release_slot(h, s);
+    curl_multi_remove_handle(h->multi, s->easy);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    s->req = NULL;
+    h->busy--;
     cut++;
     req->deadline_cut = 1;
     complete(req, CURLE_OPERATION_TIMEDOUT, "cycle deadline reached");
@@ -495,5 +453,3 @@ void mde_http_req_release(struct mde_http_req *req) {
     OPENSSL_cleanse(req->body.data, req->body.cap);
   mde_buf_free(&req->body);
 }
-
-size_t mde_http_peak_body_bytes(const struct mde_http *h) { return h->peak; }

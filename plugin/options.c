@@ -61,7 +61,6 @@ static const struct option {
     {"UserAgent", TOP, STRING, G(user_agent), 0, 0},
     {"Timeout", TOP, INT, G(timeout), 1, 300},
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
-    {"MaxResponseMemory", TOP, INT, G(max_response_memory), 16, 65536},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -440,6 +439,5 @@ void options_engine(const struct plugin_options *o,
   e->http.user_agent = o->user_agent;
   e->http.timeout_ms = o->timeout ? o->timeout * 1000L : 10000;
   e->http.max_connections = o->max_connections ? o->max_connections : 32;
-  e->http.body_budget = (size_t)o->max_response_memory * 1024 * 1024;
   e->jwks_refetch_interval = o->jwks_refetch_interval;
 }

@@ -34,7 +34,6 @@ struct plugin_options {
   size_t n_tenants;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
-  int max_response_memory; /* MiB; 0: the HTTP layer's default */
 };
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */

@@ -14,8 +14,6 @@
 #include "mde/buf.h"
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
-/* Four 64 MiB alert pages at once, or a thousand small answers. */
-#define MDE_HTTP_DEFAULT_BODY_BUDGET (256u * 1024 * 1024)
 /* libcurl sends a request again when the reused connection it went out on
  * dies before any answer, and may do so up to five times, each on another
  * pooled connection that can die the same way; once is allowed, so that a
@@ -35,10 +33,6 @@ struct mde_http_options {
   long timeout_ms;        /* per transfer; 0: 10 s */
   long max_connections;   /* transfers at once; 0: 32 */
   size_t max_body;        /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
-  /* Response bodies in flight together may reserve at most this many
-   * bytes (each its cap); a request that does not fit waits its turn (one
-   * always runs). 0: MDE_HTTP_DEFAULT_BODY_BUDGET. */
-  size_t body_budget;
 };
 
 struct mde_http_timing {
@@ -87,10 +81,6 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
 int mde_http_run(struct mde_http *h, int64_t deadline_ms);
 /* Frees a finished request's body (wiping it: tokens travel in bodies). */
 void mde_http_req_release(struct mde_http_req *req);
-
-/* The most response-body bytes held at once by transfers in flight: what
- * the body budget bounds. */
-size_t mde_http_peak_body_bytes(const struct mde_http *h);
 
 int64_t mde_monotonic_ms(void);
 
