@@ -112,6 +112,8 @@ static void tenant_free(struct tenant *t) {
   free(t->resource);
   free(t->token_url);
   free(t->issuer_v1);
+  free(t->last.reason);
+  free(t->discovery.reason);
   mde_sync_reset(&t->full);
   mde_sync_reset(&t->incr);
   for (int i = 0; i < N_ENDPOINTS; i++)
@@ -385,7 +387,8 @@ void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt,
 static void remember(struct tenant *t) {
   t->last.failure = t->res.failure;
   t->last.aadsts = t->res.aadsts;
-  snprintf(t->last.reason, sizeof t->last.reason, "%s", t->res.reason);
+  free(t->last.reason);
+  t->last.reason = strdup(t->res.reason);
 }
 
 void mde_tenant_back_off(struct tenant *t, enum mde_failure f,

@@ -113,7 +113,7 @@ struct tenant {
   struct { /* why discovery was refused, while issuer_v1 is NULL */
     enum mde_failure failure;
     long aadsts;
-    char reason[MDE_ERR_SIZE];
+    char *reason; /* owned; NULL if it was not */
   } discovery;
 
   /* the cached token */
@@ -129,9 +129,9 @@ struct tenant {
   /* backoff at the token endpoint */
   time_t backoff_until;
   int backoff_n;
-  struct {
+  struct { /* reported while backing off */
     enum mde_failure failure;
-    char reason[MDE_ERR_SIZE];
+    char *reason; /* owned, allocated only once something failed */
     long aadsts;
   } last;
 

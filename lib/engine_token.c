@@ -175,7 +175,8 @@ enum step mde_step_discover_answer(struct tenant *t) {
      * token is accepted until discovery succeeds (see mde_step_check). */
     t->discovery.failure = f;
     t->discovery.aadsts = ee.code;
-    snprintf(t->discovery.reason, sizeof t->discovery.reason, "%s", reason);
+    free(t->discovery.reason);
+    t->discovery.reason = strdup(reason);
     return STEP_TOKEN;
   }
   cJSON *doc = cJSON_ParseWithLength(req->body.data, req->body.len);
@@ -207,6 +208,8 @@ enum step mde_step_discover_answer(struct tenant *t) {
                    t->name, t->tenant, tid);
   snprintf(t->tid, sizeof t->tid, "%s", tid);
   t->issuer_v1 = issuer;
+  free(t->discovery.reason);
+  t->discovery.reason = NULL;
   return STEP_TOKEN;
 }
 
@@ -246,7 +249,8 @@ enum step mde_step_start(struct tenant *t) {
     r->failure = t->last.failure;
     r->aadsts = t->last.aadsts;
     snprintf(r->reason, sizeof r->reason, "%.440s (next try in %lds)",
-             t->last.reason, (long)(t->backoff_until - now));
+             t->last.reason ? t->last.reason : "",
+             (long)(t->backoff_until - now));
     r->backoff = 1;
     if (r->failure == MDE_FAIL_THROTTLED) {
       r->throttled = 1;
@@ -451,7 +455,9 @@ static enum step accept_opaque(struct tenant *t) {
  * jwks_refetch_ms) and against the pinned tenant; accepts or drops it. */
 enum step mde_step_check(struct tenant *t) {
   if (!t->issuer_v1) { /* a token, but the tenant is not pinned */
-    mde_tenant_fail(t, t->discovery.failure, "%s", t->discovery.reason);
+    mde_tenant_fail(t, t->discovery.failure, "%s",
+                    t->discovery.reason ? t->discovery.reason
+                                        : "OpenID discovery refused");
     t->res.aadsts = t->discovery.aadsts;
     mde_token_drop(t);
     mde_tenant_back_off(t, t->discovery.failure, -1);
