@@ -38,7 +38,18 @@ static int authenticate(struct sim_world *w, struct sim_req *rq,
                         struct sim_resp *rs, struct bearer *b) {
   const char *auth = sim_req_header(rq, "Authorization");
   if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 ||
-      sjwt_decode(auth + 7, &b->jwt) != 0) {
+      strlen(auth + 7) > SJWT_MAX_LEN) {
+    unauthorized(rs);
+    return -1;
+  }
+  /* An opaque token (settings.opaque_tokens) is a JWT with '~' for '.'. */
+  char token[SJWT_MAX_LEN + 1];
+  snprintf(token, sizeof token, "%s", auth + 7);
+  if (!strchr(token, '.'))
+    for (char *p = token; *p; p++)
+      if (*p == '~')
+        *p = '.';
+  if (sjwt_decode(token, &b->jwt) != 0) {
     unauthorized(rs);
     return -1;
   }

@@ -144,6 +144,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
                                      "token_reuse",
                                      "forge_tokens",
                                      "next_link_base",
+                                     "opaque_tokens",
                                      NULL};
   if (only_keys(json, keys, where, err, errlen) != 0)
     return -1;
@@ -165,6 +166,7 @@ int sim_settings_parse(struct sim_settings *s, const cJSON *json,
               errlen) ||
       get_bool(json, "accept_ps256", &s->accept_ps256, where, err, errlen) ||
       get_bool(json, "token_reuse", &s->token_reuse, where, err, errlen) ||
+      get_bool(json, "opaque_tokens", &s->opaque_tokens, where, err, errlen) ||
       get_int(json, "access_token_version", 1, 2, &version, where, err,
               errlen) ||
       get_int(json, "loop_requests_per_minute", 0, 1e9, &loop, where, err,

@@ -618,6 +618,12 @@ void sim_token(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
       pthread_mutex_unlock(&w->lock);
     }
   }
+  pthread_mutex_lock(&w->lock);
+  bool opaque = w->settings.opaque_tokens;
+  pthread_mutex_unlock(&w->lock);
+  for (char *p = is.token; opaque && p && *p; p++)
+    if (*p == '.')
+      *p = '~'; /* still base64url elsewhere: '~' marks the parts */
   if (rc == 0 && is.token)
     success_body(rs, version, is.token, is.resource, is.now, life);
   else if (rc == 0)

@@ -120,10 +120,14 @@ struct sim_settings {
   int64_t assertion_skew; /* seconds of tolerance on nbf/exp */
   int64_t token_skew;     /* seconds of tolerance on bearer exp/nbf */
   bool accept_ps256;      /* PS256 + x5t#S256 assertions */
-  bool token_reuse;     /* same token for identical requests within a second */
-  int forge_tokens;     /* enum sim_forge: hand out forged tokens (tests) */
-  int loop_requests;    /* AADSTS50196 after this many token requests */
-  int64_t loop_lockout; /* per minute for one app+tenant; then locked */
+  bool token_reuse; /* same token for identical requests within a second */
+  int forge_tokens; /* enum sim_forge: hand out forged tokens (tests) */
+  /* Access tokens handed out as opaque strings (no '.': the JWT's dots as
+   * '~'), which the API still accepts: how a client copes with a token it
+   * cannot read (Microsoft does not promise JWTs for its own APIs). */
+  bool opaque_tokens;
+  int loop_requests;        /* AADSTS50196 after this many token requests */
+  int64_t loop_lockout;     /* per minute for one app+tenant; then locked */
   int access_token_version; /* 1 (MDE's) or 2 */
   /* Hostile-peer tests: nextLinks start with this instead of the API's own
    * base ("" = off); any text, to see what a client does with it. */

@@ -121,6 +121,16 @@ unknown_code 503 temporarily_unavailable 2 "^MDE CRITICAL - contoso.onmicrosoft.
 unknown_code 400 invalid_request 2 "^MDE CRITICAL - contoso.onmicrosoft.com: token request rejected \(unclassified code\) \[AADSTS9999901\] - look up AADSTS9999901: $BASE/error\?code=9999901" auth_rejected
 admin DELETE /faults >/dev/null
 
+# --- an access token that is not a JWT: used, never blind, said so
+admin POST /settings '{"opaque_tokens": true}' >/dev/null
+served() { admin GET "/requests?since=0&limit=100000" | jq '[.requests[] | select(.endpoint == "alerts" and .status == 200)] | length'; }
+before=$(served)
+expect 1 "^MDE WARNING - contoso.onmicrosoft.com: access token not a JWT - " \
+  "opaque token: WARNING (token_opaque), the API still asked" -- -T contoso.onmicrosoft.com "${common[@]}" "${secret[@]}" -r Alert.Read.All --api
+like "$OUT" $'\nclass: token_opaque\n' "opaque token: class token_opaque"
+is "$(served)" "$((before + 1))" "opaque token: the API answered the call made with it"
+admin POST /settings '{"opaque_tokens": false}' >/dev/null
+
 # --- the API: forbidden and throttled
 admin PUT /faults '[{"endpoint": "alerts", "status": 403}]' >/dev/null
 expect 2 "^MDE CRITICAL - contoso.onmicrosoft.com: API permission missing" \
