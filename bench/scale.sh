@@ -180,14 +180,15 @@ finish_run() { # finish_run OK_TENANTS: the run's lines into scale.dat
 # --- mde.so --------------------------------------------------------------
 
 # The plugin cannot be asked for a cycle: it runs one per interval, each
-# bounded at 80% of it. So the interval is sized for the cold cycle (2
-# requests per tenant at MaxConnections at a time, with slack for CPU),
+# bounded at 80% of it. So the interval is sized for the cold cycle (3
+# requests per tenant — discovery, token, alerts — at MaxConnections at a
+# time, with slack for CPU),
 # and the process is sampled in the idle gap before each next cycle.
 run_mde() { # run_mde CONFIG N CONNECTIONS STEADY_CYCLES
   local config=$1 n=$2 c=$3 steady=$4 run="$tmp/$1-$2" i
   local interval
   interval=$(calc 'x > m ? x : m' -v m="$min_interval" -v x="$(calc \
-    'int((int((2 * n + c - 1) / c) * (l + 5) / 1000 + n / 1500) * 1.6) + 1' \
+    'int((int((3 * n + c - 1) / c) * (l + 5) / 1000 + n / 1500) * 1.6) + 1' \
     -v n="$n" -v c="$c" -v l="$latency")")
   say "$config, $n tenants: Interval $interval, 1 cold + $steady steady cycles"
   collectd_conf "$run" "$interval"
