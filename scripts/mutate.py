@@ -417,6 +417,7 @@ def main():
                                          "mutate.md"))
     min_score = os.environ.get("MUTATE_MIN_SCORE")
     started = time.time()
+    commit = commit_of()  # the tree is copied now; commits made later are not in it
 
     exclude = os.environ.get("MUTATE_EXCLUDE", "").split()
     files = sorted({os.path.relpath(os.path.join(ROOT, f), ROOT)
@@ -527,12 +528,12 @@ def main():
     if header:
         killed = sum(m["verdict"] in ("killed", "timeout") for m in results)
         header += (f" Its {len(results)} survivors were run again at commit "
-                   f"`{commit_of()}` ({time.strftime('%H:%M UTC', time.gmtime())}"
+                   f"`{commit}` ({time.strftime('%H:%M UTC', time.gmtime())}"
                    f", {(time.time() - started) / 60:.1f} min), with the "
                    f"tests added since: {killed} of them are now killed.")
     score = write_report(report, prior + results, everything, files, seed,
                          limit, budget, kind, time.time() - started, broken,
-                         header)
+                         header, commit)
     print(f"mutate: score {score:.1f}% ({report})")
     if min_score is not None and score < float(min_score):
         print(f"mutate: below the threshold of {min_score}%")
@@ -592,7 +593,7 @@ def _glob(pattern):
 
 
 def write_report(path, results, everything, files, seed, limit, budget,
-                 kind, took, broken, header=None):
+                 kind, took, broken, header=None, commit="?"):
     results = sorted(results, key=lambda m: (m["file"] or "",
                                              m.get("line", 0), m["op"]
                                              if "op" in m else ""))
@@ -614,7 +615,7 @@ def write_report(path, results, everything, files, seed, limit, budget,
         "# Mutation testing",
         "",
         header or
-        f"`make mutate` (scripts/mutate.py) at commit `{commit_of()}`"
+        f"`make mutate` (scripts/mutate.py) at commit `{commit}`"
         f", {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{len(results)} of {len(everything)} mutants in {len(files)} files "
         f"(MUTATE_SEED={seed}, MUTATE_MAX={limit or 'all'}, "

@@ -196,6 +196,8 @@ run --help
 is "$RC" 3 "--help: exit 3"
 like "$OUT" "There is no option that"$'\n'".*takes the secret itself" "--help explains where secrets go"
 expect 3 "^MDE UNKNOWN - -w/-c take a Nagios range" "a bad range" -- -T x -C "$APP" -w abc
+expect 3 "^MDE UNKNOWN - -w/-c take a Nagios range" "--cred-warn 0 is a number of days (then the bad range)" \
+  -- -T x -C "$APP" --cred-warn 0 -w abc
 expect 3 "^MDE UNKNOWN - unexpected argument \"sim-secret-current\" \(secrets are never given on the command line" \
   "a secret on the command line is refused" -- -T contoso.onmicrosoft.com "${common[@]}" sim-secret-current
 expect 3 "^MDE UNKNOWN - no credential: use --secret-file FILE, --cert PEM --key PEM, or set MDE_CLIENT_SECRET\$" \

@@ -275,6 +275,9 @@ static void status_without_codes(void **state) {
       {400, "{\"error\":\"invalid_request\"}", MDE_FAIL_AUTH_REJECTED, ""},
       {400, "{\"error\":\"x\"}", MDE_FAIL_AUTH_REJECTED, ""},
       {400, "{\"error\":\"\"}", MDE_FAIL_PROTOCOL, ""},
+      /* blanks are trimmed, down to nothing */
+      {400, "{\"error\":\"x\",\"error_description\":\" \"}",
+       MDE_FAIL_AUTH_REJECTED, ""},
       {400, "Bad Request\r\nmore", MDE_FAIL_PROTOCOL, "Bad Request"},
       {200, "{}", MDE_FAIL_PROTOCOL, ""},
       {400, "", MDE_FAIL_PROTOCOL, ""},
