@@ -324,7 +324,7 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
   complete(req, (int)rc, error);
 }
 
-void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
+void mde_http_req_reset(struct mde_http_req *req) {
   req->status = 0;
   req->curl_code = 0;
   req->error[0] = '\0';
@@ -336,6 +336,10 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
   req->timing = (struct mde_http_timing){0};
   req->next_ = NULL;
   mde_buf_init(&req->body, 0);
+}
+
+void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
+  mde_http_req_reset(req);
   if (h->wait_tail)
     h->wait_tail->next_ = req;
   else

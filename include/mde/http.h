@@ -79,6 +79,9 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
  * At the deadline, waiting and running requests complete with an error
  * ("cycle deadline reached"). Returns how many were cut off that way. */
 int mde_http_run(struct mde_http *h, int64_t deadline_ms);
+/* Clears a request's result fields, as a transport does when it takes the
+ * request (mde_http_submit here; the engine's test transport too). */
+void mde_http_req_reset(struct mde_http_req *req);
 /* Frees a finished request's body (wiping it: tokens travel in bodies). */
 void mde_http_req_release(struct mde_http_req *req);
 

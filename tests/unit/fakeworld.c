@@ -25,16 +25,7 @@ static time_t fw_wall(void *ctx) {
 
 static void fw_submit(void *ctx, struct mde_http_req *req) {
   struct fakeworld *w = ctx;
-  req->status = 0;
-  req->curl_code = 0;
-  req->error[0] = '\0';
-  req->too_large = 0;
-  req->deadline_cut = 0;
-  req->started = 0;
-  req->retry_after = -1;
-  req->attempts = 0;
-  req->timing = (struct mde_http_timing){0};
-  mde_buf_init(&req->body, 0);
+  mde_http_req_reset(req);
   if (w->n_queue < (int)(sizeof w->queue / sizeof w->queue[0]))
     w->queue[w->n_queue++] = req;
 }
