@@ -350,6 +350,21 @@ wait_cycles() {
   done
   return 1
 }
+# counts_mismatch DOMAIN INSTANCE: every count-alerts_<status>_<severity>
+# collectd holds for plugin instance INSTANCE against the simulator's ground
+# truth for tenant DOMAIN; prints the cells that differ (nothing if none).
+counts_mismatch() {
+  local truth st sev want got out=""
+  truth=$(admin GET "/tenants/$1/alerts/truth")
+  for st in New:new InProgress:inprogress Resolved:resolved Unknown:unknown; do
+    for sev in Informational:informational Low:low Medium:medium High:high UnSpecified:unspecified; do
+      want=$(jq ".counts.${st%%:*}.${sev%%:*} // 0" <<<"$truth")
+      got=$(value "mde-$2/count-alerts_${st#*:}_${sev#*:}")
+      num_eq "$got" "$want" || out="$out ${st#*:}_${sev#*:}:$got/$want"
+    done
+  done
+  printf '%s' "$out"
+}
 # wait_for IDENT WANT [SECONDS]: until the value equals WANT (numerically).
 wait_for() {
   local ident="$1" want="$2" limit="${3:-30}" v i
