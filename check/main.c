@@ -33,7 +33,8 @@ static const char usage[] =
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
-    "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
+    "  check_mde --config FILE [--tenant NAME]... [--shard K/N] [--api]\n"
+    "            [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
 
@@ -83,6 +84,8 @@ static const char help[] =
     "mde>\n"
     "                           block of a collectd configuration\n"
     "      --tenant NAME        with --config: only this <Tenant> (repeat)\n"
+    "      --shard K/N          with --config: only the tenants of shard K of\n"
+    "                           N (overrides the file's Shard)\n"
     "      --validate           with --config: check the configuration as the\n"
     "                           collectd plugin would (options, ids, URLs,\n"
     "                           credentials readable), contact nothing\n"
@@ -130,6 +133,7 @@ struct cli {
   const char *names[256];
   size_t n_names;
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
+  struct mde_shard shard; /* --shard; n == 0: the file's Shard */
   struct thresholds th;
 };
 
@@ -152,7 +156,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_TENANT,
     OPT_SEXPIRES,
     OPT_REGION,
-    OPT_ALG
+    OPT_ALG,
+    OPT_SHARD
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -179,6 +184,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"config", required_argument, NULL, OPT_CONFIG},
       {"tenant", required_argument, NULL, OPT_TENANT},
       {"validate", no_argument, NULL, OPT_VALIDATE},
+      {"shard", required_argument, NULL, OPT_SHARD},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
@@ -241,6 +247,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     case OPT_VALIDATE:
       c->validate = 1;
       break;
+    case OPT_SHARD: {
+      char why[160], msg[200];
+      if (mde_shard_parse(optarg, &c->shard, why, sizeof why) != 0) {
+        snprintf(msg, sizeof msg, "--shard %s", why);
+        return unknown("%s", msg);
+      }
+      break;
+    }
     case 'r':
       if (c->n_roles == 64)
         return unknown("too many --role options (64 at most)%s", "");
@@ -300,6 +314,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    argv[optind]);
   if (c->validate && !c->config)
     return unknown("--validate goes with --config FILE%s", "");
+  if (c->shard.n && !c->config)
+    return unknown("--shard goes with --config FILE%s", "");
   if (c->config && (c->tenant_id || c->client_id))
     return unknown("use either --config or -T/-C%s", "");
   if (!c->config && (!c->tenant_id || !c->client_id))
@@ -407,10 +423,19 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
     *e = mde_engine_new(&eo, err, sizeof err);
     if (!*e)
       rc = unknown("%s", err);
-    size_t added = 0;
+    /* --validate checks every block; a run, this host's shard only. */
+    struct mde_shard every = {0, 0};
+    const struct mde_shard *shard = c->validate  ? &every
+                                    : c->shard.n ? &c->shard
+                                                 : &po->shard;
+    size_t added = 0, outside = 0;
     for (size_t i = 0; *e && rc < 0 && i < po->n_tenants; i++) {
       if (!wanted(c, po->tenants[i].name))
         continue;
+      if (!mde_shard_keeps(shard, po->tenants[i].tenant_id)) {
+        outside++;
+        continue;
+      }
       struct mde_tenant_config t;
       if (options_tenant_config(po, i, &t) != 0) {
         rc = unknown("%s", shim_last_error());
@@ -422,8 +447,17 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
         rc = unknown("%s", err);
       added++;
     }
-    if (rc < 0 && added == 0)
+    if (rc < 0 && added == 0 && outside > 0) {
+      char msg[64];
+      snprintf(msg, sizeof msg, "shard %u/%u", shard->k, shard->n);
+      printf("MDE OK - no tenant of ");
+      mde_escape_fputs(c->config, MDE_ESC_PIPE, stdout);
+      printf(" is in %s", msg);
+      printf("|tenants=0\n");
+      rc = STATE_OK;
+    } else if (rc < 0 && added == 0) {
       rc = unknown("no <Tenant> matched in %s", c->config);
+    }
   }
   conffile_free(root);
   return rc;

@@ -91,6 +91,17 @@ static int mde_config(oconfig_item_t *ci) {
     options_free(&opts);
     return -1;
   }
+  if (opts.shard.n) {
+    size_t all = opts.n_tenants;
+    options_apply_shard(&opts, &opts.shard);
+    if (opts.n_tenants == 0) /* legitimate, with few tenants: say so */
+      WARNING("mde plugin: Shard %u/%u: none of the %zu tenants is this "
+              "host's; it monitors nothing",
+              opts.shard.k, opts.shard.n, all);
+    else
+      INFO("mde plugin: Shard %u/%u: %zu of %zu tenants are this host's",
+           opts.shard.k, opts.shard.n, opts.n_tenants, all);
+  }
   /* Every tenant is checked now (credentials read, URLs, GUIDs), so that
    * `collectd -t` catches what would otherwise fail at start. */
   struct mde_engine *probe = build(&opts);
@@ -193,7 +204,7 @@ static int mde_init(void) {
   pthread_cond_init(&st->wake, NULL);
   st->engine = build(&opts);
   st->n = opts.n_tenants;
-  st->track = calloc(st->n, sizeof *st->track);
+  st->track = calloc(st->n ? st->n : 1, sizeof *st->track);
   if (!st->engine || !st->track) {
     state_free(st);
     return -1;

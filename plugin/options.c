@@ -62,6 +62,7 @@ static const struct option {
     {"Timeout", TOP, INT, G(timeout), 1, 300},
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
+    {"Shard", TOP, STRING, G(shard_text), 0, 0},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -292,6 +293,14 @@ int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
     if (strcasecmp(ci->children[i].key, "Tenant") != 0 &&
         apply(&ci->children[i], o, NULL, &unused, &roles) != 0)
       return -1;
+  char err[160];
+  if (o->shard_text &&
+      mde_shard_parse(o->shard_text, &o->shard, err, sizeof err) != 0) {
+    char safe[sizeof err * 4];
+    ERROR("mde plugin: <Plugin mde>: \"Shard\" %s",
+          mde_escape(safe, sizeof safe, err, 0));
+    return -1;
+  }
   for (int i = 0; i < ci->children_num; i++)
     if (strcasecmp(ci->children[i].key, "Tenant") == 0 &&
         parse_tenant(&ci->children[i], o) != 0)
@@ -312,7 +321,21 @@ void options_free(struct plugin_options *o) {
   free(o->ca_path);
   free(o->proxy);
   free(o->user_agent);
+  free(o->shard_text);
   *o = (struct plugin_options){0};
+}
+
+size_t options_apply_shard(struct plugin_options *o,
+                           const struct mde_shard *s) {
+  size_t kept = 0, n = o->n_tenants;
+  for (size_t i = 0; i < n; i++) {
+    if (mde_shard_keeps(s, o->tenants[i].tenant_id))
+      o->tenants[kept++] = o->tenants[i];
+    else
+      tenant_free(&o->tenants[i]);
+  }
+  o->n_tenants = kept;
+  return n - kept;
 }
 
 /* Digits where `shape` has 'd', the same byte elsewhere: sscanf's %d would

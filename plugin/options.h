@@ -14,6 +14,7 @@
 #include "liboconfig/oconfig.h"
 
 #include "mde/engine.h"
+#include "mde/shard.h"
 
 struct tenant_options {
   char *name, *tenant_id;
@@ -34,11 +35,16 @@ struct plugin_options {
   size_t n_tenants;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
+  char *shard_text;       /* Shard "K/N" as written */
+  struct mde_shard shard; /* parsed; n == 0: every tenant */
 };
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
 void options_free(struct plugin_options *o);
+/* Keeps the tenants `s` keeps (see mde/shard.h), dropping the others.
+ * Returns how many were dropped. */
+size_t options_apply_shard(struct plugin_options *o, const struct mde_shard *s);
 /* "2027-01-31" or "2027-01-31T12:00:00Z" (UTC) to *out; -1 if neither, or
  * not a real date. Also check_mde's --secret-expires. A past date is a
  * date (the secret has expired); the epoch comes back as 1, never 0. */
