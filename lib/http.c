@@ -3,11 +3,14 @@
 #include "mde/retry_after.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +32,10 @@ struct mde_http {
    * (curl_multi_perform visits every transfer: at thousands of tenants
    * that was half the plugin's CPU). */
   int epoll;
+  /* mde_http_interrupt's doorbell, in the epoll set beside the sockets, and
+   * its flag: once set, every run ends at once (a stopping daemon). */
+  int wake;
+  atomic_bool stop;
   int64_t timer_at; /* when libcurl wants its timeout handled; -1: never */
   struct slot *slots;
   long n_slots;
@@ -88,6 +95,7 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   if (!h)
     goto oom;
   h->epoll = -1;
+  h->wake = -1;
   h->timer_at = -1;
   h->n_slots = opt->max_connections > 0 ? opt->max_connections : 32;
   h->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 10000;
@@ -96,14 +104,18 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   h->multi = curl_multi_init();
   h->share = curl_share_init();
   h->epoll = epoll_create1(EPOLL_CLOEXEC);
+  h->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   h->ca_file = dup_or_null(opt->ca_file);
   h->ca_path = dup_or_null(opt->ca_path);
   h->proxy = dup_or_null(opt->proxy);
   h->user_agent =
       strdup(opt->user_agent ? opt->user_agent : MDE_DEFAULT_USER_AGENT);
-  if (!h->slots || !h->multi || !h->share || h->epoll < 0 || !h->user_agent ||
-      (opt->ca_file && !h->ca_file) || (opt->ca_path && !h->ca_path) ||
-      (opt->proxy && !h->proxy))
+  if (!h->slots || !h->multi || !h->share || h->epoll < 0 || h->wake < 0 ||
+      !h->user_agent || (opt->ca_file && !h->ca_file) ||
+      (opt->ca_path && !h->ca_path) || (opt->proxy && !h->proxy))
+    goto oom;
+  struct epoll_event bell = {.events = EPOLLIN, .data.fd = h->wake};
+  if (epoll_ctl(h->epoll, EPOLL_CTL_ADD, h->wake, &bell) != 0)
     goto oom;
   /* DNS answers and TLS sessions are shared by every transfer; the
    * connections themselves live in the multi handle's pool. */
@@ -146,6 +158,8 @@ void mde_http_free(struct mde_http *h) {
     curl_share_cleanup(h->share);
   if (h->epoll >= 0)
     close(h->epoll);
+  if (h->wake >= 0)
+    close(h->wake);
   free(h->ca_file);
   free(h->ca_path);
   free(h->proxy);
@@ -387,7 +401,7 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     /* Nothing starts once the deadline has passed: a request cut then was
      * never under way (req->started stays 0). */
     int64_t now = mde_monotonic_ms();
-    if (now >= deadline_ms)
+    if (now >= deadline_ms || atomic_load(&h->stop))
       break;
     fill(h);
     if (h->busy == 0 && !h->wait_head)
@@ -413,6 +427,8 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
       continue;
     }
     for (int i = 0; i < n; i++) {
+      if (events[i].data.fd == h->wake)
+        continue; /* the loop's head sees the flag */
       int mask = 0;
       if (events[i].events & EPOLLIN)
         mask |= CURL_CSELECT_IN;
@@ -450,6 +466,14 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
   }
   h->wait_tail = NULL;
   return cut;
+}
+
+void mde_http_interrupt(struct mde_http *h) {
+  atomic_store(&h->stop, true);
+  uint64_t one = 1;
+  /* Only fails when the counter is full: then a wake-up is pending anyway. */
+  ssize_t ignored = write(h->wake, &one, sizeof one);
+  (void)ignored;
 }
 
 void mde_http_req_release(struct mde_http_req *req) {

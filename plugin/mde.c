@@ -5,17 +5,24 @@
  * cycle with its failure class and one notification, while the others run:
  * one bad tenant among a thousand must not take collectd, and every other
  * plugin on the host, down. collectd refuses to start only when the block
- * itself is unusable or no tenant is. Each read is one engine cycle for
+ * itself is unusable or no tenant is. Each read starts one engine cycle for
  * every tenant, bounded well inside the interval, then values and, on
- * changes, notifications. The read always returns 0: a broken tenant is
- * reported as metrics, and must not make collectd suspend the plugin for
- * every other tenant. */
+ * changes, notifications.
+ *
+ * The cycle runs on the plugin's own thread, not collectd's read thread:
+ * collectd joins its read threads before it tells plugins to stop, so a
+ * cycle waiting on a hung peer there held a stopping daemon for up to 80%
+ * of the interval (beyond systemd's stop timeout at Interval 300). Here the
+ * read only hands the cycle over, and stopping interrupts it at once. The
+ * read always returns 0: a broken tenant is reported as metrics, and must
+ * not make collectd suspend the plugin for every other tenant. */
 #include "collectd.h"
 
 #include "plugin.h"
 #include "utils/common/common.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +33,24 @@
 #include "submit.h"
 
 struct state {
-  struct mde_engine *engine;
+  struct mde_engine *engine;  /* the worker's alone while it runs */
   struct tenant_track *track; /* the engine's tenants, then the skipped */
   size_t n;                   /* the engine's tenants */
+  /* Skipped tenants, taken over from the options at init: the worker
+   * reports them, and the shutdown callback frees the options while it may
+   * still run. */
+  struct skipped_tenant *skipped;
+  size_t n_skipped;
   uint64_t cycles;
+
+  pthread_t worker;
+  bool worker_started;
+  pthread_mutex_t lock; /* guards what follows */
+  pthread_cond_t wake;
+  bool pending;      /* a read asked for a cycle */
+  bool stopping;     /* collectd is shutting down */
+  cdtime_t interval; /* of the read that asked */
+  plugin_ctx_t ctx;  /* ditto: values carry its interval */
 };
 
 /* Parsed by the config callback, used by init, freed at shutdown. */
@@ -115,15 +136,6 @@ static int mde_config(oconfig_item_t *ci) {
   return 0;
 }
 
-static void state_free(void *p) {
-  struct state *st = p;
-  if (!st)
-    return;
-  mde_engine_free(st->engine);
-  free(st->track);
-  free(st);
-}
-
 /* A skipped tenant, reported as the engine reports a failed one: its
  * class in errors-<class> (one more each cycle), token_valid 0 and, from
  * submit_tenant's edge trigger, one notification. */
@@ -149,25 +161,85 @@ static void submit_skipped(const struct skipped_tenant *s,
   free(r);
 }
 
-static int mde_read(user_data_t *ud) {
-  struct state *st = ud->data;
-  cdtime_t interval = plugin_get_interval();
-  /* The cycle ends at 80% of the interval, whatever the network does, so
-   * the next read starts on time (never less than 100 ms: a TLS handshake
-   * and a request on a LAN). */
+/* One cycle, on the worker: run until 80% of the interval, whatever the
+ * network does, so the next read starts on time (never less than 100 ms:
+ * a TLS handshake and a request on a LAN); then values. A cycle cut short
+ * by a stopping daemon reports nothing: every tenant would read as a
+ * network failure, a false alarm at each restart. */
+static void run_cycle(struct state *st, cdtime_t interval) {
   int64_t budget_ms = (int64_t)CDTIME_T_TO_MS(interval) * 8 / 10;
   if (budget_ms < 100)
     budget_ms = 100;
   int64_t start = mde_monotonic_ms();
   if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
     ERROR("mde plugin: the engine failed this cycle (out of memory?)");
+  pthread_mutex_lock(&st->lock);
+  bool stopping = st->stopping;
+  pthread_mutex_unlock(&st->lock);
+  if (stopping)
+    return;
   cdtime_t when = cdtime();
   for (size_t i = 0; i < st->n; i++)
     submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
   st->cycles++;
-  for (size_t i = 0; i < opts.n_skipped; i++)
-    submit_skipped(&opts.skipped[i], &st->track[st->n + i], st->cycles, when);
+  for (size_t i = 0; i < st->n_skipped; i++)
+    submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
+}
+
+static void *worker_main(void *arg) {
+  struct state *st = arg;
+  pthread_mutex_lock(&st->lock);
+  for (;;) {
+    while (!st->pending && !st->stopping)
+      pthread_cond_wait(&st->wake, &st->lock);
+    if (st->stopping)
+      break;
+    st->pending = false;
+    cdtime_t interval = st->interval;
+    plugin_set_ctx(st->ctx); /* dispatches take the read's interval */
+    pthread_mutex_unlock(&st->lock);
+    run_cycle(st, interval);
+    pthread_mutex_lock(&st->lock);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return NULL;
+}
+
+/* Called by collectd once the read threads are joined: the worker is told
+ * to stop, its cycle interrupted, and joined (it never waits on anything
+ * but the network, which the interrupt ends). */
+static void state_free(void *p) {
+  struct state *st = p;
+  if (!st)
+    return;
+  if (st->worker_started) {
+    pthread_mutex_lock(&st->lock);
+    st->stopping = true;
+    pthread_cond_signal(&st->wake);
+    pthread_mutex_unlock(&st->lock);
+    mde_engine_interrupt(st->engine);
+    pthread_join(st->worker, NULL);
+  }
+  pthread_cond_destroy(&st->wake);
+  pthread_mutex_destroy(&st->lock);
+  mde_engine_free(st->engine);
+  free(st->track);
+  options_skipped_free(st->skipped, st->n_skipped);
+  free(st);
+}
+
+/* Hands a cycle to the worker. A read arriving while a cycle still runs
+ * (it cannot, by the 80% budget, unless the host stalls) queues one more,
+ * not one per read. */
+static int mde_read(user_data_t *ud) {
+  struct state *st = ud->data;
+  pthread_mutex_lock(&st->lock);
+  st->pending = true;
+  st->interval = plugin_get_interval();
+  st->ctx = plugin_get_ctx();
+  pthread_cond_signal(&st->wake);
+  pthread_mutex_unlock(&st->lock);
   return 0;
 }
 
@@ -179,6 +251,8 @@ static int mde_init(void) {
   struct state *st = calloc(1, sizeof *st);
   if (!st)
     return -1;
+  pthread_mutex_init(&st->lock, NULL);
+  pthread_cond_init(&st->wake, NULL);
   st->engine = build(&opts);
   st->n = st->engine ? mde_engine_count(st->engine) : 0;
   /* one more, so that calloc never sees 0 */
@@ -192,8 +266,18 @@ static int mde_init(void) {
   for (size_t i = 0; i < st->n + opts.n_skipped; i++)
     st->track[i] =
         (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+  st->skipped = opts.skipped;
+  st->n_skipped = opts.n_skipped;
+  opts.skipped = NULL;
+  opts.n_skipped = 0;
+  if (plugin_thread_create(&st->worker, worker_main, st, "mde worker") != 0) {
+    ERROR("mde plugin: cannot start its worker thread");
+    state_free(st);
+    return -1;
+  }
+  st->worker_started = true;
   INFO("mde plugin: monitoring %zu tenant%s (%zu skipped)", st->n,
-       st->n == 1 ? "" : "s", opts.n_skipped);
+       st->n == 1 ? "" : "s", st->n_skipped);
   /* On failure, collectd frees the user data itself. */
   return plugin_register_complex_read(
       NULL, "mde", mde_read, 0,

@@ -365,16 +365,20 @@ int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o) {
   return parse(ci, o, true);
 }
 
+void options_skipped_free(struct skipped_tenant *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(s[i].name);
+    free(s[i].reason);
+  }
+  free(s);
+}
+
 void options_free(struct plugin_options *o) {
   tenant_free(&o->defaults);
   for (size_t i = 0; i < o->n_tenants; i++)
     tenant_free(&o->tenants[i]);
   free(o->tenants);
-  for (size_t i = 0; i < o->n_skipped; i++) {
-    free(o->skipped[i].name);
-    free(o->skipped[i].reason);
-  }
-  free(o->skipped);
+  options_skipped_free(o->skipped, o->n_skipped);
   free(o->ca_file);
   free(o->ca_path);
   free(o->proxy);

@@ -57,6 +57,7 @@ int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o);
  * 0, or -1 when out of memory. */
 int options_skip(struct plugin_options *o, const char *name,
                  enum mde_failure failure, const char *reason);
+void options_skipped_free(struct skipped_tenant *s, size_t n);
 /* The last error this parser logged, without the "mde plugin: " prefix. */
 const char *options_last_error(void);
 void options_free(struct plugin_options *o);
