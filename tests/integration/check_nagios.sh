@@ -20,22 +20,7 @@ printf 'sim-secret-current\n' >"$D/secret"
 chmod 0600 "$D/secret"
 
 EXTRA="--login-endpoint https://127.0.0.1:$SIM_PORT --api-endpoint https://127.0.0.1:$SIM_PORT --cacert $D/ca.pem -r Alert.Read.All"
-cat >"$D/mde.conf" <<CONF
-<Plugin mde>
-  ClientId "$APP"
-  ClientSecretFile "$D/secret"
-  LoginEndpoint "https://127.0.0.1:$SIM_PORT"
-  ApiEndpoint "https://127.0.0.1:$SIM_PORT"
-  CACert "$D/ca.pem"
-  RequireRole "Alert.Read.All"
-  <Tenant "contoso">
-    TenantId "contoso.onmicrosoft.com"
-  </Tenant>
-  <Tenant "northwind">
-    TenantId "northwind.onmicrosoft.com"
-  </Tenant>
-</Plugin>
-CONF
+basic_two_tenants "$D"
 nagios_service "MDE contoso" "check_mde!contoso.onmicrosoft.com!$APP!$D/secret!$EXTRA --api"
 nagios_service "MDE northwind" "check_mde!northwind.onmicrosoft.com!$APP!$D/secret!$EXTRA"
 nagios_service "MDE fabrikam" "check_mde!fabrikam.onmicrosoft.com!$APP!$D/secret!$EXTRA"

@@ -504,3 +504,26 @@ nagios_stop() {
   [ -n "$NAGIOS_DIR" ] && rm -rf "$NAGIOS_DIR"
   NAGIOS_DIR=""
 }
+
+# basic_two_tenants DIR: DIR/mde.conf, a <Plugin mde> block for the basic
+# scenario's app with its secret in DIR/secret and the CA in DIR/ca.pem: a
+# consented tenant (contoso) and one without consent (northwind).
+basic_two_tenants() {
+  local D="$1"
+  cat >"$D/mde.conf" <<CONF
+<Plugin mde>
+  ClientId "$APP"
+  ClientSecretFile "$D/secret"
+  LoginEndpoint "https://127.0.0.1:$SIM_PORT"
+  ApiEndpoint "https://127.0.0.1:$SIM_PORT"
+  CACert "$D/ca.pem"
+  RequireRole "Alert.Read.All"
+  <Tenant "contoso">
+    TenantId "contoso.onmicrosoft.com"
+  </Tenant>
+  <Tenant "northwind">
+    TenantId "northwind.onmicrosoft.com"
+  </Tenant>
+</Plugin>
+CONF
+}
