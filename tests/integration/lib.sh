@@ -527,3 +527,15 @@ basic_two_tenants() {
 </Plugin>
 CONF
 }
+# pkgconfig_without DIR NAME: DIR holds this machine's .pc files but NAME's,
+# for PKG_CONFIG_LIBDIR=DIR: a build that must not need NAME.
+pkgconfig_without() {
+  local pc="$1" dir f
+  mkdir -p "$pc"
+  for dir in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
+    [ -d "$dir" ] || continue
+    for f in "$dir"/*.pc; do
+      [ -e "$f" ] && [ "$(basename "$f")" != "$2.pc" ] && [ ! -e "$pc/$(basename "$f")" ] && ln -s "$f" "$pc/"
+    done
+  done
+}

@@ -7,8 +7,9 @@
 # collectd-mde and mde-sim: the system collectd loading the installed mde.so
 # from /usr/lib/collectd, the installed check_mde and mde-sim working, the
 # shipped collectd.conf.d/mde.conf loading nothing until edited, then removal
-# and purge leaving nothing behind. And `make rpm` builds the spec's three
-# packages, the check's without collectd.
+# and purge leaving nothing behind. The build profile pkg.collectd-mde.nosim
+# builds the plugin and check packages without libmicrohttpd. And `make rpm`
+# builds the spec's three packages, the check's without collectd.
 . "$(dirname "$0")/lib.sh"
 cd "$MDE_ROOT" || exit 1
 PKGS="collectd-mde monitoring-plugins-mde mde-sim"
@@ -17,6 +18,18 @@ rc=$?
 is "$rc" 0 "make deb builds the packages and lintian reports no error"
 [ "$rc" -eq 0 ] || { tail -20 <<<"$out" | sed 's/^/#   /'; exit 1; }
 is "$(grep -E '^[EW]: ' <<<"$out")" "" "lintian reports no warning either"
+# the build profile that leaves the simulator out builds the plugin and the
+# check packages where libmicrohttpd is unknown
+pkgconfig_without "$WORK/pc" libmicrohttpd
+rm -rf "$WORK/nosim" && mkdir -p "$WORK/nosim/src"
+tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$WORK/nosim/src"
+cp -r packaging/debian "$WORK/nosim/src/debian"
+out=$(cd "$WORK/nosim/src" && PKG_CONFIG_LIBDIR="$WORK/pc" nice dpkg-buildpackage -us -uc -b \
+  --build-profiles=pkg.collectd-mde.nosim 2>&1)
+is "$?" 0 "the pkg.collectd-mde.nosim profile builds without libmicrohttpd"
+is "$(cd "$WORK/nosim" && ls ./*.deb | grep -v dbgsym | tr '\n' ' ')" \
+  "./collectd-mde_0.1.0_amd64.deb ./monitoring-plugins-mde_0.1.0_amd64.deb " \
+  "... and makes the plugin and check packages, no simulator"
 check_deb=(build/pkg/monitoring-plugins-mde_*_amd64.deb)
 debs=(build/pkg/collectd-mde_*_amd64.deb build/pkg/mde-sim_*_amd64.deb)
 trap 'rc=$?; dpkg -P $PKGS >/dev/null 2>&1; finish_exit $rc' EXIT
