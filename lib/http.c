@@ -1,6 +1,7 @@
 /* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
 #include "mde/http.h"
 #include "mde/retry_after.h"
+#include "mde/wipe_alloc.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -16,6 +17,7 @@
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 struct slot {
   CURL *easy;
@@ -87,7 +89,9 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   static const struct mde_http_options none = {0};
   if (!opt)
     opt = &none;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, mde_wipe_malloc, mde_wipe_free,
+                           mde_wipe_realloc, mde_wipe_strdup,
+                           mde_wipe_calloc) != CURLE_OK) {
     snprintf(err, err_size, "libcurl failed to initialise");
     return NULL;
   }
@@ -207,6 +211,17 @@ static int on_prereq(void *user, char *remote_ip, char *local_ip,
   return CURL_PREREQFUNC_OK;
 }
 
+/* OpenSSL keeps each connection's last decrypted record (a token's answer,
+ * on a connection to the token endpoint) in its read buffer until the next
+ * one overwrites it, and frees it unwiped: asked to cleanse each record
+ * once libcurl has it (and at SSL_free). libcurl calls this for every new
+ * connection. */
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *user) {
+  (void)easy, (void)user;
+  SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+  return CURLE_OK;
+}
+
 static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   CURL *e = s->easy;
   curl_easy_reset(e);
@@ -252,10 +267,12 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, req);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   s->headers = curl_slist_append(s->headers, "Accept: application/json");
   if (req->bearer) {
-    /* The token goes in a header libcurl copies; our copy is wiped. */
+    /* The token goes in a header list libcurl copies (both freed through
+     * mde_wipe_free); our line is wiped here. */
     size_t n = strlen(req->bearer) + 32;
     char *line = malloc(n);
     if (!line)
