@@ -194,19 +194,27 @@ static bool valid_tenant_name(const char *s) {
   return true;
 }
 
-static int load_credential(struct tenant *t, char *err, size_t err_size) {
+/* Returns the class of a refusal (MDE_FAIL_NONE: loaded): a credential
+ * that is missing or not one is a configuration error; one that cannot be
+ * read or used is the loader's class (credential_unusable). */
+static enum mde_failure load_credential(struct tenant *t, char *err,
+                                        size_t err_size) {
   char reason[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
   int kinds =
       !!t->secret_file + !!t->secret_env + !!t->cert_file + !!t->pkcs12_file;
-  if (kinds == 0)
-    return bad(err, err_size, t->name,
-               "no credential: set ClientSecretFile, ClientSecretEnv, "
-               "ClientCertificate (with ClientKey) or ClientPKCS12");
-  if (kinds > 1)
-    return bad(err, err_size, t->name,
-               "%d credentials given; keep one of ClientSecretFile, "
-               "ClientSecretEnv, ClientCertificate or ClientPKCS12",
-               kinds);
+  if (kinds == 0) {
+    bad(err, err_size, t->name,
+        "no credential: set ClientSecretFile, ClientSecretEnv, "
+        "ClientCertificate (with ClientKey) or ClientPKCS12");
+    return MDE_FAIL_CONFIG;
+  }
+  if (kinds > 1) {
+    bad(err, err_size, t->name,
+        "%d credentials given; keep one of ClientSecretFile, "
+        "ClientSecretEnv, ClientCertificate or ClientPKCS12",
+        kinds);
+    return MDE_FAIL_CONFIG;
+  }
   const char *pass = t->pass_env ? getenv(t->pass_env) : NULL;
   enum mde_failure f = MDE_FAIL_NONE;
   if (t->secret_file) {
@@ -224,12 +232,21 @@ static int load_credential(struct tenant *t, char *err, size_t err_size) {
                                    sizeof reason);
   }
   if (f != MDE_FAIL_NONE)
-    return bad(err, err_size, t->name, "%s", reason);
-  return 0;
+    bad(err, err_size, t->name, "%s", reason);
+  return f;
 }
 
 int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                    char *err, size_t err_size) {
+  return mde_engine_add_why(e, c, err, err_size, NULL);
+}
+
+int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
+                       char *err, size_t err_size, enum mde_failure *why) {
+  enum mde_failure unused;
+  if (!why)
+    why = &unused;
+  *why = MDE_FAIL_CONFIG; /* every refusal below but the credential's */
   const char *name = c->name ? c->name : c->tenant;
   if (!name || !*name)
     return bad(err, err_size, "", "a tenant needs a name");
@@ -267,7 +284,7 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
 
   struct tenant *t = calloc(1, sizeof *t);
   if (!t)
-    return bad(err, err_size, name, "out of memory");
+    return *why = MDE_FAIL_INTERNAL, bad(err, err_size, name, "out of memory");
   t->e = e;
   t->cloud = cloud;
   t->name = strdup(name);
@@ -309,11 +326,11 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
         !t->api || !t->resource || !t->token_url || !t->jwks;
   if (oom) {
     tenant_free(t);
-    return bad(err, err_size, name, "out of memory");
+    return *why = MDE_FAIL_INTERNAL, bad(err, err_size, name, "out of memory");
   }
   if (mde_is_guid(t->tenant))
     snprintf(t->tid, sizeof t->tid, "%s", t->tenant);
-  if (load_credential(t, err, err_size) != 0) {
+  if ((*why = load_credential(t, err, err_size)) != MDE_FAIL_NONE) {
     tenant_free(t);
     return -1;
   }
@@ -325,7 +342,8 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
     struct tenant **o = v ? realloc(e->order, cap * sizeof *o) : NULL;
     if (!o) {
       tenant_free(t);
-      return bad(err, err_size, name, "out of memory");
+      return *why = MDE_FAIL_INTERNAL,
+             bad(err, err_size, name, "out of memory");
     }
     e->order = o;
     e->cap = cap;

@@ -1,8 +1,13 @@
 /* mde.so: the collectd plugin. Thin glue over libmde: the <Plugin mde>
- * block becomes tenants (checked in full before anything runs: a bad
- * option stops collectd with a message naming it); each read starts one
- * engine cycle for every tenant, bounded well inside the interval, then
- * values and, on changes, notifications.
+ * block becomes tenants (checked in full before anything runs). A <Tenant>
+ * block that cannot be used (a bad value, a credential file it cannot use)
+ * is skipped, logged naming the option and the tenant, and reported every
+ * cycle with its failure class and one notification, while the others run:
+ * one bad tenant among a thousand must not take collectd, and every other
+ * plugin on the host, down. collectd refuses to start only when the block
+ * itself is unusable or no tenant is. Each read starts one engine cycle for
+ * every tenant, bounded well inside the interval, then values and, on
+ * changes, notifications.
  *
  * The cycle runs on the plugin's own thread, not collectd's read thread:
  * collectd joins its read threads before it tells plugins to stop, so a
@@ -16,6 +21,7 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +33,15 @@
 #include "submit.h"
 
 struct state {
-  struct mde_engine *engine; /* the worker's alone while it runs */
-  struct tenant_track *track;
-  size_t n;
+  struct mde_engine *engine;  /* the worker's alone while it runs */
+  struct tenant_track *track; /* the engine's tenants, then the skipped */
+  size_t n;                   /* the engine's tenants */
+  /* Skipped tenants, taken over from the options at init: the worker
+   * reports them, and the shutdown callback frees the options while it may
+   * still run. */
+  struct skipped_tenant *skipped;
+  size_t n_skipped;
+  uint64_t cycles;
 
   pthread_t worker;
   bool worker_started;
@@ -44,6 +56,7 @@ struct state {
 /* Parsed by the config callback, used by init, freed at shutdown. */
 static struct plugin_options opts;
 static bool configured;
+static bool shard_empty; /* Shard left this host no tenant: run idle */
 
 /* Engine messages carry server text (a nextLink, an error body) and
  * configuration values: escaped, so none can start a log line of its own. */
@@ -55,8 +68,18 @@ static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
              mde_escape(safe, sizeof safe, msg, 0));
 }
 
-/* Builds an engine with every tenant. Returns NULL after logging. */
-static struct mde_engine *build(const struct plugin_options *o) {
+static bool skipped(const struct plugin_options *o, const char *name) {
+  for (size_t i = 0; i < o->n_skipped; i++)
+    if (strcmp(o->skipped[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+/* Builds an engine with every usable tenant. A tenant the engine refuses
+ * is logged and added to o->skipped, once: a tenant skipped already (by the
+ * config callback's build) is not tried again. Returns NULL after logging
+ * when the engine cannot be made, or out of memory. */
+static struct mde_engine *build(struct plugin_options *o) {
   struct mde_engine_options eo;
   options_engine(o, &eo);
   eo.log = engine_log;
@@ -68,13 +91,19 @@ static struct mde_engine *build(const struct plugin_options *o) {
     return NULL;
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
+    const char *name = o->tenants[i].name;
+    if (skipped(o, name))
+      continue;
     struct mde_tenant_config c;
-    if (options_tenant_config(o, i, &c) != 0) { /* it logged its own */
-      mde_engine_free(e);
-      return NULL;
-    }
-    if (mde_engine_add(e, &c, err, sizeof err) < 0) {
+    enum mde_failure why = MDE_FAIL_CONFIG;
+    int rc = options_tenant_config(o, i, &c); /* it logged its own */
+    const char *reason = options_last_error();
+    if (rc == 0 && mde_engine_add_why(e, &c, err, sizeof err, &why) < 0) {
       engine_log(NULL, MDE_LOG_ERR, err); /* names a configured value */
+      rc = -1;
+      reason = err;
+    }
+    if (rc != 0 && options_skip(o, name, why, reason) != 0) {
       mde_engine_free(e);
       return NULL;
     }
@@ -87,14 +116,15 @@ static int mde_config(oconfig_item_t *ci) {
     ERROR("mde plugin: only one <Plugin mde> block is allowed");
     return -1;
   }
-  if (options_parse(ci, &opts) != 0) {
+  if (options_parse_skipping(ci, &opts) != 0) {
     options_free(&opts);
     return -1;
   }
   if (opts.shard.n) {
     size_t all = opts.n_tenants;
     options_apply_shard(&opts, &opts.shard);
-    if (opts.n_tenants == 0) /* legitimate, with few tenants: say so */
+    shard_empty = opts.n_tenants == 0;
+    if (shard_empty) /* legitimate, with few tenants: said, not refused */
       WARNING("mde plugin: Shard %u/%u: none of the %zu tenants is this "
               "host's; it monitors nothing",
               opts.shard.k, opts.shard.n, all);
@@ -103,15 +133,45 @@ static int mde_config(oconfig_item_t *ci) {
            opts.shard.k, opts.shard.n, opts.n_tenants, all);
   }
   /* Every tenant is checked now (credentials read, URLs, GUIDs), so that
-   * `collectd -t` catches what would otherwise fail at start. */
+   * `collectd -t` shows what is skipped, and refuses when nothing is left. */
   struct mde_engine *probe = build(&opts);
-  if (!probe) {
+  size_t usable = probe ? mde_engine_count(probe) : 0;
+  mde_engine_free(probe);
+  if (usable == 0 && !(shard_empty && opts.n_skipped == 0)) {
+    if (probe)
+      ERROR("mde plugin: no usable <Tenant> block (%zu skipped): nothing to "
+            "monitor",
+            opts.n_skipped);
     options_free(&opts);
     return -1;
   }
-  mde_engine_free(probe);
   configured = true;
   return 0;
+}
+
+/* A skipped tenant, reported as the engine reports a failed one: its
+ * class in errors-<class> (one more each cycle), token_valid 0 and, from
+ * submit_tenant's edge trigger, one notification. */
+static void submit_skipped(const struct skipped_tenant *s,
+                           struct tenant_track *tr, uint64_t cycles,
+                           cdtime_t when) {
+  static char fix[] = "correct this <Tenant> block or its credential file, "
+                      "then restart collectd (it reads them at start)";
+  struct mde_tenant_result *r = calloc(1, sizeof *r);
+  if (!r)
+    return;
+  r->name = s->name;
+  r->failure = s->failure;
+  snprintf(r->reason, sizeof r->reason, "%s", s->reason);
+  r->fix = fix;
+  r->consent = r->permissions = -1;
+  r->token_ttl = -1;
+  r->credential_ttl = NAN;
+  r->alerts_complete = -1;
+  r->alerts_age = NAN;
+  r->failures[s->failure] = cycles;
+  submit_tenant(r, tr, when);
+  free(r);
 }
 
 /* One cycle, on the worker: run until 80% of the interval, whatever the
@@ -134,6 +194,9 @@ static void run_cycle(struct state *st, cdtime_t interval) {
   cdtime_t when = cdtime();
   for (size_t i = 0; i < st->n; i++)
     submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
+  st->cycles++;
+  for (size_t i = 0; i < st->n_skipped; i++)
+    submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
 }
 
@@ -175,6 +238,7 @@ static void state_free(void *p) {
   pthread_mutex_destroy(&st->lock);
   mde_engine_free(st->engine);
   free(st->track);
+  options_skipped_free(st->skipped, st->n_skipped);
   free(st);
 }
 
@@ -203,22 +267,31 @@ static int mde_init(void) {
   pthread_mutex_init(&st->lock, NULL);
   pthread_cond_init(&st->wake, NULL);
   st->engine = build(&opts);
-  st->n = opts.n_tenants;
-  st->track = calloc(st->n ? st->n : 1, sizeof *st->track);
-  if (!st->engine || !st->track) {
+  st->n = st->engine ? mde_engine_count(st->engine) : 0;
+  /* one more, so that calloc never sees 0 */
+  st->track = calloc(st->n + opts.n_skipped + 1, sizeof *st->track);
+  if (!st->engine || !st->track ||
+      (st->n == 0 && !(shard_empty && opts.n_skipped == 0))) {
+    if (st->engine && st->n == 0)
+      ERROR("mde plugin: no usable <Tenant> block: nothing to monitor");
     state_free(st);
     return -1;
   }
-  for (size_t i = 0; i < st->n; i++)
+  for (size_t i = 0; i < st->n + opts.n_skipped; i++)
     st->track[i] =
         (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+  st->skipped = opts.skipped;
+  st->n_skipped = opts.n_skipped;
+  opts.skipped = NULL;
+  opts.n_skipped = 0;
   if (plugin_thread_create(&st->worker, worker_main, st, "mde worker") != 0) {
     ERROR("mde plugin: cannot start its worker thread");
     state_free(st);
     return -1;
   }
   st->worker_started = true;
-  INFO("mde plugin: monitoring %zu tenant%s", st->n, st->n == 1 ? "" : "s");
+  INFO("mde plugin: monitoring %zu tenant%s (%zu skipped)", st->n,
+       st->n == 1 ? "" : "s", st->n_skipped);
   /* On failure, collectd frees the user data itself. */
   return plugin_register_complex_read(
       NULL, "mde", mde_read, 0,

@@ -20,6 +20,15 @@
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
 
+/* Every error is logged and kept: the plugin reports a skipped tenant with
+ * it, and check_mde prints it. */
+static char last_error[1024];
+#define FAIL(...)                                                              \
+  (snprintf(last_error, sizeof last_error, __VA_ARGS__),                       \
+   ERROR("mde plugin: %s", last_error))
+
+const char *options_last_error(void) { return last_error; }
+
 #define T(f) offsetof(struct tenant_options, f)
 #define G(f) offsetof(struct plugin_options, f)
 
@@ -146,15 +155,14 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   char place[DATA_MAX_NAME_LEN + 16];
   const struct option *opt = lookup(ci->key);
   if (!opt) {
-    ERROR("mde plugin: %s: unknown option \"%s\"",
-          where(t, place, sizeof place), ci->key);
+    FAIL("%s: unknown option \"%s\"", where(t, place, sizeof place), ci->key);
     return -1;
   }
   if (!(opt->scope & (t ? TENANT : TOP))) {
-    ERROR("mde plugin: %s: option \"%s\" belongs %s",
-          where(t, place, sizeof place), opt->name,
-          opt->scope == TOP ? "at the top of <Plugin mde>"
-                            : "inside a <Tenant> block");
+    FAIL("%s: option \"%s\" belongs %s", where(t, place, sizeof place),
+         opt->name,
+         opt->scope == TOP ? "at the top of <Plugin mde>"
+                           : "inside a <Tenant> block");
     return -1;
   }
   struct tenant_options *target = t ? t : &o->defaults;
@@ -174,8 +182,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case CREDENTIAL: {
     char **field = (char **)(base + opt->offset);
     if (cf_util_get_string(ci, field) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes one string",
-            where(t, place, sizeof place), opt->name);
+      FAIL("%s: \"%s\" takes one string", where(t, place, sizeof place),
+           opt->name);
       return -1;
     }
     return 0;
@@ -189,8 +197,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
                    : (double)opt->min - 1;
     if (!(d >= opt->min && d <= opt->max) || d != (double)(long)d ||
         cf_util_get_int(ci, field) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes a whole number from %d to %d",
-            where(t, place, sizeof place), opt->name, opt->min, opt->max);
+      FAIL("%s: \"%s\" takes a whole number from %d to %d",
+           where(t, place, sizeof place), opt->name, opt->min, opt->max);
       return -1;
     }
     return 0;
@@ -198,8 +206,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case BOOL: {
     bool b = false;
     if (cf_util_get_boolean(ci, &b) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes true or false",
-            where(t, place, sizeof place), opt->name);
+      FAIL("%s: \"%s\" takes true or false", where(t, place, sizeof place),
+           opt->name);
       return -1;
     }
     *(int *)(base + opt->offset) = b;
@@ -208,9 +216,9 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case ROLES: {
     char *role = NULL;
     if (cf_util_get_string(ci, &role) != 0) {
-      ERROR("mde plugin: %s: \"RequireRole\" takes one role name, e.g. "
-            "\"Alert.Read.All\"",
-            where(t, place, sizeof place));
+      FAIL("%s: \"RequireRole\" takes one role name, e.g. "
+           "\"Alert.Read.All\"",
+           where(t, place, sizeof place));
       return -1;
     }
     if (t && !*roles_set) { /* a tenant's roles replace the defaults' */
@@ -223,6 +231,7 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
         realloc(target->roles, (target->n_roles + 1) * sizeof *target->roles);
     if (!roles) {
       free(role);
+      FAIL("%s: out of memory", where(t, place, sizeof place));
       return -1;
     }
     target->roles = roles;
@@ -246,14 +255,14 @@ static bool valid_instance(const char *s) {
 static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
   char *name = NULL;
   if (cf_util_get_string(ci, &name) != 0 || !valid_instance(name)) {
-    ERROR("mde plugin: <Tenant> needs a name of letters, digits, '_', '.' or "
-          "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
+    FAIL("<Tenant> needs a name of letters, digits, '_', '.' or "
+         "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
     free(name);
     return -1;
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
     if (strcmp(o->tenants[i].name, name) == 0) {
-      ERROR("mde plugin: <Tenant \"%s\"> appears twice", name);
+      FAIL("<Tenant \"%s\"> appears twice", name);
       free(name);
       return -1;
     }
@@ -276,15 +285,53 @@ static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
     if (apply(&ci->children[i], o, t, &credential_set, &roles_set) != 0)
       return -1;
   if (!t->tenant_id) {
-    ERROR("mde plugin: <Tenant \"%s\">: \"TenantId\" is required (the "
-          "customer's tenant GUID or verified domain)",
-          name);
+    FAIL("<Tenant \"%s\">: \"TenantId\" is required (the "
+         "customer's tenant GUID or verified domain)",
+         name);
     return -1;
   }
   return 0;
 }
 
-int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+int options_skip(struct plugin_options *o, const char *name,
+                 enum mde_failure failure, const char *reason) {
+  struct skipped_tenant *v =
+      realloc(o->skipped, (o->n_skipped + 1) * sizeof *v);
+  if (!v)
+    return -1;
+  o->skipped = v;
+  struct skipped_tenant *s = &o->skipped[o->n_skipped];
+  *s = (struct skipped_tenant){
+      .name = strdup(name), .failure = failure, .reason = strdup(reason)};
+  if (!s->name || !s->reason) {
+    free(s->name);
+    free(s->reason);
+    return -1;
+  }
+  o->n_skipped++;
+  ERROR("mde plugin: <Tenant \"%s\"> skipped (%s)", name,
+        mde_failure_name(failure));
+  return 0;
+}
+
+/* A <Tenant> block that failed: with `skip`, taken out of the tenants (and
+ * kept in o->skipped when it has a name of its own to be reported under).
+ * Returns 0 when the parse may go on. */
+static int tenant_failed(struct plugin_options *o, size_t before, bool skip) {
+  if (!skip)
+    return -1;
+  if (o->n_tenants == before) { /* no usable name, or a repeated one */
+    ERROR("mde plugin: that <Tenant> block is skipped");
+    return 0;
+  }
+  struct tenant_options *t = &o->tenants[--o->n_tenants];
+  int rc = options_skip(o, t->name, MDE_FAIL_CONFIG, last_error);
+  tenant_free(t);
+  return rc;
+}
+
+static int parse(const oconfig_item_t *ci, struct plugin_options *o,
+                 bool skip) {
   *o = (struct plugin_options){0};
   o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
   bool unused = false, roles = false;
@@ -296,20 +343,43 @@ int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
   char err[160];
   if (o->shard_text &&
       mde_shard_parse(o->shard_text, &o->shard, err, sizeof err) != 0) {
+    /* err quotes the value: escaped where it leaves (the log) */
     char safe[sizeof err * 4];
-    ERROR("mde plugin: <Plugin mde>: \"Shard\" %s",
-          mde_escape(safe, sizeof safe, err, 0));
+    FAIL("<Plugin mde>: \"Shard\" %s", mde_escape(safe, sizeof safe, err, 0));
     return -1;
   }
-  for (int i = 0; i < ci->children_num; i++)
+  for (int i = 0; i < ci->children_num; i++) {
+    size_t before = o->n_tenants;
     if (strcasecmp(ci->children[i].key, "Tenant") == 0 &&
-        parse_tenant(&ci->children[i], o) != 0)
+        parse_tenant(&ci->children[i], o) != 0 &&
+        tenant_failed(o, before, skip) != 0)
       return -1;
+  }
   if (o->n_tenants == 0) {
-    ERROR("mde plugin: no <Tenant> block: nothing to monitor");
+    if (o->n_skipped)
+      FAIL("no usable <Tenant> block (%zu skipped): nothing to monitor",
+           o->n_skipped);
+    else
+      FAIL("no <Tenant> block: nothing to monitor");
     return -1;
   }
   return 0;
+}
+
+int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+  return parse(ci, o, false);
+}
+
+int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o) {
+  return parse(ci, o, true);
+}
+
+void options_skipped_free(struct skipped_tenant *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(s[i].name);
+    free(s[i].reason);
+  }
+  free(s);
 }
 
 void options_free(struct plugin_options *o) {
@@ -317,6 +387,7 @@ void options_free(struct plugin_options *o) {
   for (size_t i = 0; i < o->n_tenants; i++)
     tenant_free(&o->tenants[i]);
   free(o->tenants);
+  options_skipped_free(o->skipped, o->n_skipped);
   free(o->ca_file);
   free(o->ca_path);
   free(o->proxy);
@@ -379,15 +450,15 @@ int options_region(const char *tenant, const char *cloud, const char *region,
   if (!*api) {
     char list[64];
     mde_cloud_region_list(list, sizeof list);
-    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"",
-          tenant, list, region);
+    FAIL("<Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"", tenant, list,
+         region);
     return -1;
   }
   if (cl && cl->id != MDE_CLOUD_PUBLIC) {
-    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is for the public cloud "
-          "only; Cloud \"%s\" has one API host (drop Region, or use "
-          "ApiEndpoint)",
-          tenant, cloud);
+    FAIL("<Tenant \"%s\">: \"Region\" is for the public cloud "
+         "only; Cloud \"%s\" has one API host (drop Region, or use "
+         "ApiEndpoint)",
+         tenant, cloud);
     *api = NULL;
     return -1;
   }
@@ -436,18 +507,18 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
       c->assertion_ps256 = 0;
     } else {
       char safe[256];
-      ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
-            "PS256, not \"%s\"",
-            t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
+      FAIL("<Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
+           "PS256, not \"%s\"",
+           t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
       return -1;
     }
   }
   if (t->secret_expires &&
       options_parse_date(t->secret_expires, &c->secret_expires)) {
     char safe[256];
-    ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
-          "such as \"2027-01-31\", not \"%s\"",
-          t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
+    FAIL("<Tenant \"%s\">: \"ClientSecretExpires\" is a date "
+         "such as \"2027-01-31\", not \"%s\"",
+         t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
     return -1;
   }
   return 0;

@@ -29,10 +29,20 @@ struct tenant_options {
       full_resync_interval;
 };
 
+/* A <Tenant> block the plugin cannot use: skipped, and reported under its
+ * name with its failure class while the other tenants run. */
+struct skipped_tenant {
+  char *name;
+  enum mde_failure failure; /* config or credential_unusable */
+  char *reason;             /* the logged error, naming the option */
+};
+
 struct plugin_options {
   struct tenant_options defaults;
   struct tenant_options *tenants;
   size_t n_tenants;
+  struct skipped_tenant *skipped;
+  size_t n_skipped;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
   char *shard_text;       /* Shard "K/N" as written */
@@ -41,6 +51,18 @@ struct plugin_options {
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
+/* As options_parse, but a <Tenant> block with a bad option is skipped
+ * (logged, and kept in o->skipped) instead of failing the whole block: one
+ * bad tenant must not take collectd down. Returns -1 only when the block
+ * itself is unusable (a bad option outside the tenants) or no tenant is. */
+int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o);
+/* Adds a skipped tenant to o->skipped and logs that it is skipped. Returns
+ * 0, or -1 when out of memory. */
+int options_skip(struct plugin_options *o, const char *name,
+                 enum mde_failure failure, const char *reason);
+void options_skipped_free(struct skipped_tenant *s, size_t n);
+/* The last error this parser logged, without the "mde plugin: " prefix. */
+const char *options_last_error(void);
 void options_free(struct plugin_options *o);
 /* Keeps the tenants `s` keeps (see mde/shard.h), dropping the others.
  * Returns how many were dropped. */

@@ -127,6 +127,13 @@ void mde_engine_free(struct mde_engine *e);
  * unreadable or world-readable secret file, bad URL, ...). */
 int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                    char *err, size_t err_size);
+/* mde_engine_add, and the class of a refusal in *why (NULL: not wanted):
+ * MDE_FAIL_CREDENTIAL_UNUSABLE for a credential that cannot be loaded
+ * (missing, world-readable, not a regular file, ...), MDE_FAIL_INTERNAL
+ * when out of memory, MDE_FAIL_CONFIG for any other value. The collectd plugin
+ * reports a refused tenant with it. */
+int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
+                       char *err, size_t err_size, enum mde_failure *why);
 size_t mde_engine_count(const struct mde_engine *e);
 
 /* One-shot callers (check_mde) ignore backoff and re-check credentials. */
