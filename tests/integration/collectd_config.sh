@@ -195,3 +195,28 @@ unlike "$out" "read-function of (the )?.?mde.? plugin failed|Initialization of p
 # (collectd -T stops its write threads without draining their queue, so the
 # values of this one read may never reach the CSV files: the values are
 # checked in collectd_plugin.sh, against a collectd that keeps running.)
+
+# Shard "K/N": the host whose shard holds the tenant monitors it; the other
+# starts anyway, idle, and says why (refusing would take every other plugin
+# of that host down with it).
+said=""
+for k in 1 2; do
+  conf "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  Shard \"$k/2\"
+  $(tenant healthy.onmicrosoft.com)
+</Plugin>"
+  out=$(collectd_run -T)
+  is "$?" 0 "collectd -T with Shard \"$k/2\" starts"
+  grep -q "Shard $k/2: none of the 1 tenants is this host's" <<<"$out" && said="${said}none "
+  grep -q "Shard $k/2: 1 of 1 tenants are this host's" <<<"$out" && said="${said}one "
+done
+is "$(tr ' ' '\n' <<<"$said" | sort | tr -d '\n')" "noneone" \
+  "Shard 1/2 and 2/2: one host has the tenant, the other says it has none"
+refused "Shard \"0/2\"" "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  Shard \"0/2\"
+  $(tenant healthy.onmicrosoft.com)
+</Plugin>" '"Shard" "0/2": K must be from 1 to N'
