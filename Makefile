@@ -228,6 +228,10 @@ $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
 $(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
   $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
 
+# The engine's state machine, in the scripted world of its unit tests.
+$(FUZZ_BUILD)/tests/fuzz/fuzz_engine.o: ALL_CPPFLAGS += -Itests/unit
+$(FUZZ_BUILD)/fuzz_engine: $(FUZZ_BUILD)/tests/unit/fakeworld.o
+
 fuzz-build: $(FUZZERS)
 
 # Each harness for FUZZ_SECONDS on a copy of its seeds in build/fuzz/; a
