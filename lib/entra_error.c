@@ -514,6 +514,16 @@ char *mde_failure_fix(enum mde_failure f, long code,
     rc = mde_buf_puts(&b, "check that the secret or certificate file exists, "
                           "is readable by this process and by no one else");
     break;
+  case MDE_FAIL_GRAPH_PERMISSION:
+    /* the tenant here is the partner's home tenant (HomeTenantId) */
+    rc = mde_buf_printf(&b,
+                        "grant %s the Microsoft Graph application permission "
+                        "Application.Read.All in its home tenant %s and admin "
+                        "consent there (or fix HomeTenantId)",
+                        app, tenant);
+    if (rc == 0)
+      rc = consent_url(&b, c);
+    break;
   case MDE_FAIL_SYNC_INCOMPLETE:
     rc = mde_buf_puts(&b, "the tenant has more alert pages than the API's "
                           "call limits let one sync fetch: counts follow "

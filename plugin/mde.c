@@ -111,6 +111,7 @@ static int mde_read(user_data_t *ud) {
   cdtime_t when = cdtime();
   for (size_t i = 0; i < st->n; i++)
     submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
+  submit_apps(st->engine, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
   return 0;
 }
@@ -131,8 +132,18 @@ static int mde_init(void) {
     return -1;
   }
   for (size_t i = 0; i < st->n; i++)
-    st->track[i] =
-        (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+    st->track[i] = (struct tenant_track){
+        .state = -1,
+        .token_time = -1,
+        .api_time = -1,
+        .cred_watch = opts.tenants[i].home_tenant != NULL,
+        .cred_warn = 86400.0 * (opts.credential_warning
+                                    ? opts.credential_warning
+                                    : OPTIONS_CREDENTIAL_WARNING_DAYS),
+        .cred_crit = 86400.0 * (opts.credential_critical
+                                    ? opts.credential_critical
+                                    : OPTIONS_CREDENTIAL_CRITICAL_DAYS),
+        .cred_level = -1};
   INFO("mde plugin: monitoring %zu tenant%s", st->n, st->n == 1 ? "" : "s");
   /* On failure, collectd frees the user data itself. */
   return plugin_register_complex_read(

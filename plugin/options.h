@@ -26,6 +26,7 @@ struct tenant_options {
   int fetch_alerts, probe_roles; /* -1: not set */
   int credential_check_interval, alerts_interval, refresh_margin, backoff_cap,
       full_resync_interval;
+  char *home_tenant, *graph_endpoint, *secret_key_id; /* Microsoft Graph */
 };
 
 struct plugin_options {
@@ -34,7 +35,12 @@ struct plugin_options {
   size_t n_tenants;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
+  /* days before a credential's expiry: WARNING, then FAILURE (0: 30, 7) */
+  int credential_warning, credential_critical;
 };
+
+#define OPTIONS_CREDENTIAL_WARNING_DAYS 30
+#define OPTIONS_CREDENTIAL_CRITICAL_DAYS 7
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct mde_graph_match m;
     if (c->kind == MDE_GRAPH_SECRET) {
       mde_graph_match_secret(&a, c->hint, NULL, 1800000000, &m);
-      fz_assert(m.found == (c->hint[0] != '\0') && m.matches >= m.found);
+      fz_assert(m.found == (c->hint[0] != 0) && m.matches >= (size_t)m.found);
       mde_graph_match_secret(&a, c->hint, c->key_id, 1800000000, &m);
       fz_assert(m.found == (c->hint[0] != '\0'));
     } else {
