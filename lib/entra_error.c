@@ -516,11 +516,11 @@ char *mde_failure_fix(enum mde_failure f, long code,
     break;
   case MDE_FAIL_GRAPH_PERMISSION:
     /* the tenant here is the partner's home tenant (HomeTenantId) */
+    /* Short, URL first: collectd cuts notification messages at 256. */
     rc = mde_buf_printf(&b,
-                        "grant %s the Microsoft Graph application permission "
-                        "Application.Read.All in its home tenant %s and admin "
-                        "consent there (or fix HomeTenantId)",
-                        app, tenant);
+                        "grant Application.Read.All (Microsoft Graph) in "
+                        "home tenant %s, then consent",
+                        tenant);
     if (rc == 0)
       rc = consent_url(&b, c);
     break;

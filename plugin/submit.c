@@ -138,12 +138,9 @@ static void notify_credential(const struct mde_tenant_result *r, int level,
   if (r->credential_note[0])
     meta_text(&n, "note", r->credential_note);
   if (level == 0)
-    INFO("mde plugin: %s", msg);
+    INFO("mde plugin: %s", mde_escape(safe, sizeof safe, msg, 0));
   else
-    WARNING("mde plugin: %s", msg);
-  if (r->credential_note[0])
-    INFO("mde plugin: %s: %s", r->name,
-         mde_escape(safe, sizeof safe, r->credential_note, 0));
+    WARNING("mde plugin: %s", mde_escape(safe, sizeof safe, msg, 0));
   plugin_dispatch_notification(&n);
   plugin_notification_meta_free(n.meta);
 }
@@ -152,7 +149,18 @@ static void notify_credential(const struct mde_tenant_result *r, int level,
  * renewed credential is seen. */
 static void watch_credential(const struct mde_tenant_result *r,
                              struct tenant_track *tr, cdtime_t when) {
-  if (!tr->cred_watch || isnan(r->credential_ttl))
+  if (!tr->cred_watch)
+    return;
+  /* What Graph says of the credential (a shared hint, a certificate not
+   * registered, Graph unreachable) is logged when it changes. */
+  if (strcmp(tr->cred_note, r->credential_note) != 0) {
+    char safe[2048];
+    if (r->credential_note[0])
+      WARNING("mde plugin: %s: %s", r->name,
+              mde_escape(safe, sizeof safe, r->credential_note, 0));
+    snprintf(tr->cred_note, sizeof tr->cred_note, "%s", r->credential_note);
+  }
+  if (isnan(r->credential_ttl))
     return;
   double ttl = r->credential_ttl;
   int level = ttl <= tr->cred_crit ? 2 : ttl <= tr->cred_warn ? 1 : 0;

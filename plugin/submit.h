@@ -25,6 +25,7 @@ struct tenant_track {
   int cred_watch;
   double cred_warn, cred_crit;
   int cred_level;
+  char cred_note[MDE_ERR_SIZE]; /* the note last logged */
 };
 
 void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
