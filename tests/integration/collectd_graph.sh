@@ -69,6 +69,11 @@ in_range mde/timeleft-credential_earliest 863000 864000
 ok $? "app: timeleft-credential_earliest is the 10-day secret ($(value mde/timeleft-credential_earliest))"
 is "$(value mde/count-credentials_expiring)" "1.000000e+00" "app: count-credentials_expiring = 1 (within CredentialWarning, 30 days)"
 is "$(value mde/count-credentials_expired)" "1.000000e+00" "app: count-credentials_expired = 1 (still registered)"
+missing=""
+for ident in $(sed -n '/^| identifier | type/,/^$/p' "$MDE_ROOT/README.md" | grep -o '`[a-z_]*-credential[^`]*`' | tr -d '`'); do
+  listval | grep -qE "^test/mde(-ten)?/$ident\$" || missing="$missing $ident"
+done
+is "$missing" "" "README.md's credential rows are reported (app-level ones with an empty plugin instance)"
 is "$(notes ten 'ten: client credential expires in 10.0 days')" 1 "ten: one WARNING notification"
 grep -q "Notification: severity = WARNING.*plugin_instance = ten, type = timeleft" "$WORK/collectd.log"
 ok $? "ten: the notification is a WARNING"
