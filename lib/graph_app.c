@@ -220,7 +220,7 @@ void mde_graph_match_secret(const struct mde_graph_app *a, const char *hint,
     if (!by_id)
       mde_say(m->note, sizeof m->note,
               "ClientSecretKeyId %.40s is not a secret of the app", key_id);
-    else if (strcmp(by_id->hint, want) != 0)
+    else if (!want[0] || strcmp(by_id->hint, want) != 0)
       mde_say(m->note, sizeof m->note,
               "ClientSecretKeyId %.40s is a secret that does not begin as "
               "the configured one",

@@ -138,6 +138,8 @@ static void key_id_disambiguates(void **state) {
   assert_int_equal(m.found, 1);
   assert_int_equal(m.end, NOW + 40 * DAY);
   assert_string_equal(m.note, "");
+  mde_graph_match_secret(&a, "", K1, NOW, &m); /* no secret: no match */
+  assert_int_equal(m.found, 0);
   mde_graph_match_secret(&a, "abc", K3, NOW, &m); /* another secret's */
   assert_int_equal(m.found, 0);
   assert_non_null(strstr(m.note, "does not begin as the configured one"));
