@@ -117,7 +117,7 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
   /* A Graph token: Graph's audience and roles, and a `nonce` header as
    * the real one, signed with a key nobody publishes (clients cannot
    * verify Graph tokens and must not try). */
-  bool graph = req->form && strstr(req->form, "graph.microsoft.com");
+  bool graph = req->form && strstr(req->form, "graph.microsoft");
   cJSON *c = cJSON_CreateObject();
   char iss[96];
   const char *base = t->token_issuer ? t->token_issuer

@@ -131,6 +131,38 @@ static void the_read_goes_to_graph_endpoint(void **state) {
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 1);
 }
 
+/* US Government: without GraphEndpoint, the cloud's Graph host (lib/cloud.c)
+ * for the read and the token (GCC High: graph.microsoft.us; DoD:
+ * dod-graph.microsoft.us; GCC: the public Graph). */
+static void us_government_graph_hosts(void **state) {
+  struct fixture *f = *state;
+  static const struct {
+    const char *cloud, *graph;
+  } rows[] = {{"gcc-high", "https://graph.microsoft.us"},
+              {"dod", "https://dod-graph.microsoft.us"},
+              {"gcc", "https://graph.microsoft.com"}};
+  for (size_t k = 0; k < 3; k++) {
+    struct mde_engine *e = fw_engine(&f->w);
+    struct mde_tenant_config c = graph_config(f, "gov", CONTOSO);
+    c.cloud = rows[k].cloud;
+    c.graph_endpoint = NULL;
+    char err[512];
+    assert_int_equal(mde_engine_add(e, &c, err, sizeof err), 0);
+    f->home->graph_aud = rows[k].graph; /* the token is for that Graph */
+    int from = f->w.n_log;
+    mde_engine_cycle(e, f->w.mono_ms + 1000, 0);
+    char want[256];
+    snprintf(want, sizeof want, "%s/v1.0/applications(appId='%s')?",
+             rows[k].graph, FW_APP);
+    int reads = 0;
+    for (int i = from; i < f->w.n_log; i++)
+      reads += strncmp(f->w.log[i].url, want, strlen(want)) == 0;
+    if (reads != 1)
+      fail_msg("%s: %d reads of %s", rows[k].cloud, reads, want);
+    mde_engine_free(e);
+  }
+}
+
 /* Read in the first cycle, then once per CredentialCheckInterval (the
  * shortest of the app's tenants'); the expiry counts down in between. */
 static void read_again_every_interval(void **state) {
@@ -373,6 +405,7 @@ int main(void) {
       T(one_read_feeds_every_tenant),
       T(the_read_goes_to_graph_endpoint),
       T(read_again_every_interval),
+      T(us_government_graph_hosts),
       T(no_read_role_is_a_warning_class),
       T(each_read_role_is_enough),
       T(graph_refusals),
