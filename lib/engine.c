@@ -59,6 +59,8 @@ static int http_run(void *ctx, int64_t deadline_ms) {
   return mde_http_run(ctx, deadline_ms);
 }
 
+static void http_interrupt(void *ctx) { mde_http_interrupt(ctx); }
+
 int64_t mde_engine_mono(struct mde_engine *e) {
   return e->clock.monotonic_ms(e->clock.ctx);
 }
@@ -81,7 +83,8 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
       free(e);
       return NULL;
     }
-    e->transport = (struct mde_transport){http_submit, http_run, e->http};
+    e->transport =
+        (struct mde_transport){http_submit, http_run, e->http, http_interrupt};
   }
   e->jwks_refetch_ms = 300 * 1000;
   if (opt) {
@@ -609,6 +612,11 @@ static size_t order_tenants(struct mde_engine *e) {
   }
   e->rotate = e->n ? (e->rotate + 1) % e->n : 0;
   return healthy;
+}
+
+void mde_engine_interrupt(struct mde_engine *e) {
+  if (e->transport.interrupt)
+    e->transport.interrupt(e->transport.ctx);
 }
 
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,

@@ -1,15 +1,22 @@
 /* mde.so: the collectd plugin. Thin glue over libmde: the <Plugin mde>
  * block becomes tenants (checked in full before anything runs: a bad
- * option stops collectd with a message naming it); each read is one engine
- * cycle for every tenant, bounded well inside the interval, then values
- * and, on changes, notifications. The read always returns 0: a broken
- * tenant is reported as metrics, and must not make collectd suspend the
- * plugin for every other tenant. */
+ * option stops collectd with a message naming it); each read starts one
+ * engine cycle for every tenant, bounded well inside the interval, then
+ * values and, on changes, notifications.
+ *
+ * The cycle runs on the plugin's own thread, not collectd's read thread:
+ * collectd joins its read threads before it tells plugins to stop, so a
+ * cycle waiting on a hung peer there held a stopping daemon for up to 80%
+ * of the interval (beyond systemd's stop timeout at Interval 300). Here the
+ * read only hands the cycle over, and stopping interrupts it at once. The
+ * read always returns 0: a broken tenant is reported as metrics, and must
+ * not make collectd suspend the plugin for every other tenant. */
 #include "collectd.h"
 
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +27,18 @@
 #include "submit.h"
 
 struct state {
-  struct mde_engine *engine;
+  struct mde_engine *engine; /* the worker's alone while it runs */
   struct tenant_track *track;
   size_t n;
+
+  pthread_t worker;
+  bool worker_started;
+  pthread_mutex_t lock; /* guards what follows */
+  pthread_cond_t wake;
+  bool pending;      /* a read asked for a cycle */
+  bool stopping;     /* collectd is shutting down */
+  cdtime_t interval; /* of the read that asked */
+  plugin_ctx_t ctx;  /* ditto: values carry its interval */
 };
 
 /* Parsed by the config callback, used by init, freed at shutdown. */
@@ -87,32 +103,82 @@ static int mde_config(oconfig_item_t *ci) {
   return 0;
 }
 
-static void state_free(void *p) {
-  struct state *st = p;
-  if (!st)
-    return;
-  mde_engine_free(st->engine);
-  free(st->track);
-  free(st);
-}
-
-static int mde_read(user_data_t *ud) {
-  struct state *st = ud->data;
-  cdtime_t interval = plugin_get_interval();
-  /* The cycle ends at 80% of the interval, whatever the network does, so
-   * the next read starts on time (never less than 100 ms: a TLS handshake
-   * and a request on a LAN). */
+/* One cycle, on the worker: run until 80% of the interval, whatever the
+ * network does, so the next read starts on time (never less than 100 ms:
+ * a TLS handshake and a request on a LAN); then values. A cycle cut short
+ * by a stopping daemon reports nothing: every tenant would read as a
+ * network failure, a false alarm at each restart. */
+static void run_cycle(struct state *st, cdtime_t interval) {
   int64_t budget_ms = (int64_t)CDTIME_T_TO_MS(interval) * 8 / 10;
   if (budget_ms < 100)
     budget_ms = 100;
   int64_t start = mde_monotonic_ms();
   if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
     ERROR("mde plugin: the engine failed this cycle (out of memory?)");
+  pthread_mutex_lock(&st->lock);
+  bool stopping = st->stopping;
+  pthread_mutex_unlock(&st->lock);
+  if (stopping)
+    return;
   cdtime_t when = cdtime();
   for (size_t i = 0; i < st->n; i++)
     submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
   submit_apps(st->engine, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
+}
+
+static void *worker_main(void *arg) {
+  struct state *st = arg;
+  pthread_mutex_lock(&st->lock);
+  for (;;) {
+    while (!st->pending && !st->stopping)
+      pthread_cond_wait(&st->wake, &st->lock);
+    if (st->stopping)
+      break;
+    st->pending = false;
+    cdtime_t interval = st->interval;
+    plugin_set_ctx(st->ctx); /* dispatches take the read's interval */
+    pthread_mutex_unlock(&st->lock);
+    run_cycle(st, interval);
+    pthread_mutex_lock(&st->lock);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return NULL;
+}
+
+/* Called by collectd once the read threads are joined: the worker is told
+ * to stop, its cycle interrupted, and joined (it never waits on anything
+ * but the network, which the interrupt ends). */
+static void state_free(void *p) {
+  struct state *st = p;
+  if (!st)
+    return;
+  if (st->worker_started) {
+    pthread_mutex_lock(&st->lock);
+    st->stopping = true;
+    pthread_cond_signal(&st->wake);
+    pthread_mutex_unlock(&st->lock);
+    mde_engine_interrupt(st->engine);
+    pthread_join(st->worker, NULL);
+  }
+  pthread_cond_destroy(&st->wake);
+  pthread_mutex_destroy(&st->lock);
+  mde_engine_free(st->engine);
+  free(st->track);
+  free(st);
+}
+
+/* Hands a cycle to the worker. A read arriving while a cycle still runs
+ * (it cannot, by the 80% budget, unless the host stalls) queues one more,
+ * not one per read. */
+static int mde_read(user_data_t *ud) {
+  struct state *st = ud->data;
+  pthread_mutex_lock(&st->lock);
+  st->pending = true;
+  st->interval = plugin_get_interval();
+  st->ctx = plugin_get_ctx();
+  pthread_cond_signal(&st->wake);
+  pthread_mutex_unlock(&st->lock);
   return 0;
 }
 
@@ -124,6 +190,8 @@ static int mde_init(void) {
   struct state *st = calloc(1, sizeof *st);
   if (!st)
     return -1;
+  pthread_mutex_init(&st->lock, NULL);
+  pthread_cond_init(&st->wake, NULL);
   st->engine = build(&opts);
   st->n = opts.n_tenants;
   st->track = calloc(st->n, sizeof *st->track);
@@ -144,6 +212,12 @@ static int mde_init(void) {
                                     ? opts.credential_critical
                                     : OPTIONS_CREDENTIAL_CRITICAL_DAYS),
         .cred_level = -1};
+  if (plugin_thread_create(&st->worker, worker_main, st, "mde worker") != 0) {
+    ERROR("mde plugin: cannot start its worker thread");
+    state_free(st);
+    return -1;
+  }
+  st->worker_started = true;
   INFO("mde plugin: monitoring %zu tenant%s", st->n, st->n == 1 ? "" : "s");
   /* On failure, collectd frees the user data itself. */
   return plugin_register_complex_read(

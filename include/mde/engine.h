@@ -42,6 +42,9 @@ struct mde_transport {
   void (*submit)(void *ctx, struct mde_http_req *req);
   int (*run)(void *ctx, int64_t deadline_ms);
   void *ctx;
+  /* Optional, any thread: makes the running and every later run return at
+   * once, as at their deadline (mde_http_interrupt). */
+  void (*interrupt)(void *ctx);
 };
 
 struct mde_engine_options {
@@ -155,6 +158,10 @@ size_t mde_engine_count(const struct mde_engine *e);
  * engine clock's monotonic_ms) whatever the network does. Returns 0, or -1
  * when the engine itself failed (out of memory). */
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
+/* From any thread: the running cycle, and every later one, ends now as if
+ * its deadline had passed (a stopping daemon). Only mde_engine_free may
+ * follow usefully. */
+void mde_engine_interrupt(struct mde_engine *e);
 const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
                                                   size_t i);
 /* The apps read from Microsoft Graph, in the order first configured. */

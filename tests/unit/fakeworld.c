@@ -342,7 +342,8 @@ void fw_init(struct fakeworld *w) {
   w->latency_ms = 20;
   w->key = tk_rsa(2048);
   w->clock = (struct mde_clock){fw_mono, fw_wall, w};
-  w->transport = (struct mde_transport){fw_submit, fw_run, w};
+  w->transport =
+      (struct mde_transport){.submit = fw_submit, .run = fw_run, .ctx = w};
   setenv("FW_SECRET", "fake-secret-value", 1);
 }
 
