@@ -33,6 +33,7 @@ static const char usage[] =
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
+    "            [--home-tenant TENANT [--graph-endpoint URL]]\n"
     "  check_mde --config FILE [--tenant NAME]... [--shard K/N] [--api]\n"
     "            [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
@@ -79,6 +80,19 @@ static const char help[] =
     "                           2027-01-31T12:00:00Z, from the app's\n"
     "                           Certificates & secrets page), so that\n"
     "                           --cred-warn/--cred-crit apply to a secret\n"
+    "      --home-tenant TENANT the partner's own tenant (GUID or domain), "
+    "where\n"
+    "                           the app is registered: the credential's "
+    "expiry\n"
+    "                           is read from Microsoft Graph there (needs the\n"
+    "                           Graph permission Application.Read.All, "
+    "granted\n"
+    "                           in that tenant); --cred-warn/--cred-crit then\n"
+    "                           apply to it (--config: HomeTenantId)\n"
+    "      --graph-endpoint URL Graph's scheme and host (default: the "
+    "cloud's,\n"
+    "                           https://graph.microsoft.com); /v1.0/... is\n"
+    "                           appended\n"
     "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
     "      --config FILE        read tenants and defaults from the <Plugin "
     "mde>\n"
@@ -127,6 +141,7 @@ static int unknown(const char *fmt, const char *arg) {
 struct cli {
   const char *tenant_id, *client_id, *secret_file, *cert, *key, *cloud;
   const char *login, *api_endpoint, *cacert, *config, *region;
+  const char *home, *graph; /* Microsoft Graph */
   time_t secret_expires;
   const char *roles[64];
   size_t n_roles;
@@ -157,7 +172,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_SEXPIRES,
     OPT_REGION,
     OPT_ALG,
-    OPT_SHARD
+    OPT_SHARD,
+    OPT_HOME,
+    OPT_GRAPH
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -180,6 +197,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"cred-warn", required_argument, NULL, OPT_CWARN},
       {"cred-crit", required_argument, NULL, OPT_CCRIT},
       {"secret-expires", required_argument, NULL, OPT_SEXPIRES},
+      {"home-tenant", required_argument, NULL, OPT_HOME},
+      {"graph-endpoint", required_argument, NULL, OPT_GRAPH},
       {"timeout", required_argument, NULL, 't'},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"tenant", required_argument, NULL, OPT_TENANT},
@@ -240,6 +259,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case OPT_CONFIG:
       c->config = optarg;
+      break;
+    case OPT_HOME:
+      c->home = optarg;
+      break;
+    case OPT_GRAPH:
+      c->graph = optarg;
       break;
     case 'v':
       c->verbose = 1;
@@ -344,6 +369,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "line (--config has ClientSecretExpires; a certificate "
                    "has its own date)%s",
                    "");
+  if (c->graph && !c->home && !c->config)
+    return unknown("--graph-endpoint goes with --home-tenant TENANT%s", "");
   c->th.api = c->api;
   return -1; /* go on */
 }
@@ -378,6 +405,8 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     t.token_version = c->token_version;
   t.required_roles = c->roles;
   t.n_required_roles = c->n_roles;
+  t.home_tenant = c->home;
+  t.graph_endpoint = c->graph;
   t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
@@ -443,6 +472,10 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
       }
       t.fetch_alerts = 0;
       t.probe_roles = c->api;
+      if (c->home) /* the command line wins over HomeTenantId */
+        t.home_tenant = c->home;
+      if (c->graph)
+        t.graph_endpoint = c->graph;
       if (mde_engine_add(*e, &t, err, sizeof err) < 0)
         rc = unknown("%s", err);
       added++;

@@ -139,6 +139,13 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
     fputc('\n', out);
     free(roles);
   }
+  if (r->credential_from_graph)
+    fputs("credential expiry: from Microsoft Graph\n", out);
+  if (r->credential_note[0]) {
+    fputs("credential: ", out);
+    text(out, r->credential_note);
+    fputc('\n', out);
+  }
   const char *const labels[] = {"tenant id", "trace id", "correlation id",
                                 "timestamp"};
   const char *const values[] = {r->tenant_id, r->trace_id, r->correlation_id,
@@ -211,6 +218,15 @@ void report_multi(FILE *out, const struct mde_tenant_result *const *r,
       fputs("; timestamp: ", out);
       text(out, t->timestamp);
     }
+    fputc('\n', out);
+  }
+  /* What Graph says of each tenant's credential, when there is a word. */
+  for (size_t i = 0; i < n; i++) {
+    if (!r[i]->credential_note[0])
+      continue;
+    text(out, r[i]->name);
+    fputs(": credential: ", out);
+    text(out, r[i]->credential_note);
     fputc('\n', out);
   }
   free(o);

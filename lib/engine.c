@@ -114,6 +114,7 @@ static void tenant_free(struct tenant *t) {
   free(t->api);
   free(t->resource);
   free(t->token_url);
+  free(t->secret_key_id);
   free(t->issuer_v1);
   free(t->last.reason);
   free(t->discovery.reason);
@@ -142,6 +143,7 @@ void mde_engine_free(struct mde_engine *e) {
   free(e->tenants);
   free(e->order);
   mde_keyset_free_all(e->jwks);
+  mde_graph_free_all(e->graph);
   mde_http_free(e->http);
   free(e);
 }
@@ -179,6 +181,14 @@ static char *strip_slash(const char *s) {
   while (n > 0 && c[n - 1] == '/')
     c[--n] = '\0';
   return c;
+}
+
+/* https://host[:port], nothing after but slashes. */
+static bool host_only(const char *u) {
+  if (!https_url(u))
+    return false;
+  const char *p = strchr(u + 8, '/');
+  return !p || p[strspn(p, "/")] == '\0';
 }
 
 static bool valid_tenant_name(const char *s) {
@@ -276,6 +286,20 @@ int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
   if (c->token_version != 0 && c->token_version != 1 && c->token_version != 2)
     return bad(err, err_size, name, "TokenVersion must be 1 or 2, not %d",
                c->token_version);
+  if (c->home_tenant && !valid_tenant_name(c->home_tenant))
+    return bad(err, err_size, name,
+               "HomeTenantId \"%s\" is neither a GUID nor a domain name",
+               c->home_tenant);
+  if (c->graph_endpoint && !host_only(c->graph_endpoint))
+    return bad(err, err_size, name,
+               "GraphEndpoint \"%s\" is not an https:// scheme and host "
+               "(such as https://graph.microsoft.com; /v1.0/... is appended)",
+               c->graph_endpoint);
+  if (c->secret_key_id && !mde_is_guid(c->secret_key_id))
+    return bad(err, err_size, name,
+               "ClientSecretKeyId \"%s\" is not a GUID (the secret's "
+               "Secret ID in Certificates & secrets)",
+               c->secret_key_id);
   for (size_t i = 0; i < c->n_required_roles; i++)
     if (!c->required_roles[i] || !*c->required_roles[i] ||
         strpbrk(c->required_roles[i], " ,\t"))
@@ -296,6 +320,8 @@ int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
              DUP(pkcs12_file);
 #undef DUP
   t->pass_env = c->key_passphrase_env ? strdup(c->key_passphrase_env) : NULL;
+  t->secret_key_id = c->secret_key_id ? strdup(c->secret_key_id) : NULL;
+  oom = oom || (c->secret_key_id && !t->secret_key_id);
   t->login = strip_slash(c->login_endpoint ? c->login_endpoint : cloud->login);
   t->api = strip_slash(c->api_endpoint ? c->api_endpoint : cloud->api);
   t->resource = strdup(c->resource ? c->resource : cloud->resource);
@@ -359,6 +385,10 @@ int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
   snprintf(t->res.tenant_id, sizeof t->res.tenant_id, "%s", t->tid);
   t->step = STEP_IDLE;
   mde_budget_init(&t->budget, mde_engine_mono(e));
+  if (mde_graph_attach(t, c, err, err_size) != 0) {
+    tenant_free(t);
+    return -1;
+  }
   e->tenants[e->n++] = t;
   return (int)t->index;
 }
@@ -459,7 +489,9 @@ static void end_cycle(struct tenant *t);
 static void dispatch(struct tenant *t) {
   while (t->step < STEP_COUNT_)
     t->step = steps[t->step](t);
-  if (t->step == STEP_END)
+  if (t->step == STEP_END && mde_graph_wait(t))
+    t->step = STEP_WAIT; /* its app's Graph read ends the cycle */
+  else if (t->step == STEP_END)
     end_cycle(t);
 }
 
@@ -515,8 +547,11 @@ static void attach_fix(struct tenant *t) {
     return;
   char *roles =
       r->missing_roles.n ? mde_strlist_join(&r->missing_roles, ", ") : NULL;
+  /* Graph's permission is the home tenant's to grant */
+  bool home = r->failure == MDE_FAIL_GRAPH_PERMISSION && t->graph;
   struct mde_fix_ctx ctx = {.login = t->login,
-                            .tenant = t->tenant, /* as configured */
+                            .tenant = home ? t->graph->home
+                                           : t->tenant, /* as configured */
                             .client_id = t->client_id,
                             .resource = t->resource,
                             .roles = roles,
@@ -558,6 +593,7 @@ static void end_cycle(struct tenant *t) {
                     "the access token is not a JWT: its tenant, audience and "
                     "roles cannot be checked; the API's answers decide");
   alerts_freshness(t);
+  mde_graph_apply(t);
   bool checked = t->token.access_token && !token_unverified(t);
   r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;
   r->token_ttl = checked ? (double)(t->token_exp - t->e->now) : -1;
@@ -611,6 +647,7 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
   size_t healthy = order_tenants(e);
   for (size_t i = 0; i < e->n; i++)
     begin(e->order[i]);
+  mde_graph_cycle(e);
   for (size_t i = 0; i < healthy; i++)
     dispatch(e->order[i]);
   e->transport.run(e->transport.ctx, deadline_ms);

@@ -16,6 +16,7 @@
 #include "mde/budget.h"
 #include "mde/cloud.h"
 #include "mde/engine.h"
+#include "mde/graph_app.h"
 #include "mde/jwks.h"
 #include "mde/secret.h"
 #include "mde/token_response.h"
@@ -42,6 +43,30 @@ struct jwks_entry {
   struct mde_http_req req;
   char error[MDE_ERR_SIZE]; /* why the last fetch failed, "" if it did not */
   struct jwks_entry *next;
+};
+
+/* One partner app in Microsoft Graph (one per ClientId + HomeTenantId),
+ * shared by the tenants using it and read by its owner's credential (the
+ * first such tenant) in the first cycle and every CredentialCheckInterval;
+ * tenants that end their cycle while a read is under way wait for it. */
+struct graph_entry {
+  struct mde_engine *e;
+  char *client_id, *home; /* the key, as configured */
+  struct tenant *owner;
+  char *token_url, *app_url, *resource;
+  long interval, warn;
+  time_t due; /* when the next read is due; 0: now */
+  bool busy;  /* a read is under way */
+  struct mde_http_req req;
+  char *form, *bearer; /* owned, wiped */
+  struct mde_graph_app app;
+  bool have_app;
+  time_t read_at; /* wall clock of the last successful read */
+  int64_t read_ms;
+  struct tenant **waiters;
+  size_t n_waiters, cap_waiters;
+  struct mde_app_result res;
+  struct graph_entry *next;
 };
 
 enum step {
@@ -101,6 +126,8 @@ struct tenant {
   long cred_check, alerts_interval, margin, backoff_cap, full_resync;
   char *token_url;
   struct jwks_entry *jwks;
+  struct graph_entry *graph; /* NULL: no HomeTenantId */
+  char *secret_key_id;
 
   /* credential */
   struct mde_secret secret;
@@ -176,6 +203,7 @@ struct mde_engine {
   size_t n, cap;
   size_t rotate; /* turns the start order among equals */
   struct jwks_entry *jwks;
+  struct graph_entry *graph; /* in the order first configured */
   void (*log)(void *ctx, enum mde_log_level level, const char *msg);
   void *log_ctx;
   int64_t jwks_refetch_ms;
@@ -235,5 +263,25 @@ void mde_sync_reset(struct alerts_sync *s);
 /* The required roles the token lacks plus those the API refused, as the
  * result reports them (end of every cycle). */
 void mde_api_collect_missing(struct tenant *t);
+
+/* engine_token.c: the client-credentials form for `resource` at
+ * `token_url`, with the tenant's credential (wiped by the caller). */
+char *mde_token_form(struct tenant *t, const char *resource,
+                     const char *token_url, char *err, size_t err_size);
+
+/* engine_graph.c: credential expiry from Microsoft Graph */
+/* Joins the tenant to the entry for its ClientId + HomeTenantId (creating
+ * it). Returns 0, or -1 with the error naming the option. */
+int mde_graph_attach(struct tenant *t, const struct mde_tenant_config *c,
+                     char *err, size_t err_size);
+void mde_graph_free_all(struct graph_entry *g);
+/* Starts the reads due this cycle (before the tenants run). */
+void mde_graph_cycle(struct mde_engine *e);
+/* A tenant whose cycle is over while its app's read is under way is
+ * queued (true), and resumed at STEP_END when the read is done. */
+bool mde_graph_wait(struct tenant *t);
+/* What Graph says of the tenant's credential, into its result (at the end
+ * of its cycle). */
+void mde_graph_apply(struct tenant *t);
 
 #endif

@@ -197,6 +197,7 @@ static void run_cycle(struct state *st, cdtime_t interval) {
   st->cycles++;
   for (size_t i = 0; i < st->n_skipped; i++)
     submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
+  submit_apps(st->engine, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
 }
 
@@ -280,6 +281,20 @@ static int mde_init(void) {
   for (size_t i = 0; i < st->n + opts.n_skipped; i++)
     st->track[i] =
         (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+  /* Engine tenant i is not opts.tenants[i] once a tenant was skipped: by
+   * name. */
+  for (size_t i = 0; i < st->n; i++) {
+    const struct tenant_options *to =
+        options_tenant(&opts, mde_engine_result(st->engine, i)->name);
+    st->track[i].cred_watch = to && to->home_tenant != NULL;
+    st->track[i].cred_warn =
+        86400.0 * (opts.credential_warning ? opts.credential_warning
+                                           : OPTIONS_CREDENTIAL_WARNING_DAYS);
+    st->track[i].cred_crit =
+        86400.0 * (opts.credential_critical ? opts.credential_critical
+                                            : OPTIONS_CREDENTIAL_CRITICAL_DAYS);
+    st->track[i].cred_level = -1;
+  }
   st->skipped = opts.skipped;
   st->n_skipped = opts.n_skipped;
   opts.skipped = NULL;

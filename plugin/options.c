@@ -72,6 +72,11 @@ static const struct option {
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
     {"Shard", TOP, STRING, G(shard_text), 0, 0},
+    {"HomeTenantId", BOTH, STRING, T(home_tenant), 0, 0},
+    {"GraphEndpoint", BOTH, STRING, T(graph_endpoint), 0, 0},
+    {"ClientSecretKeyId", BOTH, STRING, T(secret_key_id), 0, 0},
+    {"CredentialWarning", TOP, INT, G(credential_warning), 1, 3650},
+    {"CredentialCritical", TOP, INT, G(credential_critical), 1, 3650},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -100,6 +105,9 @@ static const size_t string_fields[] = {
     T(api_endpoint),
     T(resource),
     T(region),
+    T(home_tenant),
+    T(graph_endpoint),
+    T(secret_key_id),
 };
 #define FIELD(t, off) ((char **)((char *)(t) + (off)))
 
@@ -396,6 +404,14 @@ void options_free(struct plugin_options *o) {
   *o = (struct plugin_options){0};
 }
 
+const struct tenant_options *options_tenant(const struct plugin_options *o,
+                                            const char *name) {
+  for (size_t i = 0; i < o->n_tenants; i++)
+    if (strcmp(o->tenants[i].name, name) == 0)
+      return &o->tenants[i];
+  return NULL;
+}
+
 size_t options_apply_shard(struct plugin_options *o,
                            const struct mde_shard *s) {
   size_t kept = 0, n = o->n_tenants;
@@ -495,6 +511,12 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
   c->refresh_margin = t->refresh_margin;
   c->backoff_cap = t->backoff_cap;
   c->full_resync_interval = t->full_resync_interval;
+  c->home_tenant = t->home_tenant;
+  c->graph_endpoint = t->graph_endpoint;
+  c->secret_key_id = t->secret_key_id;
+  c->credential_warning =
+      86400L * (o->credential_warning ? o->credential_warning
+                                      : OPTIONS_CREDENTIAL_WARNING_DAYS);
   if (t->region &&
       options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
     return -1;

@@ -27,6 +27,7 @@ struct tenant_options {
   int fetch_alerts, probe_roles; /* -1: not set */
   int credential_check_interval, alerts_interval, refresh_margin, backoff_cap,
       full_resync_interval;
+  char *home_tenant, *graph_endpoint, *secret_key_id; /* Microsoft Graph */
 };
 
 /* A <Tenant> block the plugin cannot use: skipped, and reported under its
@@ -47,7 +48,12 @@ struct plugin_options {
   int timeout, max_connections, jwks_refetch_interval;
   char *shard_text;       /* Shard "K/N" as written */
   struct mde_shard shard; /* parsed; n == 0: every tenant */
+  /* days before a credential's expiry: WARNING, then FAILURE (0: 30, 7) */
+  int credential_warning, credential_critical;
 };
+
+#define OPTIONS_CREDENTIAL_WARNING_DAYS 30
+#define OPTIONS_CREDENTIAL_CRITICAL_DAYS 7
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
@@ -64,6 +70,9 @@ void options_skipped_free(struct skipped_tenant *s, size_t n);
 /* The last error this parser logged, without the "mde plugin: " prefix. */
 const char *options_last_error(void);
 void options_free(struct plugin_options *o);
+/* The tenant named `name`, or NULL. */
+const struct tenant_options *options_tenant(const struct plugin_options *o,
+                                            const char *name);
 /* Keeps the tenants `s` keeps (see mde/shard.h), dropping the others.
  * Returns how many were dropped. */
 size_t options_apply_shard(struct plugin_options *o, const struct mde_shard *s);

@@ -396,11 +396,34 @@ static void change_secrets(struct admin *a, struct sim_app *app, bool delete) {
       continue;
     }
     free(s->value);
+    free(s->display_name);
     app->secrets[i] = app->secrets[--app->n_secrets];
   }
   cJSON *j = cJSON_CreateObject();
   cJSON_AddNumberToObject(j, delete ? "deleted" : "expired", n);
   reply(a, 200, j);
+}
+
+/* POST /apps/{client}/graph {"roles": [...]}: the app's Graph roles in
+ * its home tenant (tokens issued from now on carry them). */
+static void set_graph_roles(struct admin *a, struct sim_app *app) {
+  const cJSON *r = a->body ? cJSON_GetObjectItem(a->body, "roles") : NULL, *x;
+  const char *names[32];
+  size_t n = 0;
+  if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) > 32) {
+    reply_error(a, 400, "\"roles\" must be an array of up to 32 names");
+    return;
+  }
+  cJSON_ArrayForEach(x, r) {
+    if (!cJSON_IsString(x)) {
+      reply_error(a, 400, "\"roles\" must hold strings");
+      return;
+    }
+    names[n++] = x->valuestring;
+  }
+  sim_app_set_graph_roles(app, names, n);
+  a->w->gen++;
+  reply_ok(a);
 }
 
 static void route_app(struct admin *a) {
@@ -428,12 +451,35 @@ static void route_app(struct admin *a) {
       reply_error(a, 400, "%s", err);
       return;
     }
-    sim_app_add_secret(app, v->valuestring, expires);
-    reply_ok(a);
+    const cJSON *k = cJSON_GetObjectItem(a->body, "key_id");
+    const cJSON *dn = cJSON_GetObjectItem(a->body, "display_name");
+    if ((k && (!cJSON_IsString(k) || !sim_is_guid(k->valuestring))) ||
+        (dn && !cJSON_IsString(dn))) {
+      reply_error(a, 400,
+                  "\"key_id\" must be a GUID, \"display_name\" a "
+                  "string");
+      return;
+    }
+    struct sim_secret *s = sim_app_add_secret(app, v->valuestring, expires);
+    if (k)
+      sim_lower_copy(s->key_id, sizeof s->key_id, k->valuestring);
+    s->display_name = dn ? sim_strdup(dn->valuestring) : NULL;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "key_id", s->key_id);
+    reply(a, 200, j);
   } else if (is(a, "POST", 4, "apps", NULL, "secrets", "expire")) {
     change_secrets(a, app, false);
   } else if (is(a, "POST", 4, "apps", NULL, "secrets", "delete")) {
     change_secrets(a, app, true);
+  } else if (is(a, "POST", 3, "apps", NULL, "graph")) {
+    set_graph_roles(a, app);
+  } else if (is(a, "POST", 4, "apps", NULL, "certificates", "delete")) {
+    for (size_t i = 0; i < app->n_certs; i++)
+      X509_free(app->certs[i].x509);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "deleted", (double)app->n_certs);
+    app->n_certs = 0;
+    reply(a, 200, j);
   } else if (is(a, "POST", 3, "apps", NULL, "certificates")) {
     if (sim_app_add_cert_pem(app, a->rq->body, a->rq->body_len) != 0)
       reply_error(a, 400, "the body must be a PEM certificate");

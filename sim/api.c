@@ -59,7 +59,10 @@ static int authenticate(struct sim_world *w, struct sim_req *rq,
   EVP_PKEY *key = kid ? sim_keys_get(&w->keys, kid) : NULL;
   int64_t skew = w->settings.token_skew;
   pthread_mutex_unlock(&w->lock);
-  bool ok = key && b->jwt.alg == SJWT_RS256 && sjwt_verify(&b->jwt, key);
+  /* A Graph token (nonce-signed) is a genuine Entra token too: refused
+   * below for its audience (403), as observed, not as a forgery (401). */
+  bool ok = key && b->jwt.alg == SJWT_RS256 &&
+            (sjwt_verify(&b->jwt, key) || sjwt_verify_nonce(&b->jwt, key));
   EVP_PKEY_free(key);
 
   double exp = 0, nbf = 0;

@@ -114,6 +114,28 @@ struct mde_tenant_result {
   uint64_t token_requests, api_requests;
   uint64_t alerts_created; /* new alert ids seen after the first sync */
   uint64_t failures[MDE_FAIL_COUNT_]; /* cycles that ended in each class */
+
+  /* Microsoft Graph (HomeTenantId set): whether credential_ttl came from
+   * Graph's record of the configured credential (1), and what a human
+   * should know about that credential ("" if nothing): several secrets
+   * sharing its hint, a certificate not registered on the app, Graph
+   * unreachable since a time. Never holds any of the secret. */
+  int credential_from_graph;
+  char credential_note[MDE_ERR_SIZE];
+};
+
+/* One partner app as Microsoft Graph describes it (one per distinct
+ * ClientId and HomeTenantId): app-level values, plugin instance empty. */
+struct mde_app_result {
+  const char *client_id, *home_tenant;
+  int valid;                /* Graph has been read at least once */
+  double earliest_ttl;      /* seconds to the earliest expiry of a credential
+                               still valid; NAN when none or unknown */
+  unsigned expiring;        /* valid, expiring within CredentialWarning */
+  unsigned expired;         /* expired, still registered */
+  double age;               /* seconds since the last successful read; NAN */
+  enum mde_failure failure; /* why the last read failed, NONE if it did not */
+  char reason[MDE_ERR_SIZE];
 };
 
 struct mde_engine;
@@ -149,5 +171,9 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
 void mde_engine_interrupt(struct mde_engine *e);
 const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
                                                   size_t i);
+/* The apps read from Microsoft Graph, in the order first configured. */
+size_t mde_engine_app_count(const struct mde_engine *e);
+const struct mde_app_result *mde_engine_app_result(const struct mde_engine *e,
+                                                   size_t i);
 
 #endif

@@ -16,6 +16,7 @@
 #define MDE_DEFAULT_BACKOFF_CAP 1800
 #define MDE_DEFAULT_FULL_RESYNC 86400
 #define MDE_DEFAULT_ALERTS_OVERLAP 300
+#define MDE_DEFAULT_CREDENTIAL_WARNING (30 * 86400)
 
 struct mde_tenant_config {
   const char *name;      /* display name: the collectd plugin instance */
@@ -50,6 +51,16 @@ struct mde_tenant_config {
   long refresh_margin;
   long backoff_cap;
   long full_resync_interval;
+
+  /* Credential expiry from Microsoft Graph (spec D.4): the partner's home
+   * tenant (GUID or domain; NULL: not read), the Graph host (scheme and
+   * host only; NULL: the cloud's), the keyId of the configured secret
+   * when several share its first three characters, and the days before
+   * expiry an app credential counts as expiring (0: 30). */
+  const char *home_tenant;
+  const char *graph_endpoint;
+  const char *secret_key_id;
+  long credential_warning; /* seconds */
 };
 
 /* Sets every field to its default (credentials and identity left NULL). */

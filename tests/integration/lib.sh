@@ -183,7 +183,8 @@ us.api.security.microsoft.com eu.api.security.microsoft.com
 uk.api.security.microsoft.com au.api.security.microsoft.com
 swa.api.security.microsoft.com ina.api.security.microsoft.com
 aea.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
-api-gov.securitycenter.microsoft.us"
+api-gov.securitycenter.microsoft.us
+graph.microsoft.com graph.microsoft.us dod-graph.microsoft.us"
 scurl() {
   local resolve=() h
   for h in $HOSTS; do resolve+=(--resolve "$h:$SIM_PORT:127.0.0.1"); done
