@@ -362,7 +362,8 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     t.token_version = c->token_version;
   t.required_roles = c->roles;
   t.n_required_roles = c->n_roles;
-  t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
+  t.fetch_alerts = 0;   /* a check probes; it does not sync thousands */
+  t.fetch_machines = 0; /* --machines turns it on */
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
   if (mde_engine_add(e, &t, err, sizeof err) < 0)
@@ -417,6 +418,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
         break;
       }
       t.fetch_alerts = 0;
+      t.fetch_machines = 0;
       t.probe_roles = c->api;
       if (mde_engine_add(*e, &t, err, sizeof err) < 0)
         rc = unknown("%s", err);

@@ -16,6 +16,7 @@
 #define MDE_DEFAULT_BACKOFF_CAP 1800
 #define MDE_DEFAULT_FULL_RESYNC 86400
 #define MDE_DEFAULT_ALERTS_OVERLAP 300
+#define MDE_DEFAULT_MACHINES_INTERVAL 900
 
 struct mde_tenant_config {
   const char *name;      /* display name: the collectd plugin instance */
@@ -50,6 +51,14 @@ struct mde_tenant_config {
   long refresh_margin;
   long backoff_cap;
   long full_resync_interval;
+
+  /* Sensor health: sync /api/machines (and read the exposure score when
+   * the token has Score.Read.All) every machines_interval seconds (0:
+   * MDE_DEFAULT_MACHINES_INTERVAL). fetch_machines: -1 (default) when the
+   * token has Machine.Read.All or Machine.ReadWrite.All, 1 always, 0
+   * never (no exposure score either). */
+  int fetch_machines;
+  long machines_interval;
 };
 
 /* Sets every field to its default (credentials and identity left NULL). */

@@ -54,6 +54,10 @@ struct fw_tenant {
   const char *next_base;    /* nextLinks point there; NULL: FW_API */
   bool opaque;              /* its access tokens are not JWTs */
   struct fw_override ov[FW_OTHER + 1];
+  long machines;      /* devices behind /api/machines (0: 404, as real) */
+  long machines_page; /* devices a page holds; 0: 10000 */
+  long inactive;      /* the first `inactive` are Inactive, the rest Active */
+  double score;       /* /api/exposureScore */
 };
 
 struct fw_request {
