@@ -62,6 +62,8 @@ static const struct option {
     {"Timeout", TOP, INT, G(timeout), 1, 300},
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
+    {"FetchMachines", BOTH, BOOL, T(fetch_machines), 0, 0},
+    {"MachinesInterval", BOTH, INT, T(machines_interval), 1, 86400},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -286,6 +288,7 @@ static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
 int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
   *o = (struct plugin_options){0};
   o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
+  o->defaults.fetch_machines = -1;
   bool unused = false, roles = false;
   /* Defaults first, wherever they are written, then the tenants. */
   for (int i = 0; i < ci->children_num; i++)
@@ -401,6 +404,8 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
   c->refresh_margin = t->refresh_margin;
   c->backoff_cap = t->backoff_cap;
   c->full_resync_interval = t->full_resync_interval;
+  c->fetch_machines = t->fetch_machines;
+  c->machines_interval = t->machines_interval;
   if (t->region &&
       options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
     return -1;

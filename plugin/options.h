@@ -26,6 +26,8 @@ struct tenant_options {
   int fetch_alerts, probe_roles; /* -1: not set */
   int credential_check_interval, alerts_interval, refresh_margin, backoff_cap,
       full_resync_interval;
+  int fetch_machines; /* -1: not set (the token's roles decide) */
+  int machines_interval;
 };
 
 struct plugin_options {

@@ -375,3 +375,25 @@ wait_for() {
   done
   return 1
 }
+# machines_mismatch DOMAIN INSTANCE: every count-machines_health_<health>
+# and count-machines_onboarding_<onboarding> collectd holds for plugin
+# instance INSTANCE against the simulator's ground truth for tenant DOMAIN
+# (no unknown values in the simulator: those rows must be 0); prints the
+# cells that differ (nothing if none).
+machines_mismatch() {
+  local truth row want got out=""
+  truth=$(admin GET "/tenants/$1/machines/truth")
+  for row in health.Active:health_active health.Inactive:health_inactive \
+    health.ImpairedCommunication:health_impairedcommunication \
+    health.NoSensorData:health_nosensordata \
+    health.NoSensorDataImpairedCommunication:health_nosensordataimpairedcommunication \
+    health.Unknown:health_unknown onboarding.onboarded:onboarding_onboarded \
+    onboarding.CanBeOnboarded:onboarding_canbeonboarded \
+    onboarding.Unsupported:onboarding_unsupported \
+    onboarding.InsufficientInfo:onboarding_insufficientinfo onboarding.none:onboarding_unknown; do
+    want=$(jq ".${row%%:*} // 0" <<<"$truth")
+    got=$(value "mde-$2/count-machines_${row#*:}")
+    num_eq "$got" "$want" || out="$out ${row#*:}:$got/$want"
+  done
+  printf '%s' "$out"
+}
