@@ -33,7 +33,11 @@ static const char usage[] =
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
-    "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
+    "            [--machines [--unhealthy-warn RANGE] [--unhealthy-crit "
+    "RANGE]\n"
+    "             [--unprotected-warn RANGE] [--unprotected-crit RANGE]]\n"
+    "  check_mde --config FILE [--tenant NAME]... [--api] [--machines ...]\n"
+    "            [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
 
@@ -78,6 +82,19 @@ static const char help[] =
     "                           2027-01-31T12:00:00Z, from the app's\n"
     "                           Certificates & secrets page), so that\n"
     "                           --cred-warn/--cred-crit apply to a secret\n"
+    "      --machines           also count the tenant's devices (every page "
+    "of\n"
+    "                           /api/machines; needs Machine.Read.All or\n"
+    "                           Machine.ReadWrite.All) by sensor health and\n"
+    "                           onboarding state, and read the exposure "
+    "score\n"
+    "                           when the token has Score.Read.All\n"
+    "      --unhealthy-warn RANGE, --unhealthy-crit RANGE   onboarded "
+    "devices\n"
+    "                           not Active (Nagios range: 10 alerts above "
+    "10)\n"
+    "      --unprotected-warn RANGE, --unprotected-crit RANGE   devices that\n"
+    "                           CanBeOnboarded but are not\n"
     "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
     "      --config FILE        read tenants and defaults from the <Plugin "
     "mde>\n"
@@ -97,7 +114,15 @@ static const char help[] =
     "configuration, timeout, internal error). With --config, the worst "
     "state:\n"
     "OK < WARNING < UNKNOWN < CRITICAL. Perfdata: token_time, api_time,\n"
-    "token_ttl, roles_missing, credential_ttl.\n";
+    "token_ttl, roles_missing, credential_ttl; with --machines "
+    "machines_active,\n"
+    "machines_inactive, machines_impairedcommunication, "
+    "machines_nosensordata,\n"
+    "machines_nosensordataimpairedcommunication, machines_unknown (health of\n"
+    "onboarded devices), machines_onboarded, machines_canbeonboarded,\n"
+    "machines_unsupported, machines_insufficientinfo,\n"
+    "machines_onboarding_unknown, machines_unhealthy (not Active) and\n"
+    "exposure_score.\n";
 
 static int timeout_s = 10;
 
@@ -130,6 +155,7 @@ struct cli {
   const char *names[256];
   size_t n_names;
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
+  int machines;
   struct thresholds th;
 };
 
@@ -152,7 +178,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_TENANT,
     OPT_SEXPIRES,
     OPT_REGION,
-    OPT_ALG
+    OPT_ALG,
+    OPT_MACHINES,
+    OPT_UHWARN,
+    OPT_UHCRIT,
+    OPT_UPWARN,
+    OPT_UPCRIT
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -182,6 +213,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
+      {"machines", no_argument, NULL, OPT_MACHINES},
+      {"unhealthy-warn", required_argument, NULL, OPT_UHWARN},
+      {"unhealthy-crit", required_argument, NULL, OPT_UHCRIT},
+      {"unprotected-warn", required_argument, NULL, OPT_UPWARN},
+      {"unprotected-crit", required_argument, NULL, OPT_UPCRIT},
       {NULL, 0, NULL, 0},
   };
   c->th.cred_warn_days = c->th.cred_crit_days = -1;
@@ -282,6 +318,24 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       if (*end || timeout_s < 1 || timeout_s > 3600)
         return unknown("-t takes seconds (1-3600), not \"%s\"", optarg);
       break;
+    case OPT_MACHINES:
+      c->machines = 1;
+      break;
+    case OPT_UHWARN:
+    case OPT_UHCRIT:
+    case OPT_UPWARN:
+    case OPT_UPCRIT: {
+      struct range *r = o == OPT_UHWARN   ? &c->th.unhealthy_warn
+                        : o == OPT_UHCRIT ? &c->th.unhealthy_crit
+                        : o == OPT_UPWARN ? &c->th.unprotected_warn
+                                          : &c->th.unprotected_crit;
+      if (range_parse(optarg, r) != 0)
+        return unknown("--unhealthy-warn/-crit and --unprotected-warn/-crit "
+                       "take a Nagios range of devices such as 10, 5:20 or "
+                       "@1:, not \"%s\"",
+                       optarg);
+      break;
+    }
     case 'h':
       printf("check_mde %s\n%s%s", MDE_VERSION, usage, help);
       return STATE_UNKNOWN;
@@ -328,7 +382,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "line (--config has ClientSecretExpires; a certificate "
                    "has its own date)%s",
                    "");
+  bool limits = c->th.unhealthy_warn.set || c->th.unhealthy_crit.set ||
+                c->th.unprotected_warn.set || c->th.unprotected_crit.set;
+  if (limits && !c->machines)
+    return unknown("--unhealthy-* and --unprotected-* judge device counts: "
+                   "add --machines%s",
+                   "");
   c->th.api = c->api;
+  c->th.machines = c->machines;
   return -1; /* go on */
 }
 
@@ -362,8 +423,8 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     t.token_version = c->token_version;
   t.required_roles = c->roles;
   t.n_required_roles = c->n_roles;
-  t.fetch_alerts = 0;   /* a check probes; it does not sync thousands */
-  t.fetch_machines = 0; /* --machines turns it on */
+  t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
+  t.fetch_machines = c->machines; /* a check syncs devices if asked */
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
   if (mde_engine_add(e, &t, err, sizeof err) < 0)
@@ -418,7 +479,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
         break;
       }
       t.fetch_alerts = 0;
-      t.fetch_machines = 0;
+      t.fetch_machines = c->machines;
       t.probe_roles = c->api;
       if (mde_engine_add(*e, &t, err, sizeof err) < 0)
         rc = unknown("%s", err);
