@@ -62,7 +62,7 @@ static void judge_machines(const struct mde_tenant_result *r,
     if (v->state == STATE_UNKNOWN)
       snprintf(v->text, sizeof v->text,
                "%s: device counts not available (the sync did not complete "
-               "within the timeout)",
+               "within the timeout and the call budget of one run)",
                r->name);
     return;
   }

@@ -62,9 +62,13 @@ enum step mde_step_machines(struct tenant *t) {
       return STEP_SCORE;
     *s = (struct machines_sync){.active = true,
                                 .next_url = api_url(t, "/api/machines")};
+    if (!s->next_url) {
+      mde_machines_sync_reset(s);
+      mde_tenant_fail(t, MDE_FAIL_INTERNAL, "out of memory");
+      return STEP_END;
+    }
   }
-  return mde_api_call(t, s->next_url ? strdup(s->next_url) : NULL,
-                      STEP_MACHINES_ANSWER, 0);
+  return mde_api_call(t, strdup(s->next_url), STEP_MACHINES_ANSWER, 0);
 }
 
 /* The last page is in: its counts become the published ones. */
