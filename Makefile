@@ -175,6 +175,7 @@ $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 $(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
 $(BUILD)/tests/test_engine_graph: $(BUILD)/tests/unit/fakeworld.o
+$(BUILD)/tests/test_engine_machines: $(BUILD)/tests/unit/fakeworld.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)

@@ -34,7 +34,11 @@ static const char usage[] =
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
     "            [--home-tenant TENANT [--graph-endpoint URL]]\n"
+    "            [--machines [--unhealthy-warn RANGE] [--unhealthy-crit "
+    "RANGE]\n"
+    "             [--unprotected-warn RANGE] [--unprotected-crit RANGE]]\n"
     "  check_mde --config FILE [--tenant NAME]... [--shard K/N] [--api]\n"
+    "            [--machines ...]\n"
     "            [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
@@ -93,6 +97,19 @@ static const char help[] =
     "cloud's,\n"
     "                           https://graph.microsoft.com); /v1.0/... is\n"
     "                           appended\n"
+    "      --machines           also count the tenant's devices (every page "
+    "of\n"
+    "                           /api/machines; needs Machine.Read.All or\n"
+    "                           Machine.ReadWrite.All) by sensor health and\n"
+    "                           onboarding state, and read the exposure "
+    "score\n"
+    "                           when the token has Score.Read.All\n"
+    "      --unhealthy-warn RANGE, --unhealthy-crit RANGE   onboarded "
+    "devices\n"
+    "                           not Active (Nagios range: 10 alerts above "
+    "10)\n"
+    "      --unprotected-warn RANGE, --unprotected-crit RANGE   devices that\n"
+    "                           CanBeOnboarded but are not\n"
     "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
     "      --config FILE        read tenants and defaults from the <Plugin "
     "mde>\n"
@@ -114,7 +131,15 @@ static const char help[] =
     "configuration, timeout, internal error). With --config, the worst "
     "state:\n"
     "OK < WARNING < UNKNOWN < CRITICAL. Perfdata: token_time, api_time,\n"
-    "token_ttl, roles_missing, credential_ttl.\n";
+    "token_ttl, roles_missing, credential_ttl; with --machines "
+    "machines_active,\n"
+    "machines_inactive, machines_impairedcommunication, "
+    "machines_nosensordata,\n"
+    "machines_nosensordataimpairedcommunication, machines_unknown (health of\n"
+    "onboarded devices), machines_onboarded, machines_canbeonboarded,\n"
+    "machines_unsupported, machines_insufficientinfo,\n"
+    "machines_onboarding_unknown, machines_unhealthy (not Active) and\n"
+    "exposure_score.\n";
 
 static int timeout_s = 10;
 
@@ -149,6 +174,7 @@ struct cli {
   size_t n_names;
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
   struct mde_shard shard; /* --shard; n == 0: the file's Shard */
+  int machines;
   struct thresholds th;
 };
 
@@ -174,7 +200,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_ALG,
     OPT_SHARD,
     OPT_HOME,
-    OPT_GRAPH
+    OPT_GRAPH,
+    OPT_MACHINES,
+    OPT_UHWARN,
+    OPT_UHCRIT,
+    OPT_UPWARN,
+    OPT_UPCRIT
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -207,6 +238,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
+      {"machines", no_argument, NULL, OPT_MACHINES},
+      {"unhealthy-warn", required_argument, NULL, OPT_UHWARN},
+      {"unhealthy-crit", required_argument, NULL, OPT_UHCRIT},
+      {"unprotected-warn", required_argument, NULL, OPT_UPWARN},
+      {"unprotected-crit", required_argument, NULL, OPT_UPCRIT},
       {NULL, 0, NULL, 0},
   };
   c->th.cred_warn_days = c->th.cred_crit_days = -1;
@@ -321,6 +357,24 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       if (*end || timeout_s < 1 || timeout_s > 3600)
         return unknown("-t takes seconds (1-3600), not \"%s\"", optarg);
       break;
+    case OPT_MACHINES:
+      c->machines = 1;
+      break;
+    case OPT_UHWARN:
+    case OPT_UHCRIT:
+    case OPT_UPWARN:
+    case OPT_UPCRIT: {
+      struct range *r = o == OPT_UHWARN   ? &c->th.unhealthy_warn
+                        : o == OPT_UHCRIT ? &c->th.unhealthy_crit
+                        : o == OPT_UPWARN ? &c->th.unprotected_warn
+                                          : &c->th.unprotected_crit;
+      if (range_parse(optarg, r) != 0)
+        return unknown("--unhealthy-warn/-crit and --unprotected-warn/-crit "
+                       "take a Nagios range of devices such as 10, 5:20 or "
+                       "@1:, not \"%s\"",
+                       optarg);
+      break;
+    }
     case 'h':
       printf("check_mde %s\n%s%s", MDE_VERSION, usage, help);
       return STATE_UNKNOWN;
@@ -371,7 +425,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "");
   if (c->graph && !c->home && !c->config)
     return unknown("--graph-endpoint goes with --home-tenant TENANT%s", "");
+  bool limits = c->th.unhealthy_warn.set || c->th.unhealthy_crit.set ||
+                c->th.unprotected_warn.set || c->th.unprotected_crit.set;
+  if (limits && !c->machines)
+    return unknown("--unhealthy-* and --unprotected-* judge device counts: "
+                   "add --machines%s",
+                   "");
   c->th.api = c->api;
+  c->th.machines = c->machines;
   return -1; /* go on */
 }
 
@@ -408,6 +469,7 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
   t.home_tenant = c->home;
   t.graph_endpoint = c->graph;
   t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
+  t.fetch_machines = c->machines; /* a check syncs devices if asked */
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
   if (mde_engine_add(e, &t, err, sizeof err) < 0)
@@ -471,6 +533,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
         break;
       }
       t.fetch_alerts = 0;
+      t.fetch_machines = c->machines;
       t.probe_roles = c->api;
       if (c->home) /* the command line wins over HomeTenantId */
         t.home_tenant = c->home;

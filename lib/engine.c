@@ -26,6 +26,8 @@ void mde_tenant_config_defaults(struct mde_tenant_config *c) {
       .refresh_margin = MDE_DEFAULT_REFRESH_MARGIN,
       .backoff_cap = MDE_DEFAULT_BACKOFF_CAP,
       .full_resync_interval = MDE_DEFAULT_FULL_RESYNC,
+      .fetch_machines = -1,
+      .machines_interval = MDE_DEFAULT_MACHINES_INTERVAL,
   };
 }
 
@@ -120,6 +122,7 @@ static void tenant_free(struct tenant *t) {
   free(t->discovery.reason);
   mde_sync_reset(&t->full);
   mde_sync_reset(&t->incr);
+  mde_machines_sync_reset(&t->msync);
   for (int i = 0; i < N_ENDPOINTS; i++)
     free(t->refused[i]);
   mde_strlist_free(&t->required);
@@ -337,6 +340,9 @@ int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
   t->margin = OR(c->refresh_margin, MDE_DEFAULT_REFRESH_MARGIN);
   t->backoff_cap = OR(c->backoff_cap, MDE_DEFAULT_BACKOFF_CAP);
   t->full_resync = OR(c->full_resync_interval, MDE_DEFAULT_FULL_RESYNC);
+  t->fetch_machines = c->fetch_machines;
+  t->machines_interval =
+      OR(c->machines_interval, MDE_DEFAULT_MACHINES_INTERVAL);
 #undef OR
   for (size_t i = 0; i < c->n_required_roles && !oom; i++)
     oom = mde_strlist_add_str(&t->required, c->required_roles[i]) != 0;
@@ -381,7 +387,8 @@ int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
                                       .token_ttl = -1,
                                       .credential_ttl = NAN,
                                       .alerts_complete = -1,
-                                      .alerts_age = NAN};
+                                      .alerts_age = NAN,
+                                      .machines_age = NAN};
   snprintf(t->res.tenant_id, sizeof t->res.tenant_id, "%s", t->tid);
   t->step = STEP_IDLE;
   mde_budget_init(&t->budget, mde_engine_mono(e));
@@ -482,6 +489,10 @@ static enum step (*const steps[STEP_COUNT_])(struct tenant *) = {
     [STEP_ALERTS_ANSWER] = mde_step_alerts_answer,
     [STEP_PROBE] = mde_step_probe,
     [STEP_PROBE_ANSWER] = mde_step_probe_answer,
+    [STEP_MACHINES] = mde_step_machines,
+    [STEP_MACHINES_ANSWER] = mde_step_machines_answer,
+    [STEP_SCORE] = mde_step_score,
+    [STEP_SCORE_ANSWER] = mde_step_score_answer,
 };
 
 static void end_cycle(struct tenant *t);
@@ -594,6 +605,7 @@ static void end_cycle(struct tenant *t) {
                     "roles cannot be checked; the API's answers decide");
   alerts_freshness(t);
   mde_graph_apply(t);
+  mde_machines_freshness(t);
   bool checked = t->token.access_token && !token_unverified(t);
   r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;
   r->token_ttl = checked ? (double)(t->token_exp - t->e->now) : -1;

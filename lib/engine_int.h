@@ -18,6 +18,7 @@
 #include "mde/engine.h"
 #include "mde/graph_app.h"
 #include "mde/jwks.h"
+#include "mde/machines.h"
 #include "mde/secret.h"
 #include "mde/token_response.h"
 
@@ -82,6 +83,10 @@ enum step {
   STEP_ALERTS_ANSWER,
   STEP_PROBE,
   STEP_PROBE_ANSWER,
+  STEP_MACHINES, /* after alerts, before probes: engine_machines.c */
+  STEP_MACHINES_ANSWER,
+  STEP_SCORE,
+  STEP_SCORE_ANSWER,
   STEP_COUNT_,
   STEP_WAIT = STEP_COUNT_, /* a request is out */
   STEP_END,                /* the tenant's cycle is over */
@@ -107,6 +112,16 @@ struct alerts_sync {
 };
 
 #define N_ENDPOINTS 3 /* the API endpoints role probes call */
+/* Their `refused[]` slots, for the steps outside engine_api.c. */
+enum api_endpoint { API_EP_ALERTS, API_EP_MACHINES, API_EP_SCORE };
+
+/* One machines sync in progress: the counts of the pages so far, published
+ * only when the last page arrives; where it stands survives cycles. */
+struct machines_sync {
+  bool active;
+  char *next_url;                     /* the page to fetch next */
+  struct mde_machine_counts building; /* pages counted so far */
+};
 
 struct tenant {
   struct mde_engine *e;
@@ -184,6 +199,16 @@ struct tenant {
    * does not read as OK every other cycle. */
   enum mde_failure api_failure;
   char *api_reason;
+
+  /* sensor health (engine_machines.c) */
+  int fetch_machines; /* -1: when the token has the role */
+  long machines_interval;
+  struct machines_sync msync;
+  struct mde_machine_counts machines; /* the last complete sync's */
+  int64_t machines_fresh_ms;          /* monotonic; 0: never */
+  time_t next_machines, next_score;
+  double score;
+  int64_t score_fresh_ms;
 
   /* this cycle */
   enum step step, resume;
@@ -263,6 +288,24 @@ void mde_sync_reset(struct alerts_sync *s);
 /* The required roles the token lacks plus those the API refused, as the
  * result reports them (end of every cycle). */
 void mde_api_collect_missing(struct tenant *t);
+/* For the other API steps: a budgeted call of `url` (taken), the answers
+ * every call shares (STEP_COUNT_: read it yourself), an endpoint served or
+ * refused, an error answer (STEP_END). */
+enum step mde_api_call(struct tenant *t, char *url, enum step resume,
+                       size_t max_body);
+enum step mde_api_common_answer(struct tenant *t);
+void mde_api_served(struct tenant *t, enum api_endpoint ep);
+void mde_api_refused(struct tenant *t, enum api_endpoint ep);
+enum step mde_api_error_answer(struct tenant *t);
+
+/* engine_machines.c: STEP_MACHINES .. STEP_SCORE_ANSWER */
+enum step mde_step_machines(struct tenant *t);
+enum step mde_step_machines_answer(struct tenant *t);
+enum step mde_step_score(struct tenant *t);
+enum step mde_step_score_answer(struct tenant *t);
+void mde_machines_sync_reset(struct machines_sync *s);
+/* The device counts as the result reports them (end of every cycle). */
+void mde_machines_freshness(struct tenant *t);
 
 /* engine_token.c: the client-credentials form for `resource` at
  * `token_url`, with the tenant's credential (wiped by the caller). */

@@ -77,6 +77,8 @@ static const struct option {
     {"ClientSecretKeyId", BOTH, STRING, T(secret_key_id), 0, 0},
     {"CredentialWarning", TOP, INT, G(credential_warning), 1, 3650},
     {"CredentialCritical", TOP, INT, G(credential_critical), 1, 3650},
+    {"FetchMachines", BOTH, BOOL, T(fetch_machines), 0, 0},
+    {"MachinesInterval", BOTH, INT, T(machines_interval), 1, 86400},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -342,6 +344,7 @@ static int parse(const oconfig_item_t *ci, struct plugin_options *o,
                  bool skip) {
   *o = (struct plugin_options){0};
   o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
+  o->defaults.fetch_machines = -1;
   bool unused = false, roles = false;
   /* Defaults first, wherever they are written, then the tenants. */
   for (int i = 0; i < ci->children_num; i++)
@@ -517,6 +520,8 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
   c->credential_warning =
       86400L * (o->credential_warning ? o->credential_warning
                                       : OPTIONS_CREDENTIAL_WARNING_DAYS);
+  c->fetch_machines = t->fetch_machines;
+  c->machines_interval = t->machines_interval;
   if (t->region &&
       options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
     return -1;

@@ -28,6 +28,8 @@ struct tenant_options {
   int credential_check_interval, alerts_interval, refresh_margin, backoff_cap,
       full_resync_interval;
   char *home_tenant, *graph_endpoint, *secret_key_id; /* Microsoft Graph */
+  int fetch_machines; /* -1: not set (the token's roles decide) */
+  int machines_interval;
 };
 
 /* A <Tenant> block the plugin cannot use: skipped, and reported under its

@@ -197,6 +197,22 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
     }
     derive(in, "derive", "alerts_created", r->alerts_created, when);
   }
+  if (r->machines_valid) { /* lower-cased API values, as alerts */
+    for (int h = 0; h < MDE_HEALTH_COUNT; h++) {
+      snprintf(ti, sizeof ti, "machines_health_%s",
+               mde_machine_health_name((enum mde_machine_health)h));
+      gauge(in, "count", ti, r->machines.health[h], when);
+    }
+    for (int o = 0; o < MDE_ONBOARDING_COUNT; o++) {
+      snprintf(ti, sizeof ti, "machines_onboarding_%s",
+               mde_onboarding_name((enum mde_onboarding)o));
+      gauge(in, "count", ti, r->machines.onboarding[o], when);
+    }
+  }
+  if (!isnan(r->machines_age))
+    gauge(in, "duration", "machines_age", r->machines_age, when);
+  if (r->exposure_valid)
+    gauge(in, "gauge", "exposure_score", r->exposure_score, when);
   if (r->alerts_complete >= 0)
     gauge(in, "bool", "alerts_complete", r->alerts_complete, when);
   if (!isnan(r->alerts_age))

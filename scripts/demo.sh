@@ -187,7 +187,7 @@ say "mde-sim:    https://$SIM_ADDR (admin http://$SIM_ADMIN), world: examples/sc
 say "collectd:   pid $collectd_pid, config $tmp/collectd.conf, log $tmp/collectd.log"
 say "prometheus: http://127.0.0.1:$prom/metrics (write_prometheus)"
 say "graphs:     $graphs/ (rrdtool, refreshed every interval)"
-say "Tenants: healthy with alert churn (contosopharma), never consented (fabrikamlogistics),"
+say "Tenants: alert churn and unhealthy sensors (contosopharma), never consented (fabrikamlogistics),"
 say "missing Alert.Read.All (litwareretail), expired secret (northwindfoods), throttled"
 say "(tailspintoys), and woodgrovebank, whose admin revokes consent after ${revoke_after} s."
 say "The app's client secret expires in 10 days: Microsoft Graph in the partner's home tenant"
@@ -216,6 +216,14 @@ while :; do
       "$(alerts "$t" new)" "$(alerts "$t" inprogress)" "$(alerts "$t" resolved)" \
       "$(val "$t" timeleft-token)" "$(days "$t")" "${line:-OK}"
   done
+  # Sensor health (issue 17): contosopharma has devices that stopped
+  # reporting and some never onboarded.
+  say "sensors: contosopharma $(val contosopharma count-machines_health_active) active," \
+    "$(val contosopharma count-machines_health_inactive) inactive," \
+    "$(val contosopharma count-machines_health_impairedcommunication) impaired," \
+    "$(val contosopharma count-machines_health_nosensordata) no sensor data;" \
+    "$(val contosopharma count-machines_onboarding_canbeonboarded) can be onboarded;" \
+    "exposure score $(val contosopharma gauge-exposure_score)"
   graph
   [ "$seconds" -gt 0 ] && [ $((now - start + interval)) -gt "$seconds" ] && break
 done

@@ -528,6 +528,19 @@ static int parse_tenant_body(struct loader *ld, struct sim_tenant *t,
   t->region = region ? sim_strdup(region) : NULL;
   t->machines = (uint32_t)machines;
   t->exposure_score = score;
+  sim_machines_init(&t->fleet);
+  const cJSON *mix = get(j, "machine_mix");
+  char mat[512];
+  snprintf(mat, sizeof mat, "%.300s.machine_mix", where);
+  if (mix &&
+      (only_keys(mix, (const char *const[]){"health", "onboarding", NULL}, mat,
+                 err, errlen) ||
+       parse_mix(mix, "health", t->fleet.mix.health, MH_COUNT, sim_health_parse,
+                 mat, err, errlen) ||
+       parse_mix(mix, "onboarding", t->fleet.mix.onboarding, MO_COUNT,
+                 sim_onboarding_parse, mat, err, errlen)))
+    return -1;
+  sim_machines_generate(&t->fleet, t->machines, t->machine_seed);
   sim_alerts_init(&t->alerts, t->machine_seed, sim_now_ticks());
   const cJSON *apps = get(j, "apps");
   if (apps && parse_grants(ld, t, apps, where) != 0)
@@ -543,7 +556,8 @@ static int parse_tenant_body(struct loader *ld, struct sim_tenant *t,
 }
 
 static const char *const tenant_body_keys[] = {
-    "cloud", "region", "mde", "machines", "exposure_score", "apps", "alerts"};
+    "cloud",          "region", "mde",    "machines",
+    "exposure_score", "apps",   "alerts", "machine_mix"};
 #define N_BODY_KEYS (sizeof tenant_body_keys / sizeof tenant_body_keys[0])
 
 static int parse_tenant(struct loader *ld, struct sim_tenant *t, const cJSON *j,
@@ -608,7 +622,8 @@ static int parse_tenant_set(struct loader *ld, const cJSON *j,
   if (tpl &&
       only_keys(tpl,
                 (const char *const[]){"cloud", "region", "mde", "machines",
-                                      "exposure_score", "apps", "alerts", NULL},
+                                      "exposure_score", "apps", "alerts",
+                                      "machine_mix", NULL},
                 at, err, errlen))
     return -1;
   uint64_t rng = (uint64_t)seed;

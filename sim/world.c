@@ -138,6 +138,7 @@ static void free_tenant(struct sim_tenant *t, size_t n_apps) {
     free_grant(&t->grants[i]);
   free(t->grants);
   sim_alerts_free(&t->alerts);
+  sim_machines_free(&t->fleet);
   if (t->rates)
     for (size_t i = 0; i < n_apps; i++)
       free(t->rates[i]);

@@ -16,6 +16,7 @@
 #include "alerts.h"
 #include "faults.h"
 #include "keys.h"
+#include "machines.h"
 #include "ratelimit.h"
 #include "stats.h"
 #include "strmap.h"
@@ -116,7 +117,8 @@ struct sim_tenant {
   uint32_t machines;
   double exposure_score;
   uint64_t machine_seed;
-  struct sim_rate **rates; /* per app index, allocated on first API call */
+  struct sim_machines fleet; /* `machines` devices, their states */
+  struct sim_rate **rates;   /* per app index, allocated on first API call */
   struct sim_tenant_stats stats;
 };
 

@@ -17,6 +17,7 @@
 #include "mde/entra_error.h"
 #include "mde/failure.h"
 #include "mde/http.h"
+#include "mde/machines.h"
 #include "mde/strlist.h"
 #include "mde/tenant.h"
 
@@ -109,6 +110,15 @@ struct mde_tenant_result {
                           still under way; -1: alerts not synced */
   double alerts_age;   /* seconds since the last completed sync; NAN */
   uint32_t alerts[MDE_STATUS_COUNT][MDE_SEVERITY_COUNT];
+
+  /* Devices by sensor health and onboarding state, from the last complete
+   * sync of /api/machines; reported (machines_valid) only while it is
+   * recent: within 2 x MachinesInterval plus one cycle, as alerts. */
+  int machines_valid;
+  double machines_age; /* seconds since the last completed sync; NAN */
+  struct mde_machine_counts machines;
+  int exposure_valid; /* as machines_valid, for the last score read */
+  double exposure_score;
 
   /* Counters since start (for rates). */
   uint64_t token_requests, api_requests;

@@ -26,6 +26,11 @@ nagios_service "MDE northwind" "check_mde!northwind.onmicrosoft.com!$APP!$D/secr
 nagios_service "MDE fabrikam" "check_mde!fabrikam.onmicrosoft.com!$APP!$D/secret!$EXTRA"
 nagios_service "MDE all tenants" "check_mde_config!$D/mde.conf!"
 nagios_service "MDE contoso via config" "check_mde_config_tenant!$D/mde.conf!contoso!--api"
+# sensor health (issue 17): the range's end is the count of devices not
+# Active in the simulator's ground truth, so the boundary is OK
+sick=$(admin GET /tenants/contoso.onmicrosoft.com/machines/truth |
+  jq '[.health | to_entries[] | select(.key != "Active") | .value] | add')
+nagios_service "MDE contoso sensors" "check_mde!contoso.onmicrosoft.com!$APP!$D/secret!$EXTRA --machines --unhealthy-warn $sick --unprotected-crit 10"
 
 nagios_start "$D/example-check_mde.cfg"
 rc=$?
@@ -33,11 +38,11 @@ is "$rc" 0 "nagios4 -v accepts the configuration with examples/nagios/check_mde.
 [ "$rc" -eq 0 ] || { tail -20 "$D/verify.out" | sed 's/^/#   /'; exit 1; }
 
 for i in $(seq 1 120); do
-  [ "$(nagios_services | wc -l)" -ge 5 ] && break
+  [ "$(nagios_services | wc -l)" -ge 6 ] && break
   sleep 0.5
 done
 status=$(nagios_services)
-is "$(wc -l <<<"$status" | tr -d ' ')" 5 "Nagios checked every service"
+is "$(wc -l <<<"$status" | tr -d ' ')" 6 "Nagios checked every service"
 state_of() { grep "^$1|" <<<"$status" | cut -d'|' -f2; }
 output_of() { grep "^$1|" <<<"$status" | cut -d'|' -f3-; }
 is "$(state_of 'MDE contoso')" 0 "MDE contoso: OK in Nagios"
@@ -51,4 +56,9 @@ is "$(output_of 'MDE all tenants')" "MDE CRITICAL - 1 CRITICAL, 1 OK" "MDE all t
 is "$(state_of 'MDE contoso via config')" 0 "MDE contoso via config: OK"
 perf=$(awk '/service_description=MDE contoso$/ { s = 1 } s && /performance_data=/ { print substr($0, index($0, "=") + 1); exit }' "$D/status.dat")
 like "$perf" "^token_time=[0-9.]+s;;;0 api_time=[0-9.]+s;;;0 token_ttl=[0-9]+s roles_missing=0$" "MDE contoso: Nagios parsed the perfdata"
+is "$(state_of 'MDE contoso sensors')" 0 "MDE contoso sensors: OK at the --unhealthy-warn boundary ($sick not Active)"
+perf=$(awk '/service_description=MDE contoso sensors$/ { s = 1 } s && /performance_data=/ { print substr($0, index($0, "=") + 1); exit }' "$D/status.dat")
+want=$(admin GET /tenants/contoso.onmicrosoft.com/machines/truth | jq -r '"machines_active=\(.health.Active);;;0 .* machines_onboarded=\(.onboarding.onboarded);;;0 machines_canbeonboarded=\(.onboarding.CanBeOnboarded);;10;0 .*"')
+like "$perf" "roles_missing=0 $want machines_unhealthy=$sick;$sick;;0 exposure_score=[0-9.]+;;;0;100$" \
+  "MDE contoso sensors: Nagios parsed the device perfdata, equal to the ground truth"
 ok $(grep -q "sim-secret" "$D/status.dat" "$D/nagios.log"; echo $(( ! $? ))) "the secret is in neither status.dat nor the Nagios log"

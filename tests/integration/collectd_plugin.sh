@@ -128,6 +128,8 @@ missing=""
 while IFS= read -r ident; do
   ident=${ident//<status>_<severity>/new_high}
   ident=${ident//<code>/200}
+  ident=${ident//<health>/active}
+  ident=${ident//<onboarding>/onboarded}
   ident=${ident//<failure class>/app_not_in_tenant}
   case "$ident" in
     duration-cycle) grep -qx "test/mde/$ident" <<<"$listing" || missing="$missing $ident" ;;

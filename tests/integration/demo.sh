@@ -19,6 +19,8 @@ like "$(row contosopharma)" "^contosopharma +1 +1 +1 +0 +0 +[0-9]+ +[0-9]+ +[0-9
   "contosopharma: healthy, alert counts shown, the secret's 10 days from Graph, check OK"
 like "$out" "contosopharma contosopharma: client credential expires in (10\\.0|9\\.9) days" \
   "the secret expiring in 10 days became a WARNING notification"
+like "$last" $'\nsensors: contosopharma [0-9]+ active, [1-9][0-9]* inactive, [0-9]+ impaired, [0-9]+ no sensor data; [1-9][0-9]* can be onboarded; exposure score 47' \
+  "contosopharma: unhealthy sensors and devices to onboard shown from collectd's values"
 like "$(row fabrikamlogistics)" "CRITICAL: fabrikamlogistics: application not consented in tenant" "fabrikamlogistics: consent missing"
 like "$(row litwareretail)" "CRITICAL: litwareretail: API permission missing" "litwareretail: role missing"
 like "$(row northwindfoods)" "CRITICAL: northwindfoods: client secret expired" "northwindfoods: secret expired"

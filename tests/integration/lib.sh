@@ -539,4 +539,25 @@ pkgconfig_without() {
       [ -e "$f" ] && [ "$(basename "$f")" != "$2.pc" ] && [ ! -e "$pc/$(basename "$f")" ] && ln -s "$f" "$pc/"
     done
   done
+# machines_mismatch DOMAIN INSTANCE: every count-machines_health_<health>
+# and count-machines_onboarding_<onboarding> collectd holds for plugin
+# instance INSTANCE against the simulator's ground truth for tenant DOMAIN
+# (no unknown values in the simulator: those rows must be 0); prints the
+# cells that differ (nothing if none).
+machines_mismatch() {
+  local truth row want got out=""
+  truth=$(admin GET "/tenants/$1/machines/truth")
+  for row in health.Active:health_active health.Inactive:health_inactive \
+    health.ImpairedCommunication:health_impairedcommunication \
+    health.NoSensorData:health_nosensordata \
+    health.NoSensorDataImpairedCommunication:health_nosensordataimpairedcommunication \
+    health.Unknown:health_unknown onboarding.onboarded:onboarding_onboarded \
+    onboarding.CanBeOnboarded:onboarding_canbeonboarded \
+    onboarding.Unsupported:onboarding_unsupported \
+    onboarding.InsufficientInfo:onboarding_insufficientinfo onboarding.none:onboarding_unknown; do
+    want=$(jq ".${row%%:*} // 0" <<<"$truth")
+    got=$(value "mde-$2/count-machines_${row#*:}")
+    num_eq "$got" "$want" || out="$out ${row#*:}:$got/$want"
+  done
+  printf '%s' "$out"
 }

@@ -232,6 +232,37 @@ void fw_secret(const struct fakeworld *w, char *out, size_t n,
            iso, hint, key_id);
 }
 
+/* A page of the tenant's devices from $skip (404 when it has none, as the
+ * real API answers). */
+static void machines(struct fw_tenant *t, struct mde_http_req *req) {
+  if (t->machines == 0) {
+    put(req, 404,
+        "{\"error\":{\"code\":\"NotFound\",\"message\":\"No machines\"}}");
+    return;
+  }
+  const char *skip = strstr(req->url, "$skip=");
+  const char *top = strstr(req->url, "$top=");
+  long from = skip ? atol(skip + 6) : 0;
+  long page = t->machines_page ? t->machines_page : 10000;
+  if (top && atol(top + 5) < page)
+    page = atol(top + 5);
+  long n = t->machines - from < page ? t->machines - from : page;
+  struct mde_buf *b = &req->body;
+  req->status = 200;
+  mde_buf_puts(b, "{\"value\":[");
+  for (long i = from; i < from + n; i++)
+    mde_buf_printf(b,
+                   "%s{\"id\":\"m%ld\",\"healthStatus\":\"%s\","
+                   "\"onboardingStatus\":\"onboarded\"}",
+                   i > from ? "," : "", i,
+                   i < t->inactive ? "Inactive" : "Active");
+  mde_buf_puts(b, "]");
+  if (!top && from + n < t->machines)
+    mde_buf_printf(b, ",\"@odata.nextLink\":\"%s/api/machines?$skip=%ld\"",
+                   t->next_base ? t->next_base : FW_API, from + n);
+  mde_buf_puts(b, "}");
+}
+
 /* Answers one request now; false if it hangs. */
 static bool answer(struct fakeworld *w, struct mde_http_req *req) {
   int ti;
@@ -280,8 +311,15 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req) {
     alerts(t, req);
   } else if (ep == FW_GRAPH) {
     graph(w, t, req);
-  } else if (ep == FW_MACHINES || ep == FW_SCORE) {
-    put(req, 200, "{\"value\":[]}");
+  } else if (ep == FW_MACHINES) {
+    machines(t, req);
+  } else if (ep == FW_SCORE) {
+    char body[128];
+    snprintf(body, sizeof body,
+             "{\"time\":\"2026-11-01T00:00:00Z\","
+             "\"score\":%.17g}",
+             t->score);
+    put(req, 200, body);
   } else {
     put(req, 404, "{}");
   }

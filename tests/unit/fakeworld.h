@@ -60,6 +60,10 @@ struct fw_tenant {
   const char *graph_roles[4];
   const char *graph_aud;
   struct fw_override ov[FW_OTHER + 1];
+  long machines;      /* devices behind /api/machines (0: 404, as real) */
+  long machines_page; /* devices a page holds; 0: 10000 */
+  long inactive;      /* the first `inactive` are Inactive, the rest Active */
+  double score;       /* /api/exposureScore */
 };
 
 struct fw_request {
