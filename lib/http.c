@@ -23,6 +23,9 @@ struct slot {
   CURL *easy;
   struct curl_slist *headers;
   struct mde_http_req *req;
+  struct mde_http *h;
+  size_t held; /* bytes its body buffer holds, in h->held */
+  bool paused; /* waiting for memory (CURL_WRITEFUNC_PAUSE) */
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -46,6 +49,13 @@ struct mde_http {
   char *ca_file, *ca_path, *proxy, *user_agent;
   long timeout_ms;
   size_t max_body;
+  /* Response bodies together: past `budget`, only the transfer holding the
+   * most may grow (it ends or hits its cap, and gives its memory back);
+   * the others pause until a transfer ends. So bodies never hold more
+   * than the budget plus one body's cap, and a big page waits its turn
+   * instead of being refused. */
+  size_t budget, held, peak;
+  int n_paused;
 };
 
 int64_t mde_monotonic_ms(void) {
@@ -104,6 +114,8 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   h->n_slots = opt->max_connections > 0 ? opt->max_connections : 32;
   h->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 10000;
   h->max_body = opt->max_body ? opt->max_body : MDE_HTTP_DEFAULT_MAX_BODY;
+  h->budget =
+      opt->memory_budget ? opt->memory_budget : MDE_HTTP_DEFAULT_MEMORY_BUDGET;
   h->slots = calloc((size_t)h->n_slots, sizeof *h->slots);
   h->multi = curl_multi_init();
   h->share = curl_share_init();
@@ -133,6 +145,7 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
   curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
   for (long i = 0; i < h->n_slots; i++) {
+    h->slots[i].h = h;
     h->slots[i].easy = curl_easy_init();
     if (!h->slots[i].easy)
       goto oom;
@@ -172,15 +185,59 @@ void mde_http_free(struct mde_http *h) {
   curl_global_cleanup();
 }
 
+/* Whether slot `s` holds the most body memory of the running transfers
+ * (the lowest slot among equals): the one that may grow past the budget. */
+static bool holds_most(const struct mde_http *h, const struct slot *s) {
+  for (long i = 0; i < h->n_slots; i++) {
+    const struct slot *o = &h->slots[i];
+    if (o != s && o->req &&
+        (o->held > s->held || (o->held == s->held && o < s)))
+      return false;
+  }
+  return true;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *user) {
   struct mde_http_req *req = user;
+  struct slot *s = req->priv_;
+  struct mde_http *h = s->h;
   size_t len = size * n;
+  if (h->held + len > h->budget && !holds_most(h, s)) {
+    s->paused = true; /* libcurl hands the same bytes again on resume */
+    h->n_paused++;
+    return CURL_WRITEFUNC_PAUSE;
+  }
   if (mde_buf_append(&req->body, data, len) != 0) {
     req->too_large = req->body.overflow;
     return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
   }
+  h->held += req->body.cap - s->held;
+  s->held = req->body.cap;
+  if (h->held > h->peak)
+    h->peak = h->held;
   return len;
 }
+
+/* A transfer ended: its body leaves the budget (its caller consumes and
+ * frees it), and whoever waited for memory tries again. */
+static void give_back(struct mde_http *h, struct slot *s) {
+  h->held -= s->held;
+  s->held = 0;
+  if (s->paused) {
+    s->paused = false;
+    h->n_paused--;
+  }
+  for (long i = 0; h->n_paused > 0 && i < h->n_slots; i++) {
+    struct slot *o = &h->slots[i];
+    if (o->req && o->paused) {
+      o->paused = false;
+      h->n_paused--;
+      curl_easy_pause(o->easy, CURLPAUSE_CONT); /* may pause it again */
+    }
+  }
+}
+
+size_t mde_http_memory_peak(const struct mde_http *h) { return h->peak; }
 
 static size_t on_header(char *data, size_t size, size_t n, void *user) {
   struct mde_http_req *req = user;
@@ -333,6 +390,7 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
   s->headers = NULL;
   s->req = NULL;
   h->busy--;
+  give_back(h, s);
   const char *error = NULL;
   char msg[256];
   if (rc != CURLE_OK) {
@@ -469,6 +527,9 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     s->headers = NULL;
     s->req = NULL;
     h->busy--;
+    h->held -= s->held; /* nobody is left to resume */
+    s->held = 0;
+    s->paused = false;
     cut++;
     req->deadline_cut = 1;
     complete(req, CURLE_OPERATION_TIMEDOUT, "cycle deadline reached");
@@ -482,6 +543,7 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
              "cycle deadline reached before the request could start");
   }
   h->wait_tail = NULL;
+  h->n_paused = 0;
   return cut;
 }
 

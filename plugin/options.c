@@ -70,6 +70,7 @@ static const struct option {
     {"UserAgent", TOP, STRING, G(user_agent), 0, 0},
     {"Timeout", TOP, INT, G(timeout), 1, 300},
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
+    {"MemoryBudget", TOP, INT, G(memory_budget), 8, 65536},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
     {"Shard", TOP, STRING, G(shard_text), 0, 0},
     {"HomeTenantId", BOTH, STRING, T(home_tenant), 0, 0},
@@ -560,5 +561,6 @@ void options_engine(const struct plugin_options *o,
   e->http.user_agent = o->user_agent;
   e->http.timeout_ms = o->timeout ? o->timeout * 1000L : 10000;
   e->http.max_connections = o->max_connections ? o->max_connections : 32;
+  e->http.memory_budget = (size_t)o->memory_budget * 1024 * 1024; /* MiB */
   e->jwks_refetch_interval = o->jwks_refetch_interval;
 }

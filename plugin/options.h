@@ -48,6 +48,7 @@ struct plugin_options {
   size_t n_skipped;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
+  int memory_budget;      /* MiB; 0: the HTTP layer's default */
   char *shard_text;       /* Shard "K/N" as written */
   struct mde_shard shard; /* parsed; n == 0: every tenant */
   /* days before a credential's expiry: WARNING, then FAILURE (0: 30, 7) */

@@ -14,6 +14,8 @@
 #include "mde/buf.h"
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+/* All response bodies held at once (see mde_http_options.memory_budget). */
+#define MDE_HTTP_DEFAULT_MEMORY_BUDGET (128u * 1024 * 1024)
 /* libcurl sends a request again when the reused connection it went out on
  * dies before any answer, and may do so up to five times, each on another
  * pooled connection that can die the same way; once is allowed, so that a
@@ -33,6 +35,11 @@ struct mde_http_options {
   long timeout_ms;        /* per transfer; 0: 10 s */
   long max_connections;   /* transfers at once; 0: 32 */
   size_t max_body;        /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
+  /* Response bodies held at once, all transfers together; past it, only
+   * the transfer holding the most grows and the others wait (paused) for
+   * one to end, so bodies never hold more than this plus one body's cap.
+   * 0: MDE_HTTP_DEFAULT_MEMORY_BUDGET. */
+  size_t memory_budget;
 };
 
 struct mde_http_timing {
@@ -79,6 +86,8 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
  * At the deadline, waiting and running requests complete with an error
  * ("cycle deadline reached"). Returns how many were cut off that way. */
 int mde_http_run(struct mde_http *h, int64_t deadline_ms);
+/* The most response-body memory held at once so far (bytes). */
+size_t mde_http_memory_peak(const struct mde_http *h);
 /* Ends the running run, and every later one, at once, as if its deadline
  * had passed (requests complete as cut). Safe from any thread: how a
  * stopping daemon gets its thread back without waiting for the deadline. */

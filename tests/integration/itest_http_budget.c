@@ -1,0 +1,99 @@
+/* The memory budget of lib/http.c against a real peer (mde-sim, bodies
+ * that never end): response bodies together stay within the budget plus
+ * one body's cap, and every transfer still ends on its own (each cut at
+ * its cap, none left to the deadline): past the budget, transfers wait
+ * their turn instead of being refused or starved. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mde/http.h"
+#include "simfix.h"
+
+static struct simfix sim;
+
+static int setup(void **state) {
+  (void)state;
+  return simfix_start(&sim, "tests/integration/scenarios/basic.json");
+}
+
+static int teardown(void **state) {
+  (void)state;
+  return simfix_stop(&sim) == 0 ? 0 : -1;
+}
+
+#define TRANSFERS 16
+#define CAP (1024 * 1024)
+
+static int done_count;
+static void on_done(struct mde_http_req *req) {
+  (void)req;
+  done_count++;
+}
+
+/* Sixteen endless bodies at once, each capped at 1 MiB: with no budget
+ * they hold as many buffers as overlap (up to 16 MiB); with a 1 MiB budget,
+ * never more than the budget and one buffer (up to 2 MiB, as it doubles). */
+static size_t run_endless(size_t budget, int *too_large, int *cut) {
+  struct mde_http_options o = {.ca_file = sim.ca,
+                               .timeout_ms = 20000,
+                               .max_connections = TRANSFERS,
+                               .memory_budget = budget};
+  char err[256];
+  struct mde_http *h = mde_http_new(&o, err, sizeof err);
+  assert_non_null(h);
+  static struct mde_http_req reqs[TRANSFERS];
+  char url[256];
+  snprintf(url, sizeof url,
+           "%s/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+           sim.base);
+  done_count = 0;
+  for (int i = 0; i < TRANSFERS; i++) {
+    reqs[i] =
+        (struct mde_http_req){.url = url, .max_body = CAP, .done = on_done};
+    mde_http_submit(h, &reqs[i]);
+  }
+  mde_http_run(h, mde_monotonic_ms() + 30000);
+  *too_large = *cut = 0;
+  for (int i = 0; i < TRANSFERS; i++) {
+    *too_large += reqs[i].too_large;
+    *cut += reqs[i].deadline_cut;
+    mde_http_req_release(&reqs[i]);
+  }
+  assert_int_equal(done_count, TRANSFERS);
+  size_t peak = mde_http_memory_peak(h);
+  mde_http_free(h);
+  return peak;
+}
+
+static void bodies_stay_within_the_budget(void **state) {
+  (void)state;
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"discovery\", \"endless\": 1}]"));
+  int too_large, cut;
+  size_t unbounded = run_endless(1024u * 1024 * 1024, &too_large, &cut);
+  assert_int_equal(too_large, TRANSFERS);
+  size_t budget = CAP;
+  size_t bounded = run_endless(budget, &too_large, &cut);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+  print_message("peak body memory: %zu KiB without a budget, %zu KiB with "
+                "%zu KiB\n",
+                unbounded / 1024, bounded / 1024, budget / 1024);
+  /* every transfer ended at its cap, none by the deadline */
+  assert_int_equal(too_large, TRANSFERS);
+  assert_int_equal(cut, 0);
+  assert_true(bounded <= budget + 2 * CAP);  /* one buffer may pass it */
+  assert_true(unbounded > budget + 2 * CAP); /* the control */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(bodies_stay_within_the_budget),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
