@@ -120,6 +120,12 @@ start_helper() { # start_helper NAME PORT COMMAND...
 }
 
 finish() {
+  # A syntax error in this file stops `.` before the end: the helpers after
+  # it are then missing, and a check like `is "$(helper)" ""` would pass.
+  if [ -z "${MDE_LIB_LOADED:-}" ]; then
+    echo "not ok - tests/integration/lib.sh did not load to its end (syntax error?)"
+    TEST_FAILED=$((TEST_FAILED + 1))
+  fi
   local pid
   for pid in "${HELPER_PIDS[@]}"; do
     kill "$pid" 2>/dev/null
@@ -539,6 +545,7 @@ pkgconfig_without() {
       [ -e "$f" ] && [ "$(basename "$f")" != "$2.pc" ] && [ ! -e "$pc/$(basename "$f")" ] && ln -s "$f" "$pc/"
     done
   done
+}
 # machines_mismatch DOMAIN INSTANCE: every count-machines_health_<health>
 # and count-machines_onboarding_<onboarding> collectd holds for plugin
 # instance INSTANCE against the simulator's ground truth for tenant DOMAIN
@@ -561,3 +568,6 @@ machines_mismatch() {
   done
   printf '%s' "$out"
 }
+
+# Last line: finish checks that the whole file was read.
+MDE_LIB_LOADED=1
