@@ -258,6 +258,7 @@ bench: deps-bench all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
 	@bench/large-sync.sh $(BUILD)
+	@bench/endless.sh $(BUILD)
 	@bench/scale.sh $(BUILD)
 
 # A real collectd with the ASan+UBSan plugin against mde-sim under faults

@@ -15,7 +15,7 @@
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
 /* All response bodies held at once (see mde_http_options.memory_budget). */
-#define MDE_HTTP_DEFAULT_MEMORY_BUDGET (128u * 1024 * 1024)
+#define MDE_HTTP_DEFAULT_MEMORY_BUDGET (64u * 1024 * 1024)
 /* libcurl sends a request again when the reused connection it went out on
  * dies before any answer, and may do so up to five times, each on another
  * pooled connection that can die the same way; once is allowed, so that a
