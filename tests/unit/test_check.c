@@ -176,6 +176,17 @@ static void a_file_of_one_mebibyte_at_most(void **state) {
   unlink(path);
 }
 
+/* strdup that fails on demand: a helper out of memory must fail and keep
+ * the value it had. (This program's strdup is the one check/shim.c calls.) */
+static int fail_strdup;
+char *strdup(const char *s) {
+  if (fail_strdup)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  return d ? memcpy(d, s, n) : NULL;
+}
+
 /* check_mde's stand-ins for collectd's option helpers: exactly one value
  * of the right type, or an error naming the option. */
 static void options_take_one_value_of_their_type(void **state) {
@@ -207,6 +218,10 @@ static void options_take_one_value_of_their_type(void **state) {
   assert_string_equal(s, "x");
   assert_int_equal(cf_util_get_string(&c[6], &s), -1);
   assert_int_equal(cf_util_get_string(&c[7], &s), -1);
+  assert_string_equal(s, "x");
+  fail_strdup = 1;
+  assert_int_equal(cf_util_get_string(&c[5], &s), -1);
+  fail_strdup = 0;
   assert_string_equal(s, "x");
   free(s);
   int n = 0;
