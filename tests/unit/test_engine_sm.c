@@ -558,6 +558,93 @@ static void a_refused_discovery_defers_to_the_token_endpoint(void **state) {
   assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, 0), 0);
 }
 
+/* A cycle's result is its own: the trace, correlation id and timestamp of
+ * the last cycle's Entra error are gone once the tenant recovers. */
+static void a_recovered_tenant_keeps_no_old_trace(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215],\"timestamp\":\"2026-09-21 "
+              "00:00:00Z\",\"trace_id\":\"tr-1\",\"correlation_id\":\"co-1\"}",
+      .retry_after = -1,
+      .times = 1};
+  fw_cycle(&f->w, f->e, 61); /* past the first backoff of 60 s */
+  const struct mde_tenant_result *r = result(f, i);
+  assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(r->aadsts, 7000215);
+  assert_string_equal(r->trace_id, "tr-1");
+  assert_string_equal(r->correlation_id, "co-1");
+  assert_string_equal(r->timestamp, "2026-09-21 00:00:00Z");
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_int_equal(r->aadsts, 0);
+  assert_string_equal(r->trace_id, "");
+  assert_string_equal(r->correlation_id, "");
+  assert_string_equal(r->timestamp, "");
+}
+
+/* A secret's configured expiry counts down with the wall clock; with none
+ * configured the time left is unknown (NaN), not 0. */
+static void a_known_secret_expiry_counts_down(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO);
+  fw_tenant(&f->w, FABRIKAM);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  time_t now = f->w.wall0 + (time_t)(f->w.mono_ms / 1000); /* the fake's */
+  c.secret_expires = now + 30 * 86400;
+  c.probe_roles = 0;
+  int i = add(f, &c);
+  struct mde_tenant_config d = fw_config(&f->w, "fabrikam", FABRIKAM, NULL);
+  d.probe_roles = 0;
+  int j = add(f, &d);
+  fw_cycle(&f->w, f->e, 3600);
+  assert_float_equal(result(f, i)->credential_ttl, 30 * 86400, 0.001);
+  assert_true(isnan(result(f, j)->credential_ttl));
+  fw_cycle(&f->w, f->e, 10);
+  assert_float_equal(result(f, i)->credential_ttl, 30 * 86400 - 3600, 0.001);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+}
+
+/* A recovery forgets the failures before it: the next failure backs off
+ * 60 s again, then 120 s, not where the last run of failures stopped. */
+static void backoff_starts_over_after_a_recovery(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  static const struct fw_override bad_secret = {
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215]}",
+      .retry_after = -1,
+      .times = 1};
+  t->ov[FW_TOKEN] = bad_secret;
+  fw_cycle(&f->w, f->e, 61);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  f->w.mono_ms += 3600 * 1000; /* the token has expired */
+  t->ov[FW_TOKEN] = bad_secret;
+  t->ov[FW_TOKEN].times = -1;
+  int from = f->w.n_log;
+  for (int s = 0; s < 200; s++)
+    fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  int64_t at[3];
+  int n = 0;
+  for (int k = from; k < f->w.n_log && n < 3; k++)
+    if (f->w.log[k].ep == FW_TOKEN)
+      at[n++] = f->w.log[k].ms;
+  assert_int_equal(n, 3);
+  assert_int_equal((at[1] - at[0]) / 1000, 60);
+  assert_int_equal((at[2] - at[1]) / 1000, 120);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -593,6 +680,12 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(
           a_refused_discovery_defers_to_the_token_endpoint, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_recovered_tenant_keeps_no_old_trace,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(a_known_secret_expiry_counts_down, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(backoff_starts_over_after_a_recovery,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }
