@@ -206,6 +206,13 @@ static void no_answer_no_latency(void **state) {
   assert_true(result(f, i)->token_timing_valid);
   assert_float_equal(result(f, i)->token_time.total, 0.020, 0.0001);
   assert_true(result(f, i)->api_timing_valid);
+  assert_false(result(f, i)->timed_out);
+  /* the next cycle asks for nothing (the token is cached, the alerts are
+   * not due): no latency either */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_false(result(f, i)->token_timing_valid);
+  assert_false(result(f, i)->api_timing_valid);
 }
 
 /* Item 4: a 403 from the API, then 200s: permissions follow what the API
@@ -384,6 +391,13 @@ static void a_hung_tenant_does_not_starve_the_rest(void **state) {
     assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
     assert_true(result(f, idx[k])->token_valid);
   }
+  /* it answers again: last in line, it still gets its turn */
+  f->w.t[0].ov[FW_TOKEN].times = 0;
+  for (int c = 0; c < 3; c++)
+    fw_cycle(&f->w, f->e, 10);
+  for (int k = 0; k < 4; k++)
+    assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
+  assert_true(result(f, idx[0])->token_valid);
 }
 
 /* Item 10: a domain's tenant GUID comes from discovery, once, and a token
@@ -572,16 +586,21 @@ static void a_recovered_tenant_keeps_no_old_trace(void **state) {
               "00:00:00Z\",\"trace_id\":\"tr-1\",\"correlation_id\":\"co-1\"}",
       .retry_after = -1,
       .times = 1};
-  fw_cycle(&f->w, f->e, 61); /* past the first backoff of 60 s */
+  fw_cycle(&f->w, f->e, 30);
   const struct mde_tenant_result *r = result(f, i);
   assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
   assert_int_equal(r->aadsts, 7000215);
   assert_string_equal(r->trace_id, "tr-1");
   assert_string_equal(r->correlation_id, "co-1");
   assert_string_equal(r->timestamp, "2026-09-21 00:00:00Z");
+  assert_false(r->backoff);
+  fw_cycle(&f->w, f->e, 31); /* within the backoff of 60 s */
+  assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
+  assert_true(r->backoff);
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
   assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_false(r->backoff);
   assert_int_equal(r->aadsts, 0);
   assert_string_equal(r->trace_id, "");
   assert_string_equal(r->correlation_id, "");
@@ -645,6 +664,98 @@ static void backoff_starts_over_after_a_recovery(void **state) {
   assert_int_equal((at[2] - at[1]) / 1000, 120);
 }
 
+/* What mde_engine_add accepts as a tenant: a GUID, or a domain name of at
+ * most 253 characters (letters, digits, '-', '.'); TokenVersion 1 or 2. */
+static void tenant_names_and_token_versions_are_checked(void **state) {
+  struct fixture *f = *state;
+  char longest[254], too_long[255];
+  memset(longest, 'a', sizeof longest - 1);
+  memcpy(longest + sizeof longest - 13, ".example.com", 12);
+  longest[sizeof longest - 1] = '\0';
+  memset(too_long, 'a', sizeof too_long - 1);
+  memcpy(too_long + sizeof too_long - 13, ".example.com", 12);
+  too_long[sizeof too_long - 1] = '\0';
+  static const struct {
+    const char *tenant;
+    int version, ok;
+  } cases[] = {
+      {"c0ntoso-9.example.com", 2, 1},
+      {NULL, 2, 1}, /* longest */
+      {NULL, 2, 0}, /* too_long */
+      {"contoso_x.example.com", 2, 0},
+      {"contoso", 2, 0},
+      {CONTOSO, 1, 1},
+      {CONTOSO, 0, 1},
+      {CONTOSO, 3, 0},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char name[16], err[512] = "";
+    snprintf(name, sizeof name, "t%zu", k);
+    struct mde_tenant_config c = fw_config(&f->w, name,
+                                           cases[k].tenant ? cases[k].tenant
+                                           : k == 1        ? longest
+                                                           : too_long,
+                                           NULL);
+    c.token_version = cases[k].version;
+    int i = mde_engine_add(f->e, &c, err, sizeof err);
+    if (cases[k].ok && i < 0)
+      fail_msg("case %zu refused: %s", k, err);
+    if (!cases[k].ok && (i >= 0 || !strstr(err, name)))
+      fail_msg("case %zu: %d, \"%s\"", k, i, err);
+  }
+}
+
+/* Two names for one tenant share its key set: fetched once, not once per
+ * name. */
+static void one_key_set_per_tenant(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  struct mde_tenant_config d = fw_config(&f->w, "contoso-2", CONTOSO, NULL);
+  int i = add(f, &c), j = add(f, &d);
+  for (int k = 0; k < 3; k++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(result(f, j)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
+  assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 1);
+}
+
+struct log_seen {
+  int lines;
+  char last[512];
+};
+
+static void log_line(void *ctx, enum mde_log_level level, const char *msg) {
+  struct log_seen *seen = ctx;
+  (void)level;
+  seen->lines++;
+  snprintf(seen->last, sizeof seen->last, "%s", msg);
+}
+
+/* The log callback gets the context it was given. */
+static void the_log_gets_its_context(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  snprintf(t->domain, sizeof t->domain, "contoso.example.com");
+  struct log_seen seen = {0};
+  struct mde_engine_options o = {.clock = &f->w.clock,
+                                 .transport = &f->w.transport,
+                                 .log = log_line,
+                                 .log_ctx = &seen};
+  char err[256];
+  struct mde_engine *e = mde_engine_new(&o, err, sizeof err);
+  assert_non_null(e);
+  struct mde_tenant_config c =
+      fw_config(&f->w, "contoso", "contoso.example.com", NULL);
+  assert_int_equal(mde_engine_add(e, &c, err, sizeof err), 0);
+  fw_cycle(&f->w, e, 10);
+  assert_int_equal(seen.lines, 1);
+  assert_string_equal(
+      seen.last, "tenant \"contoso\": contoso.example.com is tenant " CONTOSO);
+  mde_engine_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -686,6 +797,11 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(backoff_starts_over_after_a_recovery,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          tenant_names_and_token_versions_are_checked, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_key_set_per_tenant, setup, teardown),
+      cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }
