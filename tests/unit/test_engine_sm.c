@@ -187,6 +187,31 @@ static void a_long_full_resync_keeps_counts_fresh(void **state) {
   assert_true(fw_count(&f->w, FW_ALERTS, 0, first) >= 30 + 40);
 }
 
+/* The incremental sync right after a full one asks from when the full one
+ * began (updates made while it ran may be older than the newest alert it
+ * saw); the ones after it from the newest update, less the overlap. */
+static void incremental_syncs_ask_from_the_right_time(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 3; /* updated 2026-11-01, after the clock's 2026-09-21 */
+  int i = contoso(f, 60);
+  for (int c = 0; c < 13; c++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->alerts_valid);
+  const char *since[3] = {NULL, NULL, NULL};
+  int n = 0;
+  for (int k = 0; k < f->w.n_log && n < 3; k++)
+    if (f->w.log[k].ep == FW_ALERTS) {
+      const char *ge = strstr(f->w.log[k].url, "+ge+");
+      since[n++] = ge ? ge + 4 : "";
+    }
+  assert_int_equal(n, 3);
+  assert_string_equal(since[0], ""); /* the first sync is a full one */
+  assert_non_null(strstr(since[1], "2026-09-2"));
+  if (strncmp(since[2], "2026-10-31T", 11) != 0)
+    fail_msg("the second incremental sync asks from %s", since[2]);
+}
+
 /* Item 3: a request the deadline cut, or one with no answer, has no
  * latency to report. */
 static void no_answer_no_latency(void **state) {
@@ -793,6 +818,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(stale_counts_are_not_reported, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_long_full_resync_keeps_counts_fresh,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(incremental_syncs_ask_from_the_right_time,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(no_answer_no_latency, setup, teardown),
       cmocka_unit_test_setup_teardown(permission_follows_the_api, setup,
