@@ -809,6 +809,44 @@ static void the_log_gets_its_context(void **state) {
   mde_engine_free(e);
 }
 
+/* A secret file rewritten during a backoff is tried at once, and if it is
+ * refused too the backoff starts over at 60 s: someone acted. */
+static void a_new_secret_file_starts_the_backoff_over(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  char dir[] = "/tmp/mde-sm-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *secret = write_file(dir, "secret", "first-secret\n", 0600);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.secret_env = NULL;
+  c.secret_file = secret;
+  c.probe_roles = 0;
+  int i = add(f, &c);
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215]}",
+      .retry_after = -1,
+      .times = -1};
+  for (int s = 0; s < 200; s++) /* tries at 0, 60 and 180 s */
+    fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 3);
+  free(write_file(dir, "secret", "the-second-secret\n", 0600));
+  int from = f->w.n_log;
+  fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1); /* at once */
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  for (int s = 0; s < 60; s++) {
+    assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1);
+    fw_cycle(&f->w, f->e, 1);
+  }
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 2); /* 60 s later */
+  unlink(secret);
+  rmdir(dir);
+  free(secret);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -859,6 +897,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(one_key_set_per_tenant, setup, teardown),
       cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(a_new_secret_file_starts_the_backoff_over,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }
