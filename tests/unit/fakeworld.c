@@ -128,8 +128,10 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
     cJSON_AddItemToObject(c, "roles", cJSON_CreateStringArray(t->roles, n));
   char *claims = cJSON_PrintUnformatted(c);
   cJSON_Delete(c);
-  char *jws =
-      tk_sign(w->key, 0, "{\"alg\":\"RS256\",\"kid\":\"" KID "\"}", claims);
+  char header[128];
+  snprintf(header, sizeof header, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
+           t->kid ? t->kid : KID);
+  char *jws = tk_sign(w->key, 0, header, claims);
   free(claims);
   char body[16384];
   snprintf(body, sizeof body,

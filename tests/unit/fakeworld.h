@@ -53,6 +53,7 @@ struct fw_tenant {
   const char *token_issuer; /* ... in its tokens; NULL: as discovery */
   const char *next_base;    /* nextLinks point there; NULL: FW_API */
   bool opaque;              /* its access tokens are not JWTs */
+  const char *kid;          /* its tokens' key id; NULL: the key set's */
   struct fw_override ov[FW_OTHER + 1];
 };
 

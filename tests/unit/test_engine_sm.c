@@ -847,6 +847,39 @@ static void a_new_secret_file_starts_the_backoff_over(void **state) {
   free(secret);
 }
 
+/* A token signed with a key id the key set lacks, fetched less than
+ * KeyRefetchInterval ago, is no proof of a bad token (Entra may have
+ * rotated its keys): it waits, unused; the keys are not fetched again
+ * early; the reason says how old they are and when they will be. */
+static void an_unknown_key_waits_for_the_refetch(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  struct mde_engine_options o = {.clock = &f->w.clock,
+                                 .transport = &f->w.transport,
+                                 .jwks_refetch_interval = 7200};
+  char err[256];
+  struct mde_engine *e = mde_engine_new(&o, err, sizeof err);
+  assert_non_null(e);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.probe_roles = 0;
+  assert_int_equal(mde_engine_add(e, &c, err, sizeof err), 0);
+  fw_cycle(&f->w, e, 10);
+  const struct mde_tenant_result *r = mde_engine_result(e, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  t->kid = "rotated";
+  f->w.mono_ms += 3590 * 1000; /* the token has expired; the keys are 1 h old */
+  int from = f->w.n_log;
+  fw_cycle(&f->w, e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1);
+  assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 1);
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, from), 0);
+  assert_int_equal(r->failure, MDE_FAIL_AUTH_SERVICE);
+  if (!strstr(r->reason, " fetched 3600s ago: Entra rotated its keys; they "
+                         "are fetched again in 3600s (KeyRefetchInterval)"))
+    fail_msg("reason: %s", r->reason);
+  mde_engine_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -898,6 +931,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_new_secret_file_starts_the_backoff_over,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(an_unknown_key_waits_for_the_refetch,
                                       setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
