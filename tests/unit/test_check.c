@@ -324,6 +324,43 @@ static void follows_includes_as_collectd(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* A file `levels` directories below base/d (base/d/d/.../x.conf) read
+ * through Include "base/d", or the wildcard "base/[d]": 0 if it parses. */
+static int include_deep(const char *base, int levels, bool wildcard) {
+  char path[1024], text[1200], err[512] = "";
+  int n = snprintf(path, sizeof path, "%s", base);
+  for (int i = 0; i <= levels; i++) {
+    n += snprintf(path + n, sizeof path - (size_t)n, "/d");
+    mkdir(path, 0700);
+  }
+  snprintf(path + n, sizeof path - (size_t)n, "/x.conf");
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("X 1\n", f);
+  fclose(f);
+  snprintf(text, sizeof text, "Include \"%s/%s\"\n", base,
+           wildcard ? "[d]" : "d");
+  oconfig_item_t *root = parse(text, err);
+  unlink(path);
+  conffile_free(root);
+  return root ? 0 : -1;
+}
+
+/* Directories below an Include are followed 8 levels deep, as collectd
+ * does; a wildcard that names the top directory counts the same. */
+static void includes_nest_as_deep_with_a_wildcard(void **state) {
+  (void)state;
+  char base[] = "/tmp/test-check-deep-XXXXXX";
+  assert_non_null(mkdtemp(base));
+  for (int wildcard = 0; wildcard < 2; wildcard++) {
+    assert_int_equal(include_deep(base, 7, wildcard), 0);
+    assert_int_equal(include_deep(base, 8, wildcard), -1);
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", base);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void ranges_follow_the_guidelines(void **state) {
   (void)state;
   static const struct {
@@ -576,6 +613,7 @@ int main(void) {
       cmocka_unit_test(options_take_one_value_of_their_type),
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
+      cmocka_unit_test(includes_nest_as_deep_with_a_wildcard),
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(reports_server_text_escaped),
       cmocka_unit_test(the_slower_request_is_judged),
