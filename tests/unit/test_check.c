@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +27,7 @@
 int cf_util_get_string(const oconfig_item_t *ci, char **ret);
 int cf_util_get_int(const oconfig_item_t *ci, int *ret);
 int cf_util_get_boolean(const oconfig_item_t *ci, bool *ret);
+void plugin_log(int level, const char *format, ...);
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -211,6 +213,17 @@ static void options_take_one_value_of_their_type(void **state) {
   assert_string_equal(shim_last_error(),
                       "The `Two' option requires exactly one boolean "
                       "argument.");
+  /* the first error wins: not a warning, not a second generic error; but
+   * the plugin's own message (it names the block) replaces collectd's
+   * generic one, once */
+  plugin_log(LOG_WARNING, "mde plugin: only a warning");
+  plugin_log(LOG_ERR, "The `Other' option requires something.");
+  assert_string_equal(shim_last_error(),
+                      "The `Two' option requires exactly one boolean "
+                      "argument.");
+  plugin_log(LOG_ERR, "mde plugin: <Tenant \"a\">: \"Two\" takes one");
+  plugin_log(LOG_ERR, "mde plugin: <Tenant \"b\">: a later one");
+  assert_string_equal(shim_last_error(), "<Tenant \"a\">: \"Two\" takes one");
   assert_int_equal(cf_util_get_boolean(&c[4], &b), -1);
   assert_int_equal(cf_util_get_boolean(&c[7], &b), -1);
   char *s = NULL;
