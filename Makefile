@@ -17,9 +17,16 @@ else
 OPT := -O2 -g
 endif
 
-PKGS := libcjson openssl libmicrohttpd libcurl
+# The core, the plugin and the check need these; only the simulator (and
+# the tests, which link it) needs libmicrohttpd, so `make plugin check_mde`
+# builds without it.
+CORE_PKGS := libcjson openssl libcurl
+PKGS := $(CORE_PKGS) libmicrohttpd
 # Memoised so pkg-config runs once per make, and never for `make deps`.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+CORE_CFLAGS = $(eval CORE_CFLAGS := $$(shell pkg-config --cflags $(CORE_PKGS)))$(CORE_CFLAGS)
+CORE_LIBS = $(eval CORE_LIBS := $$(shell pkg-config --libs $(CORE_PKGS)))$(CORE_LIBS)
+SIM_CFLAGS = $(eval SIM_CFLAGS := $$(shell pkg-config --cflags libmicrohttpd))$(SIM_CFLAGS)
+PKG_CFLAGS = $(CORE_CFLAGS) $(SIM_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -60,14 +67,20 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: pkg-tree all deps check tests demo bench install clean format format-check help \
+.PHONY: deps-demo deps-package deps-bench deps-all pkg-tree all plugin check_mde install-plugin install-check install-sim deps check tests demo bench install clean format format-check help \
         fuzz fuzz-build deb rpm soak mutate
 .DEFAULT_GOAL := all
 
 all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
 
+# What the collectd-mde and monitoring-plugins-mde packages ship, built
+# without libmicrohttpd.
+plugin: $(MDE_SO)
+check_mde: $(CHECK_MDE)
+
 help:
 	@echo "make            build everything into $(BUILD)/"
+	@echo "make plugin check_mde   only mde.so and check_mde (no libmicrohttpd)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
@@ -78,12 +91,23 @@ help:
 	@echo "make mutate     mutation testing of lib/, plugin/, check/ (MUTATE_SEED,"
 	@echo "                MUTATE_MAX, MUTATE_SECONDS; bench/results/mutate.md)"
 	@echo "make install    PREFIX, DESTDIR, COLLECTD_PLUGIN_DIR, NAGIOS_PLUGIN_DIR"
-	@echo "make deb        Debian packages collectd-mde and mde-sim (lintian-clean)"
+	@echo "make deb        Debian packages collectd-mde, monitoring-plugins-mde"
+	@echo "                and mde-sim (lintian-clean)"
 	@echo "make rpm        RPMs from packaging/rpm/collectd-mde.spec (rpmbuild)"
 	@echo "make format     clang-format every C file in place"
 
+# Which sections of packaging/debian-packages.txt each target installs.
+DEPS = sh scripts/deps.sh packaging/debian-packages.txt
 deps:
-	@sh scripts/deps.sh packaging/debian-packages.txt
+	@$(DEPS) build
+deps-demo:
+	@$(DEPS) build demo
+deps-package:
+	@$(DEPS) build package
+deps-bench:
+	@$(DEPS) build bench
+deps-all:
+	@$(DEPS)
 
 # V=1 shows the full commands.
 Q := $(if $(filter 1,$(V)),,@)
@@ -93,27 +117,32 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# What ships in the plugin and the check: no libmicrohttpd flags.
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/plugin/%.o: plugin/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) \
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) \
 	  -fvisibility=hidden -MMD -MP -c $< -o $@
 
 $(BUILD)/check/%.o: check/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) -Iplugin $(PKG_CFLAGS) \
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) -Iplugin $(CORE_CFLAGS) \
 	  $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(CHECK_MDE): $(CHECK_OBJ) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lm -lpthread -o $@
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(CORE_LIBS) -lm -lpthread -o $@
 
 $(MDE_SO): $(PLUGIN_OBJ) $(LIBMDE) plugin/mde.map
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -shared $(ALL_LDFLAGS) -Wl,--version-script=plugin/mde.map \
-	  -Wl,-soname,mde.so $(PLUGIN_OBJ) $(LIBMDE) \
-	  $(shell pkg-config --libs libcjson libcurl openssl) -o $@
+	  -Wl,-soname,mde.so $(PLUGIN_OBJ) $(LIBMDE) $(CORE_LIBS) -o $@
 
 $(LIBMDE): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -153,6 +182,8 @@ $(BUILD)/tests/test_options: $(BUILD)/tests/unit/test_options.o \
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 $(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
+$(BUILD)/tests/test_engine_graph: $(BUILD)/tests/unit/fakeworld.o
+$(BUILD)/tests/test_engine_machines: $(BUILD)/tests/unit/fakeworld.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)
@@ -207,27 +238,31 @@ $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
 $(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
   $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
 
+# The engine's state machine, in the scripted world of its unit tests.
+$(FUZZ_BUILD)/tests/fuzz/fuzz_engine.o: ALL_CPPFLAGS += -Itests/unit
+$(FUZZ_BUILD)/fuzz_engine: $(FUZZ_BUILD)/tests/unit/fakeworld.o
+
 fuzz-build: $(FUZZERS)
 
 # Each harness for FUZZ_SECONDS on a copy of its seeds in build/fuzz/; a
 # crash, leak or timeout fails the target. `make check` runs them briefly.
-fuzz: deps fuzz-build
+fuzz: deps-all fuzz-build
 	@tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # The sanitised build is the one the tests run against: leaks, overflows and
 # undefined behaviour fail the run. The plain build must compile cleanly too.
-check: deps format-check
+check: deps-all format-check
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 BUILD=build/asan tests
 	$(MAKE) fuzz-build
 	@tests/run.sh build/asan
 
-demo: deps all
+demo: deps-demo all
 	@scripts/demo.sh $(BUILD)
 
 # BENCH_TENANTS="100 1000" (and the other BENCH_* of bench/scale.sh)
 # shorten the scale run; results go to bench/results/.
-bench: deps all $(BENCH_BINS)
+bench: deps-bench all $(BENCH_BINS)
 	@bench/sim-load.sh $(BUILD)
 	@bench/engine-memory.sh $(BUILD)
 	@bench/large-sync.sh $(BUILD)
@@ -236,21 +271,26 @@ bench: deps all $(BENCH_BINS)
 # A real collectd with the ASan+UBSan plugin against mde-sim under faults
 # on every endpoint (tests/soak/soak.py); ~45 minutes for 10,000 cycles.
 SOAK_CYCLES ?= 10000
-soak: deps all
+soak: deps-all all
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/asan all
 	@scripts/soak.sh $(SOAK_CYCLES)
 
 # Mutation testing (scripts/mutate.py): each mutant built in build/mutate/
 # and run against the tests that link it; `make check` runs a fixed sample
 # (tests/integration/mutate_sample.sh).
-mutate: deps
+mutate: deps-all
 	@nice python3 scripts/mutate.py
 
-install: all
+# One install target per package, so a package built without the
+# simulator installs without it.
+install: install-plugin install-check install-sim
+install-sim: $(MDE_SIM)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(MDE_SIM) $(DESTDIR)$(BINDIR)/mde-sim
+install-check: $(CHECK_MDE)
 	install -d $(DESTDIR)$(NAGIOS_PLUGIN_DIR)
 	install -m 0755 $(CHECK_MDE) $(DESTDIR)$(NAGIOS_PLUGIN_DIR)/check_mde
+install-plugin: $(MDE_SO)
 	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR)
 	install -m 0644 $(MDE_SO) $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/mde.so
 
@@ -260,7 +300,7 @@ pkg-tree:
 	@rm -rf build/pkg && mkdir -p $(PKG_TREE)
 	@tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(PKG_TREE)
 
-deb: deps pkg-tree
+deb: deps-package pkg-tree
 	cp -r packaging/debian $(PKG_TREE)/debian
 	cd $(PKG_TREE) && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error --suppress-tags \
@@ -268,7 +308,7 @@ deb: deps pkg-tree
 	  build/pkg/collectd-mde_$(VERSION)_*.changes
 	@ls build/pkg/*.deb
 
-rpm: deps pkg-tree
+rpm: deps-package pkg-tree
 	@mkdir -p build/pkg/rpm/SOURCES
 	tar -czf build/pkg/rpm/SOURCES/collectd-mde-$(VERSION).tar.gz \
 	  -C build/pkg collectd-mde-$(VERSION)

@@ -33,7 +33,13 @@ static const char usage[] =
     "            [--cacert FILE] [-w SECONDS] [-c SECONDS] [--cred-warn DAYS]\n"
     "            [--cred-crit DAYS] [--secret-expires DATE] [-t TIMEOUT] "
     "[-v]\n"
-    "  check_mde --config FILE [--tenant NAME]... [--api] [-w/-c/-t ...]\n"
+    "            [--home-tenant TENANT [--graph-endpoint URL]]\n"
+    "            [--machines [--unhealthy-warn RANGE] [--unhealthy-crit "
+    "RANGE]\n"
+    "             [--unprotected-warn RANGE] [--unprotected-crit RANGE]]\n"
+    "  check_mde --config FILE [--tenant NAME]... [--shard K/N] [--api]\n"
+    "            [--machines ...]\n"
+    "            [-w/-c/-t ...]\n"
     "  check_mde --config FILE --validate\n"
     "  check_mde --help | --version\n";
 
@@ -78,11 +84,39 @@ static const char help[] =
     "                           2027-01-31T12:00:00Z, from the app's\n"
     "                           Certificates & secrets page), so that\n"
     "                           --cred-warn/--cred-crit apply to a secret\n"
+    "      --home-tenant TENANT the partner's own tenant (GUID or domain), "
+    "where\n"
+    "                           the app is registered: the credential's "
+    "expiry\n"
+    "                           is read from Microsoft Graph there (needs the\n"
+    "                           Graph permission Application.Read.All, "
+    "granted\n"
+    "                           in that tenant); --cred-warn/--cred-crit then\n"
+    "                           apply to it (--config: HomeTenantId)\n"
+    "      --graph-endpoint URL Graph's scheme and host (default: the "
+    "cloud's,\n"
+    "                           https://graph.microsoft.com); /v1.0/... is\n"
+    "                           appended\n"
+    "      --machines           also count the tenant's devices (every page "
+    "of\n"
+    "                           /api/machines; needs Machine.Read.All or\n"
+    "                           Machine.ReadWrite.All) by sensor health and\n"
+    "                           onboarding state, and read the exposure "
+    "score\n"
+    "                           when the token has Score.Read.All\n"
+    "      --unhealthy-warn RANGE, --unhealthy-crit RANGE   onboarded "
+    "devices\n"
+    "                           not Active (Nagios range: 10 alerts above "
+    "10)\n"
+    "      --unprotected-warn RANGE, --unprotected-crit RANGE   devices that\n"
+    "                           CanBeOnboarded but are not\n"
     "  -t, --timeout SECONDS    give up after this long (default 10): UNKNOWN\n"
     "      --config FILE        read tenants and defaults from the <Plugin "
     "mde>\n"
     "                           block of a collectd configuration\n"
     "      --tenant NAME        with --config: only this <Tenant> (repeat)\n"
+    "      --shard K/N          with --config: only the tenants of shard K of\n"
+    "                           N (overrides the file's Shard)\n"
     "      --validate           with --config: check the configuration as the\n"
     "                           collectd plugin would (options, ids, URLs,\n"
     "                           credentials readable), contact nothing\n"
@@ -97,7 +131,15 @@ static const char help[] =
     "configuration, timeout, internal error). With --config, the worst "
     "state:\n"
     "OK < WARNING < UNKNOWN < CRITICAL. Perfdata: token_time, api_time,\n"
-    "token_ttl, roles_missing, credential_ttl.\n";
+    "token_ttl, roles_missing, credential_ttl; with --machines "
+    "machines_active,\n"
+    "machines_inactive, machines_impairedcommunication, "
+    "machines_nosensordata,\n"
+    "machines_nosensordataimpairedcommunication, machines_unknown (health of\n"
+    "onboarded devices), machines_onboarded, machines_canbeonboarded,\n"
+    "machines_unsupported, machines_insufficientinfo,\n"
+    "machines_onboarding_unknown, machines_unhealthy (not Active) and\n"
+    "exposure_score.\n";
 
 static int timeout_s = 10;
 
@@ -124,12 +166,15 @@ static int unknown(const char *fmt, const char *arg) {
 struct cli {
   const char *tenant_id, *client_id, *secret_file, *cert, *key, *cloud;
   const char *login, *api_endpoint, *cacert, *config, *region;
+  const char *home, *graph; /* Microsoft Graph */
   time_t secret_expires;
   const char *roles[64];
   size_t n_roles;
   const char *names[256];
   size_t n_names;
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
+  struct mde_shard shard; /* --shard; n == 0: the file's Shard */
+  int machines;
   struct thresholds th;
 };
 
@@ -152,7 +197,15 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     OPT_TENANT,
     OPT_SEXPIRES,
     OPT_REGION,
-    OPT_ALG
+    OPT_ALG,
+    OPT_SHARD,
+    OPT_HOME,
+    OPT_GRAPH,
+    OPT_MACHINES,
+    OPT_UHWARN,
+    OPT_UHCRIT,
+    OPT_UPWARN,
+    OPT_UPCRIT
   };
   static const struct option opts[] = {
       {"tenant-id", required_argument, NULL, 'T'},
@@ -175,13 +228,21 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       {"cred-warn", required_argument, NULL, OPT_CWARN},
       {"cred-crit", required_argument, NULL, OPT_CCRIT},
       {"secret-expires", required_argument, NULL, OPT_SEXPIRES},
+      {"home-tenant", required_argument, NULL, OPT_HOME},
+      {"graph-endpoint", required_argument, NULL, OPT_GRAPH},
       {"timeout", required_argument, NULL, 't'},
       {"config", required_argument, NULL, OPT_CONFIG},
       {"tenant", required_argument, NULL, OPT_TENANT},
       {"validate", no_argument, NULL, OPT_VALIDATE},
+      {"shard", required_argument, NULL, OPT_SHARD},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
+      {"machines", no_argument, NULL, OPT_MACHINES},
+      {"unhealthy-warn", required_argument, NULL, OPT_UHWARN},
+      {"unhealthy-crit", required_argument, NULL, OPT_UHCRIT},
+      {"unprotected-warn", required_argument, NULL, OPT_UPWARN},
+      {"unprotected-crit", required_argument, NULL, OPT_UPCRIT},
       {NULL, 0, NULL, 0},
   };
   c->th.cred_warn_days = c->th.cred_crit_days = -1;
@@ -235,12 +296,26 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     case OPT_CONFIG:
       c->config = optarg;
       break;
+    case OPT_HOME:
+      c->home = optarg;
+      break;
+    case OPT_GRAPH:
+      c->graph = optarg;
+      break;
     case 'v':
       c->verbose = 1;
       break;
     case OPT_VALIDATE:
       c->validate = 1;
       break;
+    case OPT_SHARD: {
+      char why[160], msg[200];
+      if (mde_shard_parse(optarg, &c->shard, why, sizeof why) != 0) {
+        snprintf(msg, sizeof msg, "--shard %s", why);
+        return unknown("%s", msg);
+      }
+      break;
+    }
     case 'r':
       if (c->n_roles == 64)
         return unknown("too many --role options (64 at most)%s", "");
@@ -282,6 +357,24 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       if (*end || timeout_s < 1 || timeout_s > 3600)
         return unknown("-t takes seconds (1-3600), not \"%s\"", optarg);
       break;
+    case OPT_MACHINES:
+      c->machines = 1;
+      break;
+    case OPT_UHWARN:
+    case OPT_UHCRIT:
+    case OPT_UPWARN:
+    case OPT_UPCRIT: {
+      struct range *r = o == OPT_UHWARN   ? &c->th.unhealthy_warn
+                        : o == OPT_UHCRIT ? &c->th.unhealthy_crit
+                        : o == OPT_UPWARN ? &c->th.unprotected_warn
+                                          : &c->th.unprotected_crit;
+      if (range_parse(optarg, r) != 0)
+        return unknown("--unhealthy-warn/-crit and --unprotected-warn/-crit "
+                       "take a Nagios range of devices such as 10, 5:20 or "
+                       "@1:, not \"%s\"",
+                       optarg);
+      break;
+    }
     case 'h':
       printf("check_mde %s\n%s%s", MDE_VERSION, usage, help);
       return STATE_UNKNOWN;
@@ -300,6 +393,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    argv[optind]);
   if (c->validate && !c->config)
     return unknown("--validate goes with --config FILE%s", "");
+  if (c->shard.n && !c->config)
+    return unknown("--shard goes with --config FILE%s", "");
   if (c->config && (c->tenant_id || c->client_id))
     return unknown("use either --config or -T/-C%s", "");
   if (!c->config && (!c->tenant_id || !c->client_id))
@@ -328,7 +423,16 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "line (--config has ClientSecretExpires; a certificate "
                    "has its own date)%s",
                    "");
+  if (c->graph && !c->home && !c->config)
+    return unknown("--graph-endpoint goes with --home-tenant TENANT%s", "");
+  bool limits = c->th.unhealthy_warn.set || c->th.unhealthy_crit.set ||
+                c->th.unprotected_warn.set || c->th.unprotected_crit.set;
+  if (limits && !c->machines)
+    return unknown("--unhealthy-* and --unprotected-* judge device counts: "
+                   "add --machines%s",
+                   "");
   c->th.api = c->api;
+  c->th.machines = c->machines;
   return -1; /* go on */
 }
 
@@ -362,7 +466,10 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     t.token_version = c->token_version;
   t.required_roles = c->roles;
   t.n_required_roles = c->n_roles;
+  t.home_tenant = c->home;
+  t.graph_endpoint = c->graph;
   t.fetch_alerts = 0; /* a check probes; it does not sync thousands */
+  t.fetch_machines = c->machines; /* a check syncs devices if asked */
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
   if (mde_engine_add(e, &t, err, sizeof err) < 0)
@@ -407,23 +514,46 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
     *e = mde_engine_new(&eo, err, sizeof err);
     if (!*e)
       rc = unknown("%s", err);
-    size_t added = 0;
+    /* --validate checks every block; a run, this host's shard only. */
+    struct mde_shard every = {0, 0};
+    const struct mde_shard *shard = c->validate  ? &every
+                                    : c->shard.n ? &c->shard
+                                                 : &po->shard;
+    size_t added = 0, outside = 0;
     for (size_t i = 0; *e && rc < 0 && i < po->n_tenants; i++) {
       if (!wanted(c, po->tenants[i].name))
         continue;
+      if (!mde_shard_keeps(shard, po->tenants[i].tenant_id)) {
+        outside++;
+        continue;
+      }
       struct mde_tenant_config t;
       if (options_tenant_config(po, i, &t) != 0) {
         rc = unknown("%s", shim_last_error());
         break;
       }
       t.fetch_alerts = 0;
+      t.fetch_machines = c->machines;
       t.probe_roles = c->api;
+      if (c->home) /* the command line wins over HomeTenantId */
+        t.home_tenant = c->home;
+      if (c->graph)
+        t.graph_endpoint = c->graph;
       if (mde_engine_add(*e, &t, err, sizeof err) < 0)
         rc = unknown("%s", err);
       added++;
     }
-    if (rc < 0 && added == 0)
+    if (rc < 0 && added == 0 && outside > 0) {
+      char msg[64];
+      snprintf(msg, sizeof msg, "shard %u/%u", shard->k, shard->n);
+      printf("MDE OK - no tenant of ");
+      mde_escape_fputs(c->config, MDE_ESC_PIPE, stdout);
+      printf(" is in %s", msg);
+      printf("|tenants=0\n");
+      rc = STATE_OK;
+    } else if (rc < 0 && added == 0) {
       rc = unknown("no <Tenant> matched in %s", c->config);
+    }
   }
   conffile_free(root);
   return rc;

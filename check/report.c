@@ -31,6 +31,61 @@ int report_worse(int a, int b) {
   return report_state_rank(b) > report_state_rank(a) ? b : a;
 }
 
+uint32_t report_unhealthy(const struct mde_tenant_result *r) {
+  uint32_t n = 0;
+  for (int h = 0; h < MDE_HEALTH_COUNT; h++)
+    if (h != MDE_HEALTH_ACTIVE)
+      n += r->machines.health[h];
+  return n;
+}
+
+uint32_t report_unprotected(const struct mde_tenant_result *r) {
+  return r->machines.onboarding[MDE_ONBOARDING_CANBEONBOARDED];
+}
+
+/* One count against its pair of ranges: the state it earns. */
+static int against(double n, const struct range *warn,
+                   const struct range *crit) {
+  return range_alerts(crit, n)   ? STATE_CRITICAL
+         : range_alerts(warn, n) ? STATE_WARNING
+                                 : STATE_OK;
+}
+
+/* --machines on a tenant that is otherwise healthy: counts we could not
+ * get are UNKNOWN; counts outside their ranges warn, the worse wins. */
+static void judge_machines(const struct mde_tenant_result *r,
+                           const struct thresholds *th, struct verdict *v) {
+  if (!th->machines)
+    return;
+  if (!r->machines_valid) {
+    v->state = report_worse(v->state, STATE_UNKNOWN);
+    if (v->state == STATE_UNKNOWN)
+      snprintf(v->text, sizeof v->text,
+               "%s: device counts not available (the sync did not complete "
+               "within the timeout and the call budget of one run)",
+               r->name);
+    return;
+  }
+  double sick = report_unhealthy(r), open = report_unprotected(r);
+  int s1 = against(sick, &th->unhealthy_warn, &th->unhealthy_crit);
+  int s2 = against(open, &th->unprotected_warn, &th->unprotected_crit);
+  int s = report_worse(s1, s2);
+  if (s == STATE_OK || report_worse(v->state, s) != s || s == v->state)
+    return;
+  v->state = s;
+  bool crit = s == STATE_CRITICAL;
+  if (s1 == s)
+    snprintf(v->text, sizeof v->text,
+             "%s: %.0f onboarded devices not Active (%s %s)", r->name, sick,
+             crit ? "critical" : "warning",
+             crit ? th->unhealthy_crit.text : th->unhealthy_warn.text);
+  else
+    snprintf(v->text, sizeof v->text,
+             "%s: %.0f devices can be onboarded but are not (%s %s)", r->name,
+             open, crit ? "critical" : "warning",
+             crit ? th->unprotected_crit.text : th->unprotected_warn.text);
+}
+
 void report_judge(const struct mde_tenant_result *r,
                   const struct thresholds *th, struct verdict *v) {
   v->state = (int)mde_failure_nagios_state(r->failure);
@@ -80,6 +135,7 @@ void report_judge(const struct mde_tenant_result *r,
                r->name, fabs(days));
     }
   }
+  judge_machines(r, th, v);
   if (v->state == STATE_OK) {
     char roles[256] = "no role required";
     if (r->permissions == 1)
@@ -111,6 +167,46 @@ static void text(FILE *out, const char *s) {
   mde_escape_fputs(s, MDE_ESC_PIPE, out);
 }
 
+/* The plugin's names, lower-cased API values; the onboarding state's
+ * catch-all is machines_onboarding_unknown (machines_unknown is the
+ * health's). The thresholds go with the counts they judge. */
+static void machines_perfdata(FILE *out, const struct mde_tenant_result *r,
+                              const struct thresholds *th) {
+  for (int h = 0; h < MDE_HEALTH_COUNT; h++)
+    fprintf(out, " machines_%s=%u;;;0",
+            mde_machine_health_name((enum mde_machine_health)h),
+            r->machines.health[h]);
+  for (int o = 0; o < MDE_ONBOARDING_COUNT; o++) {
+    const char *name = mde_onboarding_name((enum mde_onboarding)o);
+    const struct range *w = NULL, *c = NULL;
+    if (o == MDE_ONBOARDING_CANBEONBOARDED) {
+      w = &th->unprotected_warn;
+      c = &th->unprotected_crit;
+    }
+    fprintf(out, " machines_%s%s=%u;%s;%s;0",
+            o == MDE_ONBOARDING_UNKNOWN ? "onboarding_" : "", name,
+            r->machines.onboarding[o], w ? w->text : "", c ? c->text : "");
+  }
+  fprintf(out, " machines_unhealthy=%u;%s;%s;0", report_unhealthy(r),
+          th->unhealthy_warn.text, th->unhealthy_crit.text);
+  if (r->exposure_valid)
+    fprintf(out, " exposure_score=%.2f;;;0;100", r->exposure_score);
+}
+
+static void machines_long(FILE *out, const struct mde_tenant_result *r) {
+  fputs("devices by health (onboarded):", out);
+  for (int h = 0; h < MDE_HEALTH_COUNT; h++)
+    fprintf(out, " %s %u", mde_machine_health_name((enum mde_machine_health)h),
+            r->machines.health[h]);
+  fputs("\ndevices by onboarding state:", out);
+  for (int o = 0; o < MDE_ONBOARDING_COUNT; o++)
+    fprintf(out, " %s %u", mde_onboarding_name((enum mde_onboarding)o),
+            r->machines.onboarding[o]);
+  fputc('\n', out);
+  if (r->exposure_valid)
+    fprintf(out, "exposure score: %.2f\n", r->exposure_score);
+}
+
 void report_single(FILE *out, const struct mde_tenant_result *r,
                    const struct verdict *v, const struct thresholds *th) {
   int first = 1;
@@ -125,7 +221,11 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
   fprintf(out, "%sroles_missing=%zu", sep(&first), r->missing_roles.n);
   if (!isnan(r->credential_ttl))
     fprintf(out, " credential_ttl=%.0fs", r->credential_ttl);
+  if (th->machines && r->machines_valid)
+    machines_perfdata(out, r, th);
   fputc('\n', out);
+  if (th->machines && r->machines_valid)
+    machines_long(out, r);
   /* Long output: what Microsoft support asks for. */
   if (r->failure != MDE_FAIL_NONE) {
     fprintf(out, "class: %s\nreason: ", mde_failure_name(r->failure));
@@ -138,6 +238,13 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
     text(out, roles ? roles : "?");
     fputc('\n', out);
     free(roles);
+  }
+  if (r->credential_from_graph)
+    fputs("credential expiry: from Microsoft Graph\n", out);
+  if (r->credential_note[0]) {
+    fputs("credential: ", out);
+    text(out, r->credential_note);
+    fputc('\n', out);
   }
   const char *const labels[] = {"tenant id", "trace id", "correlation id",
                                 "timestamp"};
@@ -213,5 +320,26 @@ void report_multi(FILE *out, const struct mde_tenant_result *const *r,
     }
     fputc('\n', out);
   }
+  /* What Graph says of each tenant's credential, when there is a word. */
+  for (size_t i = 0; i < n; i++) {
+    if (!r[i]->credential_note[0])
+      continue;
+    text(out, r[i]->name);
+    fputs(": credential: ", out);
+    text(out, r[i]->credential_note);
+    fputc('\n', out);
+  }
   free(o);
+  for (size_t i = 0; i < n; i++) { /* --machines: every tenant's counts */
+    if (!r[i]->machines_valid)
+      continue;
+    text(out, r[i]->name);
+    uint32_t all = 0;
+    for (int k = 0; k < MDE_ONBOARDING_COUNT; k++)
+      all += r[i]->machines.onboarding[k];
+    fprintf(out,
+            ": devices %u, onboarded %u, not Active %u, can be onboarded %u\n",
+            all, r[i]->machines.onboarding[MDE_ONBOARDING_ONBOARDED],
+            report_unhealthy(r[i]), report_unprotected(r[i]));
+  }
 }

@@ -5,6 +5,7 @@
 #ifndef CHECK_REPORT_H
 #define CHECK_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mde/engine.h"
@@ -16,6 +17,12 @@ struct thresholds {
   struct range warn, crit;               /* latency, seconds */
   double cred_warn_days, cred_crit_days; /* < 0: off */
   int api;                               /* the API was asked to answer */
+  /* --machines: device counts asked for, and judged: onboarded devices
+   * not Active against --unhealthy-*, CanBeOnboarded ones against
+   * --unprotected-* */
+  int machines;
+  struct range unhealthy_warn, unhealthy_crit;
+  struct range unprotected_warn, unprotected_crit;
 };
 
 struct verdict {
@@ -31,6 +38,9 @@ void report_single(FILE *out, const struct mde_tenant_result *r,
 /* Several: a summary line, then every tenant not OK, worst first. */
 void report_multi(FILE *out, const struct mde_tenant_result *const *r,
                   const struct verdict *v, size_t n);
+/* Onboarded devices not Active; devices that can be onboarded. */
+uint32_t report_unhealthy(const struct mde_tenant_result *r);
+uint32_t report_unprotected(const struct mde_tenant_result *r);
 const char *report_state_name(int state);
 /* Worse is higher: OK < WARNING < UNKNOWN < CRITICAL. */
 int report_state_rank(int state);

@@ -19,16 +19,20 @@
 static const struct mde_cloud clouds[MDE_CLOUD_COUNT_] = {
     {MDE_CLOUD_PUBLIC, "public", LOGIN_COM,
      "https://api.security.microsoft.com",
-     "https://api.securitycenter.microsoft.com", STS},
+     "https://api.securitycenter.microsoft.com", STS,
+     "https://graph.microsoft.com"},
     {MDE_CLOUD_GCC, "gcc", LOGIN_COM,
      "https://api-gcc.securitycenter.microsoft.us",
-     "https://api-gcc.securitycenter.microsoft.us", STS},
+     "https://api-gcc.securitycenter.microsoft.us", STS,
+     "https://graph.microsoft.com"},
     {MDE_CLOUD_GCC_HIGH, "gcc-high", LOGIN_US,
      "https://api-gov.securitycenter.microsoft.us",
-     "https://api-gov.securitycenter.microsoft.us", STS},
+     "https://api-gov.securitycenter.microsoft.us", STS,
+     "https://graph.microsoft.us"},
     {MDE_CLOUD_DOD, "dod", LOGIN_US,
      "https://api-gov.securitycenter.microsoft.us",
-     "https://api-gov.securitycenter.microsoft.us", STS},
+     "https://api-gov.securitycenter.microsoft.us", STS,
+     "https://dod-graph.microsoft.us"},
 };
 
 static const struct {

@@ -26,6 +26,8 @@ void mde_tenant_config_defaults(struct mde_tenant_config *c) {
       .refresh_margin = MDE_DEFAULT_REFRESH_MARGIN,
       .backoff_cap = MDE_DEFAULT_BACKOFF_CAP,
       .full_resync_interval = MDE_DEFAULT_FULL_RESYNC,
+      .fetch_machines = -1,
+      .machines_interval = MDE_DEFAULT_MACHINES_INTERVAL,
   };
 }
 
@@ -59,6 +61,8 @@ static int http_run(void *ctx, int64_t deadline_ms) {
   return mde_http_run(ctx, deadline_ms);
 }
 
+static void http_interrupt(void *ctx) { mde_http_interrupt(ctx); }
+
 int64_t mde_engine_mono(struct mde_engine *e) {
   return e->clock.monotonic_ms(e->clock.ctx);
 }
@@ -81,7 +85,8 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
       free(e);
       return NULL;
     }
-    e->transport = (struct mde_transport){http_submit, http_run, e->http};
+    e->transport =
+        (struct mde_transport){http_submit, http_run, e->http, http_interrupt};
   }
   e->jwks_refetch_ms = 300 * 1000;
   if (opt) {
@@ -111,11 +116,13 @@ static void tenant_free(struct tenant *t) {
   free(t->api);
   free(t->resource);
   free(t->token_url);
+  free(t->secret_key_id);
   free(t->issuer_v1);
   free(t->last.reason);
   free(t->discovery.reason);
   mde_sync_reset(&t->full);
   mde_sync_reset(&t->incr);
+  mde_machines_sync_reset(&t->msync);
   for (int i = 0; i < N_ENDPOINTS; i++)
     free(t->refused[i]);
   mde_strlist_free(&t->required);
@@ -139,6 +146,7 @@ void mde_engine_free(struct mde_engine *e) {
   free(e->tenants);
   free(e->order);
   mde_keyset_free_all(e->jwks);
+  mde_graph_free_all(e->graph);
   mde_http_free(e->http);
   free(e);
 }
@@ -178,6 +186,14 @@ static char *strip_slash(const char *s) {
   return c;
 }
 
+/* https://host[:port], nothing after but slashes. */
+static bool host_only(const char *u) {
+  if (!https_url(u))
+    return false;
+  const char *p = strchr(u + 8, '/');
+  return !p || p[strspn(p, "/")] == '\0';
+}
+
 static bool valid_tenant_name(const char *s) {
   if (mde_is_guid(s))
     return true;
@@ -191,19 +207,27 @@ static bool valid_tenant_name(const char *s) {
   return true;
 }
 
-static int load_credential(struct tenant *t, char *err, size_t err_size) {
+/* Returns the class of a refusal (MDE_FAIL_NONE: loaded): a credential
+ * that is missing or not one is a configuration error; one that cannot be
+ * read or used is the loader's class (credential_unusable). */
+static enum mde_failure load_credential(struct tenant *t, char *err,
+                                        size_t err_size) {
   char reason[MDE_ERR_SIZE], warn[MDE_ERR_SIZE];
   int kinds =
       !!t->secret_file + !!t->secret_env + !!t->cert_file + !!t->pkcs12_file;
-  if (kinds == 0)
-    return bad(err, err_size, t->name,
-               "no credential: set ClientSecretFile, ClientSecretEnv, "
-               "ClientCertificate (with ClientKey) or ClientPKCS12");
-  if (kinds > 1)
-    return bad(err, err_size, t->name,
-               "%d credentials given; keep one of ClientSecretFile, "
-               "ClientSecretEnv, ClientCertificate or ClientPKCS12",
-               kinds);
+  if (kinds == 0) {
+    bad(err, err_size, t->name,
+        "no credential: set ClientSecretFile, ClientSecretEnv, "
+        "ClientCertificate (with ClientKey) or ClientPKCS12");
+    return MDE_FAIL_CONFIG;
+  }
+  if (kinds > 1) {
+    bad(err, err_size, t->name,
+        "%d credentials given; keep one of ClientSecretFile, "
+        "ClientSecretEnv, ClientCertificate or ClientPKCS12",
+        kinds);
+    return MDE_FAIL_CONFIG;
+  }
   const char *pass = t->pass_env ? getenv(t->pass_env) : NULL;
   enum mde_failure f = MDE_FAIL_NONE;
   if (t->secret_file) {
@@ -221,12 +245,21 @@ static int load_credential(struct tenant *t, char *err, size_t err_size) {
                                    sizeof reason);
   }
   if (f != MDE_FAIL_NONE)
-    return bad(err, err_size, t->name, "%s", reason);
-  return 0;
+    bad(err, err_size, t->name, "%s", reason);
+  return f;
 }
 
 int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                    char *err, size_t err_size) {
+  return mde_engine_add_why(e, c, err, err_size, NULL);
+}
+
+int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
+                       char *err, size_t err_size, enum mde_failure *why) {
+  enum mde_failure unused;
+  if (!why)
+    why = &unused;
+  *why = MDE_FAIL_CONFIG; /* every refusal below but the credential's */
   const char *name = c->name ? c->name : c->tenant;
   if (!name || !*name)
     return bad(err, err_size, "", "a tenant needs a name");
@@ -256,6 +289,20 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
   if (c->token_version != 0 && c->token_version != 1 && c->token_version != 2)
     return bad(err, err_size, name, "TokenVersion must be 1 or 2, not %d",
                c->token_version);
+  if (c->home_tenant && !valid_tenant_name(c->home_tenant))
+    return bad(err, err_size, name,
+               "HomeTenantId \"%s\" is neither a GUID nor a domain name",
+               c->home_tenant);
+  if (c->graph_endpoint && !host_only(c->graph_endpoint))
+    return bad(err, err_size, name,
+               "GraphEndpoint \"%s\" is not an https:// scheme and host "
+               "(such as https://graph.microsoft.com; /v1.0/... is appended)",
+               c->graph_endpoint);
+  if (c->secret_key_id && !mde_is_guid(c->secret_key_id))
+    return bad(err, err_size, name,
+               "ClientSecretKeyId \"%s\" is not a GUID (the secret's "
+               "Secret ID in Certificates & secrets)",
+               c->secret_key_id);
   for (size_t i = 0; i < c->n_required_roles; i++)
     if (!c->required_roles[i] || !*c->required_roles[i] ||
         strpbrk(c->required_roles[i], " ,\t"))
@@ -264,7 +311,7 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
 
   struct tenant *t = calloc(1, sizeof *t);
   if (!t)
-    return bad(err, err_size, name, "out of memory");
+    return *why = MDE_FAIL_INTERNAL, bad(err, err_size, name, "out of memory");
   t->e = e;
   t->cloud = cloud;
   t->name = strdup(name);
@@ -276,6 +323,8 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
              DUP(pkcs12_file);
 #undef DUP
   t->pass_env = c->key_passphrase_env ? strdup(c->key_passphrase_env) : NULL;
+  t->secret_key_id = c->secret_key_id ? strdup(c->secret_key_id) : NULL;
+  oom = oom || (c->secret_key_id && !t->secret_key_id);
   t->login = strip_slash(c->login_endpoint ? c->login_endpoint : cloud->login);
   t->api = strip_slash(c->api_endpoint ? c->api_endpoint : cloud->api);
   t->resource = strdup(c->resource ? c->resource : cloud->resource);
@@ -291,6 +340,9 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
   t->margin = OR(c->refresh_margin, MDE_DEFAULT_REFRESH_MARGIN);
   t->backoff_cap = OR(c->backoff_cap, MDE_DEFAULT_BACKOFF_CAP);
   t->full_resync = OR(c->full_resync_interval, MDE_DEFAULT_FULL_RESYNC);
+  t->fetch_machines = c->fetch_machines;
+  t->machines_interval =
+      OR(c->machines_interval, MDE_DEFAULT_MACHINES_INTERVAL);
 #undef OR
   for (size_t i = 0; i < c->n_required_roles && !oom; i++)
     oom = mde_strlist_add_str(&t->required, c->required_roles[i]) != 0;
@@ -306,11 +358,11 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
         !t->api || !t->resource || !t->token_url || !t->jwks;
   if (oom) {
     tenant_free(t);
-    return bad(err, err_size, name, "out of memory");
+    return *why = MDE_FAIL_INTERNAL, bad(err, err_size, name, "out of memory");
   }
   if (mde_is_guid(t->tenant))
     snprintf(t->tid, sizeof t->tid, "%s", t->tenant);
-  if (load_credential(t, err, err_size) != 0) {
+  if ((*why = load_credential(t, err, err_size)) != MDE_FAIL_NONE) {
     tenant_free(t);
     return -1;
   }
@@ -322,7 +374,8 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
     struct tenant **o = v ? realloc(e->order, cap * sizeof *o) : NULL;
     if (!o) {
       tenant_free(t);
-      return bad(err, err_size, name, "out of memory");
+      return *why = MDE_FAIL_INTERNAL,
+             bad(err, err_size, name, "out of memory");
     }
     e->order = o;
     e->cap = cap;
@@ -334,10 +387,15 @@ int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                                       .token_ttl = -1,
                                       .credential_ttl = NAN,
                                       .alerts_complete = -1,
-                                      .alerts_age = NAN};
+                                      .alerts_age = NAN,
+                                      .machines_age = NAN};
   snprintf(t->res.tenant_id, sizeof t->res.tenant_id, "%s", t->tid);
   t->step = STEP_IDLE;
   mde_budget_init(&t->budget, mde_engine_mono(e));
+  if (mde_graph_attach(t, c, err, err_size) != 0) {
+    tenant_free(t);
+    return -1;
+  }
   e->tenants[e->n++] = t;
   return (int)t->index;
 }
@@ -431,6 +489,10 @@ static enum step (*const steps[STEP_COUNT_])(struct tenant *) = {
     [STEP_ALERTS_ANSWER] = mde_step_alerts_answer,
     [STEP_PROBE] = mde_step_probe,
     [STEP_PROBE_ANSWER] = mde_step_probe_answer,
+    [STEP_MACHINES] = mde_step_machines,
+    [STEP_MACHINES_ANSWER] = mde_step_machines_answer,
+    [STEP_SCORE] = mde_step_score,
+    [STEP_SCORE_ANSWER] = mde_step_score_answer,
 };
 
 static void end_cycle(struct tenant *t);
@@ -438,7 +500,9 @@ static void end_cycle(struct tenant *t);
 static void dispatch(struct tenant *t) {
   while (t->step < STEP_COUNT_)
     t->step = steps[t->step](t);
-  if (t->step == STEP_END)
+  if (t->step == STEP_END && mde_graph_wait(t))
+    t->step = STEP_WAIT; /* its app's Graph read ends the cycle */
+  else if (t->step == STEP_END)
     end_cycle(t);
 }
 
@@ -494,8 +558,11 @@ static void attach_fix(struct tenant *t) {
     return;
   char *roles =
       r->missing_roles.n ? mde_strlist_join(&r->missing_roles, ", ") : NULL;
+  /* Graph's permission is the home tenant's to grant */
+  bool home = r->failure == MDE_FAIL_GRAPH_PERMISSION && t->graph;
   struct mde_fix_ctx ctx = {.login = t->login,
-                            .tenant = t->tenant, /* as configured */
+                            .tenant = home ? t->graph->home
+                                           : t->tenant, /* as configured */
                             .client_id = t->client_id,
                             .resource = t->resource,
                             .roles = roles,
@@ -537,6 +604,8 @@ static void end_cycle(struct tenant *t) {
                     "the access token is not a JWT: its tenant, audience and "
                     "roles cannot be checked; the API's answers decide");
   alerts_freshness(t);
+  mde_graph_apply(t);
+  mde_machines_freshness(t);
   bool checked = t->token.access_token && !token_unverified(t);
   r->token_valid = checked && r->failure != MDE_FAIL_TOKEN_INVALID;
   r->token_ttl = checked ? (double)(t->token_exp - t->e->now) : -1;
@@ -575,6 +644,11 @@ static size_t order_tenants(struct mde_engine *e) {
   return healthy;
 }
 
+void mde_engine_interrupt(struct mde_engine *e) {
+  if (e->transport.interrupt)
+    e->transport.interrupt(e->transport.ctx);
+}
+
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
                      unsigned flags) {
   e->flags = flags;
@@ -585,6 +659,7 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
   size_t healthy = order_tenants(e);
   for (size_t i = 0; i < e->n; i++)
     begin(e->order[i]);
+  mde_graph_cycle(e);
   for (size_t i = 0; i < healthy; i++)
     dispatch(e->order[i]);
   e->transport.run(e->transport.ctx, deadline_ms);

@@ -258,7 +258,7 @@ enum step mde_step_api(struct tenant *t) {
     return STEP_END;
   }
   if (!alerts_wanted(t))
-    return STEP_PROBE;
+    return STEP_MACHINES;
   bool due = now >= t->next_alerts || (t->e->flags & MDE_CYCLE_ONESHOT);
   if (!t->alerts) {
     if (!t->full.active && !sync_start(t, &t->full, true))
@@ -282,7 +282,7 @@ enum step mde_step_alerts(struct tenant *t) {
                           : t->full.active ? &t->full
                                            : NULL;
   if (!s)
-    return STEP_PROBE;
+    return STEP_MACHINES;
   t->syncing = s;
   return call(t, strdup(s->next_url), STEP_ALERTS_ANSWER, 0);
 }
@@ -373,7 +373,7 @@ enum step mde_step_alerts_answer(struct tenant *t) {
   if (req->status == 403) {
     refused(t, EP_ALERTS);
     t->probed |= 1u << EP_ALERTS;
-    return STEP_PROBE;
+    return STEP_MACHINES;
   }
   api_error(t);
   sync_failed(t);
@@ -425,3 +425,27 @@ enum step mde_step_probe_answer(struct tenant *t) {
   }
   return api_error(t);
 }
+
+/* --- for the other API steps (engine_machines.c) --- */
+
+_Static_assert(EP_ALERTS == (int)API_EP_ALERTS &&
+                   EP_MACHINES == (int)API_EP_MACHINES &&
+                   EP_SCORE == (int)API_EP_SCORE,
+               "engine_int.h's endpoint slots are this file's");
+
+enum step mde_api_call(struct tenant *t, char *url, enum step resume,
+                       size_t max_body) {
+  return call(t, url, resume, max_body);
+}
+
+enum step mde_api_common_answer(struct tenant *t) { return common_answer(t); }
+
+void mde_api_served(struct tenant *t, enum api_endpoint ep) {
+  served(t, (int)ep);
+}
+
+void mde_api_refused(struct tenant *t, enum api_endpoint ep) {
+  refused(t, (int)ep);
+}
+
+enum step mde_api_error_answer(struct tenant *t) { return api_error(t); }

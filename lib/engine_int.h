@@ -16,7 +16,9 @@
 #include "mde/budget.h"
 #include "mde/cloud.h"
 #include "mde/engine.h"
+#include "mde/graph_app.h"
 #include "mde/jwks.h"
+#include "mde/machines.h"
 #include "mde/secret.h"
 #include "mde/token_response.h"
 
@@ -44,6 +46,30 @@ struct jwks_entry {
   struct jwks_entry *next;
 };
 
+/* One partner app in Microsoft Graph (one per ClientId + HomeTenantId),
+ * shared by the tenants using it and read by its owner's credential (the
+ * first such tenant) in the first cycle and every CredentialCheckInterval;
+ * tenants that end their cycle while a read is under way wait for it. */
+struct graph_entry {
+  struct mde_engine *e;
+  char *client_id, *home; /* the key, as configured */
+  struct tenant *owner;
+  char *token_url, *app_url, *resource;
+  long interval, warn;
+  time_t due; /* when the next read is due; 0: now */
+  bool busy;  /* a read is under way */
+  struct mde_http_req req;
+  char *form, *bearer; /* owned, wiped */
+  struct mde_graph_app app;
+  bool have_app;
+  time_t read_at; /* wall clock of the last successful read */
+  int64_t read_ms;
+  struct tenant **waiters;
+  size_t n_waiters, cap_waiters;
+  struct mde_app_result res;
+  struct graph_entry *next;
+};
+
 enum step {
   STEP_START,    /* a changed secret file, backoff */
   STEP_DISCOVER, /* a domain tenant: its GUID from OpenID discovery */
@@ -57,6 +83,10 @@ enum step {
   STEP_ALERTS_ANSWER,
   STEP_PROBE,
   STEP_PROBE_ANSWER,
+  STEP_MACHINES, /* after alerts, before probes: engine_machines.c */
+  STEP_MACHINES_ANSWER,
+  STEP_SCORE,
+  STEP_SCORE_ANSWER,
   STEP_COUNT_,
   STEP_WAIT = STEP_COUNT_, /* a request is out */
   STEP_END,                /* the tenant's cycle is over */
@@ -82,6 +112,16 @@ struct alerts_sync {
 };
 
 #define N_ENDPOINTS 3 /* the API endpoints role probes call */
+/* Their `refused[]` slots, for the steps outside engine_api.c. */
+enum api_endpoint { API_EP_ALERTS, API_EP_MACHINES, API_EP_SCORE };
+
+/* One machines sync in progress: the counts of the pages so far, published
+ * only when the last page arrives; where it stands survives cycles. */
+struct machines_sync {
+  bool active;
+  char *next_url;                     /* the page to fetch next */
+  struct mde_machine_counts building; /* pages counted so far */
+};
 
 struct tenant {
   struct mde_engine *e;
@@ -101,6 +141,8 @@ struct tenant {
   long cred_check, alerts_interval, margin, backoff_cap, full_resync;
   char *token_url;
   struct jwks_entry *jwks;
+  struct graph_entry *graph; /* NULL: no HomeTenantId */
+  char *secret_key_id;
 
   /* credential */
   struct mde_secret secret;
@@ -158,6 +200,16 @@ struct tenant {
   enum mde_failure api_failure;
   char *api_reason;
 
+  /* sensor health (engine_machines.c) */
+  int fetch_machines; /* -1: when the token has the role */
+  long machines_interval;
+  struct machines_sync msync;
+  struct mde_machine_counts machines; /* the last complete sync's */
+  int64_t machines_fresh_ms;          /* monotonic; 0: never */
+  time_t next_machines, next_score;
+  double score;
+  int64_t score_fresh_ms;
+
   /* this cycle */
   enum step step, resume;
   bool hung; /* a request of its hung until the deadline: next cycle it
@@ -176,6 +228,7 @@ struct mde_engine {
   size_t n, cap;
   size_t rotate; /* turns the start order among equals */
   struct jwks_entry *jwks;
+  struct graph_entry *graph; /* in the order first configured */
   void (*log)(void *ctx, enum mde_log_level level, const char *msg);
   void *log_ctx;
   int64_t jwks_refetch_ms;
@@ -235,5 +288,43 @@ void mde_sync_reset(struct alerts_sync *s);
 /* The required roles the token lacks plus those the API refused, as the
  * result reports them (end of every cycle). */
 void mde_api_collect_missing(struct tenant *t);
+/* For the other API steps: a budgeted call of `url` (taken), the answers
+ * every call shares (STEP_COUNT_: read it yourself), an endpoint served or
+ * refused, an error answer (STEP_END). */
+enum step mde_api_call(struct tenant *t, char *url, enum step resume,
+                       size_t max_body);
+enum step mde_api_common_answer(struct tenant *t);
+void mde_api_served(struct tenant *t, enum api_endpoint ep);
+void mde_api_refused(struct tenant *t, enum api_endpoint ep);
+enum step mde_api_error_answer(struct tenant *t);
+
+/* engine_machines.c: STEP_MACHINES .. STEP_SCORE_ANSWER */
+enum step mde_step_machines(struct tenant *t);
+enum step mde_step_machines_answer(struct tenant *t);
+enum step mde_step_score(struct tenant *t);
+enum step mde_step_score_answer(struct tenant *t);
+void mde_machines_sync_reset(struct machines_sync *s);
+/* The device counts as the result reports them (end of every cycle). */
+void mde_machines_freshness(struct tenant *t);
+
+/* engine_token.c: the client-credentials form for `resource` at
+ * `token_url`, with the tenant's credential (wiped by the caller). */
+char *mde_token_form(struct tenant *t, const char *resource,
+                     const char *token_url, char *err, size_t err_size);
+
+/* engine_graph.c: credential expiry from Microsoft Graph */
+/* Joins the tenant to the entry for its ClientId + HomeTenantId (creating
+ * it). Returns 0, or -1 with the error naming the option. */
+int mde_graph_attach(struct tenant *t, const struct mde_tenant_config *c,
+                     char *err, size_t err_size);
+void mde_graph_free_all(struct graph_entry *g);
+/* Starts the reads due this cycle (before the tenants run). */
+void mde_graph_cycle(struct mde_engine *e);
+/* A tenant whose cycle is over while its app's read is under way is
+ * queued (true), and resumed at STEP_END when the read is done. */
+bool mde_graph_wait(struct tenant *t);
+/* What Graph says of the tenant's credential, into its result (at the end
+ * of its cycle). */
+void mde_graph_apply(struct tenant *t);
 
 #endif

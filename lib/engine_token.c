@@ -67,10 +67,11 @@ static int put_param(struct mde_buf *b, const char *name, const char *value) {
 }
 
 /* The form body; it holds the secret or the assertion, and is wiped. */
-static char *token_form(struct tenant *t, char *err, size_t err_size) {
+char *mde_token_form(struct tenant *t, const char *resource,
+                     const char *token_url, char *err, size_t err_size) {
   struct mde_buf b;
   mde_buf_init(&b, 0);
-  char *target = mde_token_target(t->resource, t->version);
+  char *target = mde_token_target(resource, t->version);
   int rc = !target;
   rc = rc ? rc : put_param(&b, "grant_type", "client_credentials");
   rc = rc ? rc : put_param(&b, "client_id", t->client_id);
@@ -80,9 +81,8 @@ static char *token_form(struct tenant *t, char *err, size_t err_size) {
     struct mde_assertion_opts opts = {.alg = t->ps256 ? MDE_ASSERTION_PS256
                                                       : MDE_ASSERTION_RS256};
     char *assertion = NULL;
-    if (mde_assertion_sign(t->cred, &opts, t->client_id, t->token_url,
-                           t->e->now, &assertion, err,
-                           err_size) != MDE_FAIL_NONE) {
+    if (mde_assertion_sign(t->cred, &opts, t->client_id, token_url, t->e->now,
+                           &assertion, err, err_size) != MDE_FAIL_NONE) {
       rc = -1;
     } else {
       rc = put_param(&b, "client_assertion_type", ASSERTION_TYPE);
@@ -278,7 +278,7 @@ enum step mde_step_token(struct tenant *t) {
   }
   char err[MDE_ERR_SIZE] = "out of memory";
   mde_tenant_release_request(t);
-  t->form = token_form(t, err, sizeof err);
+  t->form = mde_token_form(t, t->resource, t->token_url, err, sizeof err);
   if (!t->form) {
     mde_tenant_fail(t, MDE_FAIL_CREDENTIAL_UNUSABLE,
                     "cannot build the token request: %s", err);

@@ -514,6 +514,16 @@ char *mde_failure_fix(enum mde_failure f, long code,
     rc = mde_buf_puts(&b, "check that the secret or certificate file exists, "
                           "is readable by this process and by no one else");
     break;
+  case MDE_FAIL_GRAPH_PERMISSION:
+    /* the tenant here is the partner's home tenant (HomeTenantId) */
+    /* Short, URL first: collectd cuts notification messages at 256. */
+    rc = mde_buf_printf(&b,
+                        "grant Application.Read.All (Microsoft Graph) in "
+                        "home tenant %s, then consent",
+                        tenant);
+    if (rc == 0)
+      rc = consent_url(&b, c);
+    break;
   case MDE_FAIL_SYNC_INCOMPLETE:
     rc = mde_buf_puts(&b, "the tenant has more alert pages than the API's "
                           "call limits let one sync fetch: counts follow "

@@ -52,6 +52,7 @@ static const struct {
     [MDE_FAIL_SYNC_INCOMPLETE]      = {"sync_incomplete",     15, 1,    WARN,  N_WARN, "alerts sync not complete"},
     [MDE_FAIL_CLOUD_MISMATCH]       = {"cloud_mismatch",      90, 0,    CRIT,  N_FAIL, "tenant is in another cloud"},
     [MDE_FAIL_TOKEN_OPAQUE]         = {"token_opaque",        15, 1,    WARN,  N_WARN, "access token not a JWT"},
+    [MDE_FAIL_GRAPH_PERMISSION]     = {"graph_permission_missing", 12, 0, WARN, N_WARN, "credential expiry unreadable from Microsoft Graph"},
     /* clang-format on */
 };
 #undef OK

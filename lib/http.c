@@ -1,18 +1,23 @@
 /* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
 #include "mde/http.h"
 #include "mde/retry_after.h"
+#include "mde/wipe_alloc.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 struct slot {
   CURL *easy;
@@ -29,6 +34,10 @@ struct mde_http {
    * (curl_multi_perform visits every transfer: at thousands of tenants
    * that was half the plugin's CPU). */
   int epoll;
+  /* mde_http_interrupt's doorbell, in the epoll set beside the sockets, and
+   * its flag: once set, every run ends at once (a stopping daemon). */
+  int wake;
+  atomic_bool stop;
   int64_t timer_at; /* when libcurl wants its timeout handled; -1: never */
   struct slot *slots;
   long n_slots;
@@ -80,7 +89,9 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   static const struct mde_http_options none = {0};
   if (!opt)
     opt = &none;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, mde_wipe_malloc, mde_wipe_free,
+                           mde_wipe_realloc, mde_wipe_strdup,
+                           mde_wipe_calloc) != CURLE_OK) {
     snprintf(err, err_size, "libcurl failed to initialise");
     return NULL;
   }
@@ -88,6 +99,7 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   if (!h)
     goto oom;
   h->epoll = -1;
+  h->wake = -1;
   h->timer_at = -1;
   h->n_slots = opt->max_connections > 0 ? opt->max_connections : 32;
   h->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 10000;
@@ -96,14 +108,18 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
   h->multi = curl_multi_init();
   h->share = curl_share_init();
   h->epoll = epoll_create1(EPOLL_CLOEXEC);
+  h->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   h->ca_file = dup_or_null(opt->ca_file);
   h->ca_path = dup_or_null(opt->ca_path);
   h->proxy = dup_or_null(opt->proxy);
   h->user_agent =
       strdup(opt->user_agent ? opt->user_agent : MDE_DEFAULT_USER_AGENT);
-  if (!h->slots || !h->multi || !h->share || h->epoll < 0 || !h->user_agent ||
-      (opt->ca_file && !h->ca_file) || (opt->ca_path && !h->ca_path) ||
-      (opt->proxy && !h->proxy))
+  if (!h->slots || !h->multi || !h->share || h->epoll < 0 || h->wake < 0 ||
+      !h->user_agent || (opt->ca_file && !h->ca_file) ||
+      (opt->ca_path && !h->ca_path) || (opt->proxy && !h->proxy))
+    goto oom;
+  struct epoll_event bell = {.events = EPOLLIN, .data.fd = h->wake};
+  if (epoll_ctl(h->epoll, EPOLL_CTL_ADD, h->wake, &bell) != 0)
     goto oom;
   /* DNS answers and TLS sessions are shared by every transfer; the
    * connections themselves live in the multi handle's pool. */
@@ -146,6 +162,8 @@ void mde_http_free(struct mde_http *h) {
     curl_share_cleanup(h->share);
   if (h->epoll >= 0)
     close(h->epoll);
+  if (h->wake >= 0)
+    close(h->wake);
   free(h->ca_file);
   free(h->ca_path);
   free(h->proxy);
@@ -193,6 +211,17 @@ static int on_prereq(void *user, char *remote_ip, char *local_ip,
   return CURL_PREREQFUNC_OK;
 }
 
+/* OpenSSL keeps each connection's last decrypted record (a token's answer,
+ * on a connection to the token endpoint) in its read buffer until the next
+ * one overwrites it, and frees it unwiped: asked to cleanse each record
+ * once libcurl has it (and at SSL_free). libcurl calls this for every new
+ * connection. */
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *user) {
+  (void)easy, (void)user;
+  SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+  return CURLE_OK;
+}
+
 static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   CURL *e = s->easy;
   curl_easy_reset(e);
@@ -238,10 +267,12 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, req);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   s->headers = curl_slist_append(s->headers, "Accept: application/json");
   if (req->bearer) {
-    /* The token goes in a header libcurl copies; our copy is wiped. */
+    /* The token goes in a header list libcurl copies (both freed through
+     * mde_wipe_free); our line is wiped here. */
     size_t n = strlen(req->bearer) + 32;
     char *line = malloc(n);
     if (!line)
@@ -387,7 +418,7 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     /* Nothing starts once the deadline has passed: a request cut then was
      * never under way (req->started stays 0). */
     int64_t now = mde_monotonic_ms();
-    if (now >= deadline_ms)
+    if (now >= deadline_ms || atomic_load(&h->stop))
       break;
     fill(h);
     if (h->busy == 0 && !h->wait_head)
@@ -413,6 +444,8 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
       continue;
     }
     for (int i = 0; i < n; i++) {
+      if (events[i].data.fd == h->wake)
+        continue; /* the loop's head sees the flag */
       int mask = 0;
       if (events[i].events & EPOLLIN)
         mask |= CURL_CSELECT_IN;
@@ -450,6 +483,14 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
   }
   h->wait_tail = NULL;
   return cut;
+}
+
+void mde_http_interrupt(struct mde_http *h) {
+  atomic_store(&h->stop, true);
+  uint64_t one = 1;
+  /* Only fails when the counter is full: then a wake-up is pending anyway. */
+  ssize_t ignored = write(h->wake, &one, sizeof one);
+  (void)ignored;
 }
 
 void mde_http_req_release(struct mde_http_req *req) {

@@ -1,15 +1,28 @@
 /* mde.so: the collectd plugin. Thin glue over libmde: the <Plugin mde>
- * block becomes tenants (checked in full before anything runs: a bad
- * option stops collectd with a message naming it); each read is one engine
- * cycle for every tenant, bounded well inside the interval, then values
- * and, on changes, notifications. The read always returns 0: a broken
- * tenant is reported as metrics, and must not make collectd suspend the
- * plugin for every other tenant. */
+ * block becomes tenants (checked in full before anything runs). A <Tenant>
+ * block that cannot be used (a bad value, a credential file it cannot use)
+ * is skipped, logged naming the option and the tenant, and reported every
+ * cycle with its failure class and one notification, while the others run:
+ * one bad tenant among a thousand must not take collectd, and every other
+ * plugin on the host, down. collectd refuses to start only when the block
+ * itself is unusable or no tenant is. Each read starts one engine cycle for
+ * every tenant, bounded well inside the interval, then values and, on
+ * changes, notifications.
+ *
+ * The cycle runs on the plugin's own thread, not collectd's read thread:
+ * collectd joins its read threads before it tells plugins to stop, so a
+ * cycle waiting on a hung peer there held a stopping daemon for up to 80%
+ * of the interval (beyond systemd's stop timeout at Interval 300). Here the
+ * read only hands the cycle over, and stopping interrupts it at once. The
+ * read always returns 0: a broken tenant is reported as metrics, and must
+ * not make collectd suspend the plugin for every other tenant. */
 #include "collectd.h"
 
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +33,30 @@
 #include "submit.h"
 
 struct state {
-  struct mde_engine *engine;
-  struct tenant_track *track;
-  size_t n;
+  struct mde_engine *engine;  /* the worker's alone while it runs */
+  struct tenant_track *track; /* the engine's tenants, then the skipped */
+  size_t n;                   /* the engine's tenants */
+  /* Skipped tenants, taken over from the options at init: the worker
+   * reports them, and the shutdown callback frees the options while it may
+   * still run. */
+  struct skipped_tenant *skipped;
+  size_t n_skipped;
+  uint64_t cycles;
+
+  pthread_t worker;
+  bool worker_started;
+  pthread_mutex_t lock; /* guards what follows */
+  pthread_cond_t wake;
+  bool pending;      /* a read asked for a cycle */
+  bool stopping;     /* collectd is shutting down */
+  cdtime_t interval; /* of the read that asked */
+  plugin_ctx_t ctx;  /* ditto: values carry its interval */
 };
 
 /* Parsed by the config callback, used by init, freed at shutdown. */
 static struct plugin_options opts;
 static bool configured;
+static bool shard_empty; /* Shard left this host no tenant: run idle */
 
 /* Engine messages carry server text (a nextLink, an error body) and
  * configuration values: escaped, so none can start a log line of its own. */
@@ -39,8 +68,18 @@ static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
              mde_escape(safe, sizeof safe, msg, 0));
 }
 
-/* Builds an engine with every tenant. Returns NULL after logging. */
-static struct mde_engine *build(const struct plugin_options *o) {
+static bool skipped(const struct plugin_options *o, const char *name) {
+  for (size_t i = 0; i < o->n_skipped; i++)
+    if (strcmp(o->skipped[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+/* Builds an engine with every usable tenant. A tenant the engine refuses
+ * is logged and added to o->skipped, once: a tenant skipped already (by the
+ * config callback's build) is not tried again. Returns NULL after logging
+ * when the engine cannot be made, or out of memory. */
+static struct mde_engine *build(struct plugin_options *o) {
   struct mde_engine_options eo;
   options_engine(o, &eo);
   eo.log = engine_log;
@@ -52,13 +91,19 @@ static struct mde_engine *build(const struct plugin_options *o) {
     return NULL;
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
+    const char *name = o->tenants[i].name;
+    if (skipped(o, name))
+      continue;
     struct mde_tenant_config c;
-    if (options_tenant_config(o, i, &c) != 0) { /* it logged its own */
-      mde_engine_free(e);
-      return NULL;
-    }
-    if (mde_engine_add(e, &c, err, sizeof err) < 0) {
+    enum mde_failure why = MDE_FAIL_CONFIG;
+    int rc = options_tenant_config(o, i, &c); /* it logged its own */
+    const char *reason = options_last_error();
+    if (rc == 0 && mde_engine_add_why(e, &c, err, sizeof err, &why) < 0) {
       engine_log(NULL, MDE_LOG_ERR, err); /* names a configured value */
+      rc = -1;
+      reason = err;
+    }
+    if (rc != 0 && options_skip(o, name, why, reason) != 0) {
       mde_engine_free(e);
       return NULL;
     }
@@ -71,47 +116,144 @@ static int mde_config(oconfig_item_t *ci) {
     ERROR("mde plugin: only one <Plugin mde> block is allowed");
     return -1;
   }
-  if (options_parse(ci, &opts) != 0) {
+  if (options_parse_skipping(ci, &opts) != 0) {
     options_free(&opts);
     return -1;
+  }
+  if (opts.shard.n) {
+    size_t all = opts.n_tenants;
+    options_apply_shard(&opts, &opts.shard);
+    shard_empty = opts.n_tenants == 0;
+    if (shard_empty) /* legitimate, with few tenants: said, not refused */
+      WARNING("mde plugin: Shard %u/%u: none of the %zu tenants is this "
+              "host's; it monitors nothing",
+              opts.shard.k, opts.shard.n, all);
+    else
+      INFO("mde plugin: Shard %u/%u: %zu of %zu tenants are this host's",
+           opts.shard.k, opts.shard.n, opts.n_tenants, all);
   }
   /* Every tenant is checked now (credentials read, URLs, GUIDs), so that
-   * `collectd -t` catches what would otherwise fail at start. */
+   * `collectd -t` shows what is skipped, and refuses when nothing is left. */
   struct mde_engine *probe = build(&opts);
-  if (!probe) {
+  size_t usable = probe ? mde_engine_count(probe) : 0;
+  mde_engine_free(probe);
+  if (usable == 0 && !(shard_empty && opts.n_skipped == 0)) {
+    if (probe)
+      ERROR("mde plugin: no usable <Tenant> block (%zu skipped): nothing to "
+            "monitor",
+            opts.n_skipped);
     options_free(&opts);
     return -1;
   }
-  mde_engine_free(probe);
   configured = true;
   return 0;
 }
 
-static void state_free(void *p) {
-  struct state *st = p;
-  if (!st)
+/* A skipped tenant, reported as the engine reports a failed one: its
+ * class in errors-<class> (one more each cycle), token_valid 0 and, from
+ * submit_tenant's edge trigger, one notification. */
+static void submit_skipped(const struct skipped_tenant *s,
+                           struct tenant_track *tr, uint64_t cycles,
+                           cdtime_t when) {
+  static char fix[] = "correct this <Tenant> block or its credential file, "
+                      "then restart collectd (it reads them at start)";
+  struct mde_tenant_result *r = calloc(1, sizeof *r);
+  if (!r)
     return;
-  mde_engine_free(st->engine);
-  free(st->track);
-  free(st);
+  r->name = s->name;
+  r->failure = s->failure;
+  snprintf(r->reason, sizeof r->reason, "%s", s->reason);
+  r->fix = fix;
+  r->consent = r->permissions = -1;
+  r->token_ttl = -1;
+  r->credential_ttl = NAN;
+  r->alerts_complete = -1;
+  r->alerts_age = NAN;
+  r->failures[s->failure] = cycles;
+  submit_tenant(r, tr, when);
+  free(r);
 }
 
-static int mde_read(user_data_t *ud) {
-  struct state *st = ud->data;
-  cdtime_t interval = plugin_get_interval();
-  /* The cycle ends at 80% of the interval, whatever the network does, so
-   * the next read starts on time (never less than 100 ms: a TLS handshake
-   * and a request on a LAN). */
+/* One cycle, on the worker: run until 80% of the interval, whatever the
+ * network does, so the next read starts on time (never less than 100 ms:
+ * a TLS handshake and a request on a LAN); then values. A cycle cut short
+ * by a stopping daemon reports nothing: every tenant would read as a
+ * network failure, a false alarm at each restart. */
+static void run_cycle(struct state *st, cdtime_t interval) {
   int64_t budget_ms = (int64_t)CDTIME_T_TO_MS(interval) * 8 / 10;
   if (budget_ms < 100)
     budget_ms = 100;
   int64_t start = mde_monotonic_ms();
   if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
     ERROR("mde plugin: the engine failed this cycle (out of memory?)");
+  pthread_mutex_lock(&st->lock);
+  bool stopping = st->stopping;
+  pthread_mutex_unlock(&st->lock);
+  if (stopping)
+    return;
   cdtime_t when = cdtime();
   for (size_t i = 0; i < st->n; i++)
     submit_tenant(mde_engine_result(st->engine, i), &st->track[i], when);
+  st->cycles++;
+  for (size_t i = 0; i < st->n_skipped; i++)
+    submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
+  submit_apps(st->engine, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
+}
+
+static void *worker_main(void *arg) {
+  struct state *st = arg;
+  pthread_mutex_lock(&st->lock);
+  for (;;) {
+    while (!st->pending && !st->stopping)
+      pthread_cond_wait(&st->wake, &st->lock);
+    if (st->stopping)
+      break;
+    st->pending = false;
+    cdtime_t interval = st->interval;
+    plugin_set_ctx(st->ctx); /* dispatches take the read's interval */
+    pthread_mutex_unlock(&st->lock);
+    run_cycle(st, interval);
+    pthread_mutex_lock(&st->lock);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return NULL;
+}
+
+/* Called by collectd once the read threads are joined: the worker is told
+ * to stop, its cycle interrupted, and joined (it never waits on anything
+ * but the network, which the interrupt ends). */
+static void state_free(void *p) {
+  struct state *st = p;
+  if (!st)
+    return;
+  if (st->worker_started) {
+    pthread_mutex_lock(&st->lock);
+    st->stopping = true;
+    pthread_cond_signal(&st->wake);
+    pthread_mutex_unlock(&st->lock);
+    mde_engine_interrupt(st->engine);
+    pthread_join(st->worker, NULL);
+  }
+  pthread_cond_destroy(&st->wake);
+  pthread_mutex_destroy(&st->lock);
+  mde_engine_free(st->engine);
+  free(st->track);
+  options_skipped_free(st->skipped, st->n_skipped);
+  free(st);
+}
+
+/* Hands a cycle to the worker. A read arriving while a cycle still runs
+ * (it cannot, by the 80% budget, unless the host stalls) queues one more,
+ * not one per read. */
+static int mde_read(user_data_t *ud) {
+  struct state *st = ud->data;
+  pthread_mutex_lock(&st->lock);
+  st->pending = true;
+  st->interval = plugin_get_interval();
+  st->ctx = plugin_get_ctx();
+  pthread_cond_signal(&st->wake);
+  pthread_mutex_unlock(&st->lock);
   return 0;
 }
 
@@ -123,17 +265,48 @@ static int mde_init(void) {
   struct state *st = calloc(1, sizeof *st);
   if (!st)
     return -1;
+  pthread_mutex_init(&st->lock, NULL);
+  pthread_cond_init(&st->wake, NULL);
   st->engine = build(&opts);
-  st->n = opts.n_tenants;
-  st->track = calloc(st->n, sizeof *st->track);
-  if (!st->engine || !st->track) {
+  st->n = st->engine ? mde_engine_count(st->engine) : 0;
+  /* one more, so that calloc never sees 0 */
+  st->track = calloc(st->n + opts.n_skipped + 1, sizeof *st->track);
+  if (!st->engine || !st->track ||
+      (st->n == 0 && !(shard_empty && opts.n_skipped == 0))) {
+    if (st->engine && st->n == 0)
+      ERROR("mde plugin: no usable <Tenant> block: nothing to monitor");
     state_free(st);
     return -1;
   }
-  for (size_t i = 0; i < st->n; i++)
+  for (size_t i = 0; i < st->n + opts.n_skipped; i++)
     st->track[i] =
         (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
-  INFO("mde plugin: monitoring %zu tenant%s", st->n, st->n == 1 ? "" : "s");
+  /* Engine tenant i is not opts.tenants[i] once a tenant was skipped: by
+   * name. */
+  for (size_t i = 0; i < st->n; i++) {
+    const struct tenant_options *to =
+        options_tenant(&opts, mde_engine_result(st->engine, i)->name);
+    st->track[i].cred_watch = to && to->home_tenant != NULL;
+    st->track[i].cred_warn =
+        86400.0 * (opts.credential_warning ? opts.credential_warning
+                                           : OPTIONS_CREDENTIAL_WARNING_DAYS);
+    st->track[i].cred_crit =
+        86400.0 * (opts.credential_critical ? opts.credential_critical
+                                            : OPTIONS_CREDENTIAL_CRITICAL_DAYS);
+    st->track[i].cred_level = -1;
+  }
+  st->skipped = opts.skipped;
+  st->n_skipped = opts.n_skipped;
+  opts.skipped = NULL;
+  opts.n_skipped = 0;
+  if (plugin_thread_create(&st->worker, worker_main, st, "mde worker") != 0) {
+    ERROR("mde plugin: cannot start its worker thread");
+    state_free(st);
+    return -1;
+  }
+  st->worker_started = true;
+  INFO("mde plugin: monitoring %zu tenant%s (%zu skipped)", st->n,
+       st->n == 1 ? "" : "s", st->n_skipped);
   /* On failure, collectd frees the user data itself. */
   return plugin_register_complex_read(
       NULL, "mde", mde_read, 0,

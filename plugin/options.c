@@ -20,6 +20,15 @@
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
 
+/* Every error is logged and kept: the plugin reports a skipped tenant with
+ * it, and check_mde prints it. */
+static char last_error[1024];
+#define FAIL(...)                                                              \
+  (snprintf(last_error, sizeof last_error, __VA_ARGS__),                       \
+   ERROR("mde plugin: %s", last_error))
+
+const char *options_last_error(void) { return last_error; }
+
 #define T(f) offsetof(struct tenant_options, f)
 #define G(f) offsetof(struct plugin_options, f)
 
@@ -62,6 +71,14 @@ static const struct option {
     {"Timeout", TOP, INT, G(timeout), 1, 300},
     {"MaxConnections", TOP, INT, G(max_connections), 1, 1024},
     {"KeyRefetchInterval", TOP, INT, G(jwks_refetch_interval), 1, 86400},
+    {"Shard", TOP, STRING, G(shard_text), 0, 0},
+    {"HomeTenantId", BOTH, STRING, T(home_tenant), 0, 0},
+    {"GraphEndpoint", BOTH, STRING, T(graph_endpoint), 0, 0},
+    {"ClientSecretKeyId", BOTH, STRING, T(secret_key_id), 0, 0},
+    {"CredentialWarning", TOP, INT, G(credential_warning), 1, 3650},
+    {"CredentialCritical", TOP, INT, G(credential_critical), 1, 3650},
+    {"FetchMachines", BOTH, BOOL, T(fetch_machines), 0, 0},
+    {"MachinesInterval", BOTH, INT, T(machines_interval), 1, 86400},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -90,6 +107,9 @@ static const size_t string_fields[] = {
     T(api_endpoint),
     T(resource),
     T(region),
+    T(home_tenant),
+    T(graph_endpoint),
+    T(secret_key_id),
 };
 #define FIELD(t, off) ((char **)((char *)(t) + (off)))
 
@@ -145,15 +165,14 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   char place[DATA_MAX_NAME_LEN + 16];
   const struct option *opt = lookup(ci->key);
   if (!opt) {
-    ERROR("mde plugin: %s: unknown option \"%s\"",
-          where(t, place, sizeof place), ci->key);
+    FAIL("%s: unknown option \"%s\"", where(t, place, sizeof place), ci->key);
     return -1;
   }
   if (!(opt->scope & (t ? TENANT : TOP))) {
-    ERROR("mde plugin: %s: option \"%s\" belongs %s",
-          where(t, place, sizeof place), opt->name,
-          opt->scope == TOP ? "at the top of <Plugin mde>"
-                            : "inside a <Tenant> block");
+    FAIL("%s: option \"%s\" belongs %s", where(t, place, sizeof place),
+         opt->name,
+         opt->scope == TOP ? "at the top of <Plugin mde>"
+                           : "inside a <Tenant> block");
     return -1;
   }
   struct tenant_options *target = t ? t : &o->defaults;
@@ -173,8 +192,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case CREDENTIAL: {
     char **field = (char **)(base + opt->offset);
     if (cf_util_get_string(ci, field) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes one string",
-            where(t, place, sizeof place), opt->name);
+      FAIL("%s: \"%s\" takes one string", where(t, place, sizeof place),
+           opt->name);
       return -1;
     }
     return 0;
@@ -188,8 +207,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
                    : (double)opt->min - 1;
     if (!(d >= opt->min && d <= opt->max) || d != (double)(long)d ||
         cf_util_get_int(ci, field) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes a whole number from %d to %d",
-            where(t, place, sizeof place), opt->name, opt->min, opt->max);
+      FAIL("%s: \"%s\" takes a whole number from %d to %d",
+           where(t, place, sizeof place), opt->name, opt->min, opt->max);
       return -1;
     }
     return 0;
@@ -197,8 +216,8 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case BOOL: {
     bool b = false;
     if (cf_util_get_boolean(ci, &b) != 0) {
-      ERROR("mde plugin: %s: \"%s\" takes true or false",
-            where(t, place, sizeof place), opt->name);
+      FAIL("%s: \"%s\" takes true or false", where(t, place, sizeof place),
+           opt->name);
       return -1;
     }
     *(int *)(base + opt->offset) = b;
@@ -207,9 +226,9 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   case ROLES: {
     char *role = NULL;
     if (cf_util_get_string(ci, &role) != 0) {
-      ERROR("mde plugin: %s: \"RequireRole\" takes one role name, e.g. "
-            "\"Alert.Read.All\"",
-            where(t, place, sizeof place));
+      FAIL("%s: \"RequireRole\" takes one role name, e.g. "
+           "\"Alert.Read.All\"",
+           where(t, place, sizeof place));
       return -1;
     }
     if (t && !*roles_set) { /* a tenant's roles replace the defaults' */
@@ -222,6 +241,7 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
         realloc(target->roles, (target->n_roles + 1) * sizeof *target->roles);
     if (!roles) {
       free(role);
+      FAIL("%s: out of memory", where(t, place, sizeof place));
       return -1;
     }
     target->roles = roles;
@@ -245,14 +265,14 @@ static bool valid_instance(const char *s) {
 static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
   char *name = NULL;
   if (cf_util_get_string(ci, &name) != 0 || !valid_instance(name)) {
-    ERROR("mde plugin: <Tenant> needs a name of letters, digits, '_', '.' or "
-          "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
+    FAIL("<Tenant> needs a name of letters, digits, '_', '.' or "
+         "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
     free(name);
     return -1;
   }
   for (size_t i = 0; i < o->n_tenants; i++) {
     if (strcmp(o->tenants[i].name, name) == 0) {
-      ERROR("mde plugin: <Tenant \"%s\"> appears twice", name);
+      FAIL("<Tenant \"%s\"> appears twice", name);
       free(name);
       return -1;
     }
@@ -275,32 +295,102 @@ static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
     if (apply(&ci->children[i], o, t, &credential_set, &roles_set) != 0)
       return -1;
   if (!t->tenant_id) {
-    ERROR("mde plugin: <Tenant \"%s\">: \"TenantId\" is required (the "
-          "customer's tenant GUID or verified domain)",
-          name);
+    FAIL("<Tenant \"%s\">: \"TenantId\" is required (the "
+         "customer's tenant GUID or verified domain)",
+         name);
     return -1;
   }
   return 0;
 }
 
-int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+int options_skip(struct plugin_options *o, const char *name,
+                 enum mde_failure failure, const char *reason) {
+  struct skipped_tenant *v =
+      realloc(o->skipped, (o->n_skipped + 1) * sizeof *v);
+  if (!v)
+    return -1;
+  o->skipped = v;
+  struct skipped_tenant *s = &o->skipped[o->n_skipped];
+  *s = (struct skipped_tenant){
+      .name = strdup(name), .failure = failure, .reason = strdup(reason)};
+  if (!s->name || !s->reason) {
+    free(s->name);
+    free(s->reason);
+    return -1;
+  }
+  o->n_skipped++;
+  ERROR("mde plugin: <Tenant \"%s\"> skipped (%s)", name,
+        mde_failure_name(failure));
+  return 0;
+}
+
+/* A <Tenant> block that failed: with `skip`, taken out of the tenants (and
+ * kept in o->skipped when it has a name of its own to be reported under).
+ * Returns 0 when the parse may go on. */
+static int tenant_failed(struct plugin_options *o, size_t before, bool skip) {
+  if (!skip)
+    return -1;
+  if (o->n_tenants == before) { /* no usable name, or a repeated one */
+    ERROR("mde plugin: that <Tenant> block is skipped");
+    return 0;
+  }
+  struct tenant_options *t = &o->tenants[--o->n_tenants];
+  int rc = options_skip(o, t->name, MDE_FAIL_CONFIG, last_error);
+  tenant_free(t);
+  return rc;
+}
+
+static int parse(const oconfig_item_t *ci, struct plugin_options *o,
+                 bool skip) {
   *o = (struct plugin_options){0};
   o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
+  o->defaults.fetch_machines = -1;
   bool unused = false, roles = false;
   /* Defaults first, wherever they are written, then the tenants. */
   for (int i = 0; i < ci->children_num; i++)
     if (strcasecmp(ci->children[i].key, "Tenant") != 0 &&
         apply(&ci->children[i], o, NULL, &unused, &roles) != 0)
       return -1;
-  for (int i = 0; i < ci->children_num; i++)
+  char err[160];
+  if (o->shard_text &&
+      mde_shard_parse(o->shard_text, &o->shard, err, sizeof err) != 0) {
+    /* err quotes the value: escaped where it leaves (the log) */
+    char safe[sizeof err * 4];
+    FAIL("<Plugin mde>: \"Shard\" %s", mde_escape(safe, sizeof safe, err, 0));
+    return -1;
+  }
+  for (int i = 0; i < ci->children_num; i++) {
+    size_t before = o->n_tenants;
     if (strcasecmp(ci->children[i].key, "Tenant") == 0 &&
-        parse_tenant(&ci->children[i], o) != 0)
+        parse_tenant(&ci->children[i], o) != 0 &&
+        tenant_failed(o, before, skip) != 0)
       return -1;
+  }
   if (o->n_tenants == 0) {
-    ERROR("mde plugin: no <Tenant> block: nothing to monitor");
+    if (o->n_skipped)
+      FAIL("no usable <Tenant> block (%zu skipped): nothing to monitor",
+           o->n_skipped);
+    else
+      FAIL("no <Tenant> block: nothing to monitor");
     return -1;
   }
   return 0;
+}
+
+int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+  return parse(ci, o, false);
+}
+
+int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o) {
+  return parse(ci, o, true);
+}
+
+void options_skipped_free(struct skipped_tenant *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(s[i].name);
+    free(s[i].reason);
+  }
+  free(s);
 }
 
 void options_free(struct plugin_options *o) {
@@ -308,11 +398,34 @@ void options_free(struct plugin_options *o) {
   for (size_t i = 0; i < o->n_tenants; i++)
     tenant_free(&o->tenants[i]);
   free(o->tenants);
+  options_skipped_free(o->skipped, o->n_skipped);
   free(o->ca_file);
   free(o->ca_path);
   free(o->proxy);
   free(o->user_agent);
+  free(o->shard_text);
   *o = (struct plugin_options){0};
+}
+
+const struct tenant_options *options_tenant(const struct plugin_options *o,
+                                            const char *name) {
+  for (size_t i = 0; i < o->n_tenants; i++)
+    if (strcmp(o->tenants[i].name, name) == 0)
+      return &o->tenants[i];
+  return NULL;
+}
+
+size_t options_apply_shard(struct plugin_options *o,
+                           const struct mde_shard *s) {
+  size_t kept = 0, n = o->n_tenants;
+  for (size_t i = 0; i < n; i++) {
+    if (mde_shard_keeps(s, o->tenants[i].tenant_id))
+      o->tenants[kept++] = o->tenants[i];
+    else
+      tenant_free(&o->tenants[i]);
+  }
+  o->n_tenants = kept;
+  return n - kept;
 }
 
 /* Digits where `shape` has 'd', the same byte elsewhere: sscanf's %d would
@@ -356,15 +469,15 @@ int options_region(const char *tenant, const char *cloud, const char *region,
   if (!*api) {
     char list[64];
     mde_cloud_region_list(list, sizeof list);
-    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"",
-          tenant, list, region);
+    FAIL("<Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"", tenant, list,
+         region);
     return -1;
   }
   if (cl && cl->id != MDE_CLOUD_PUBLIC) {
-    ERROR("mde plugin: <Tenant \"%s\">: \"Region\" is for the public cloud "
-          "only; Cloud \"%s\" has one API host (drop Region, or use "
-          "ApiEndpoint)",
-          tenant, cloud);
+    FAIL("<Tenant \"%s\">: \"Region\" is for the public cloud "
+         "only; Cloud \"%s\" has one API host (drop Region, or use "
+         "ApiEndpoint)",
+         tenant, cloud);
     *api = NULL;
     return -1;
   }
@@ -401,6 +514,14 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
   c->refresh_margin = t->refresh_margin;
   c->backoff_cap = t->backoff_cap;
   c->full_resync_interval = t->full_resync_interval;
+  c->home_tenant = t->home_tenant;
+  c->graph_endpoint = t->graph_endpoint;
+  c->secret_key_id = t->secret_key_id;
+  c->credential_warning =
+      86400L * (o->credential_warning ? o->credential_warning
+                                      : OPTIONS_CREDENTIAL_WARNING_DAYS);
+  c->fetch_machines = t->fetch_machines;
+  c->machines_interval = t->machines_interval;
   if (t->region &&
       options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
     return -1;
@@ -413,18 +534,18 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
       c->assertion_ps256 = 0;
     } else {
       char safe[256];
-      ERROR("mde plugin: <Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
-            "PS256, not \"%s\"",
-            t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
+      FAIL("<Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
+           "PS256, not \"%s\"",
+           t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
       return -1;
     }
   }
   if (t->secret_expires &&
       options_parse_date(t->secret_expires, &c->secret_expires)) {
     char safe[256];
-    ERROR("mde plugin: <Tenant \"%s\">: \"ClientSecretExpires\" is a date "
-          "such as \"2027-01-31\", not \"%s\"",
-          t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
+    FAIL("<Tenant \"%s\">: \"ClientSecretExpires\" is a date "
+         "such as \"2027-01-31\", not \"%s\"",
+         t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
     return -1;
   }
   return 0;

@@ -14,6 +14,7 @@
 #include "liboconfig/oconfig.h"
 
 #include "mde/engine.h"
+#include "mde/shard.h"
 
 struct tenant_options {
   char *name, *tenant_id;
@@ -26,19 +27,57 @@ struct tenant_options {
   int fetch_alerts, probe_roles; /* -1: not set */
   int credential_check_interval, alerts_interval, refresh_margin, backoff_cap,
       full_resync_interval;
+  char *home_tenant, *graph_endpoint, *secret_key_id; /* Microsoft Graph */
+  int fetch_machines; /* -1: not set (the token's roles decide) */
+  int machines_interval;
+};
+
+/* A <Tenant> block the plugin cannot use: skipped, and reported under its
+ * name with its failure class while the other tenants run. */
+struct skipped_tenant {
+  char *name;
+  enum mde_failure failure; /* config or credential_unusable */
+  char *reason;             /* the logged error, naming the option */
 };
 
 struct plugin_options {
   struct tenant_options defaults;
   struct tenant_options *tenants;
   size_t n_tenants;
+  struct skipped_tenant *skipped;
+  size_t n_skipped;
   char *ca_file, *ca_path, *proxy, *user_agent;
   int timeout, max_connections, jwks_refetch_interval;
+  char *shard_text;       /* Shard "K/N" as written */
+  struct mde_shard shard; /* parsed; n == 0: every tenant */
+  /* days before a credential's expiry: WARNING, then FAILURE (0: 30, 7) */
+  int credential_warning, credential_critical;
 };
+
+#define OPTIONS_CREDENTIAL_WARNING_DAYS 30
+#define OPTIONS_CREDENTIAL_CRITICAL_DAYS 7
 
 /* Parses the block. Returns 0, or -1 after logging what is wrong. */
 int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
+/* As options_parse, but a <Tenant> block with a bad option is skipped
+ * (logged, and kept in o->skipped) instead of failing the whole block: one
+ * bad tenant must not take collectd down. Returns -1 only when the block
+ * itself is unusable (a bad option outside the tenants) or no tenant is. */
+int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o);
+/* Adds a skipped tenant to o->skipped and logs that it is skipped. Returns
+ * 0, or -1 when out of memory. */
+int options_skip(struct plugin_options *o, const char *name,
+                 enum mde_failure failure, const char *reason);
+void options_skipped_free(struct skipped_tenant *s, size_t n);
+/* The last error this parser logged, without the "mde plugin: " prefix. */
+const char *options_last_error(void);
 void options_free(struct plugin_options *o);
+/* The tenant named `name`, or NULL. */
+const struct tenant_options *options_tenant(const struct plugin_options *o,
+                                            const char *name);
+/* Keeps the tenants `s` keeps (see mde/shard.h), dropping the others.
+ * Returns how many were dropped. */
+size_t options_apply_shard(struct plugin_options *o, const struct mde_shard *s);
 /* "2027-01-31" or "2027-01-31T12:00:00Z" (UTC) to *out; -1 if neither, or
  * not a real date. Also check_mde's --secret-expires. A past date is a
  * date (the secret has expired); the epoch comes back as 1, never 0. */

@@ -106,6 +106,71 @@ static void notify(const struct mde_tenant_result *r, int previous,
   plugin_notification_meta_free(n.meta);
 }
 
+/* A tenant's credential crossed a threshold (level 1: CredentialWarning,
+ * 2: CredentialCritical or expired) or came back (0: renewed). */
+static void notify_credential(const struct mde_tenant_result *r, int level,
+                              cdtime_t when) {
+  static const int severity[] = {NOTIF_OKAY, NOTIF_WARNING, NOTIF_FAILURE};
+  notification_t n = {.severity = severity[level], .time = when};
+  sstrncpy(n.host, hostname_g, sizeof n.host);
+  sstrncpy(n.plugin, "mde", sizeof n.plugin);
+  sstrncpy(n.plugin_instance, r->name, sizeof n.plugin_instance);
+  sstrncpy(n.type, "timeleft", sizeof n.type);
+  sstrncpy(n.type_instance, "credential", sizeof n.type_instance);
+  double days = r->credential_ttl / 86400.0;
+  char msg[512], safe[1024];
+  if (level == 0)
+    snprintf(msg, sizeof msg,
+             "%s: client credential renewed: it expires in %.1f days", r->name,
+             days);
+  else if (r->credential_ttl <= 0)
+    snprintf(msg, sizeof msg,
+             "%s: client credential expired %.1f days ago - create a new one "
+             "for the app and update the configuration",
+             r->name, -days);
+  else
+    snprintf(msg, sizeof msg,
+             "%s: client credential expires in %.1f days - create a new one "
+             "for the app and update the configuration",
+             r->name, days);
+  sstrncpy(n.message, msg, sizeof n.message);
+  plugin_notification_meta_add_double(&n, "credential_ttl", r->credential_ttl);
+  if (r->credential_note[0])
+    meta_text(&n, "note", r->credential_note);
+  if (level == 0)
+    INFO("mde plugin: %s", mde_escape(safe, sizeof safe, msg, 0));
+  else
+    WARNING("mde plugin: %s", mde_escape(safe, sizeof safe, msg, 0));
+  plugin_dispatch_notification(&n);
+  plugin_notification_meta_free(n.meta);
+}
+
+/* WARNING, then FAILURE, once each as the expiry nears; OKAY when a
+ * renewed credential is seen. */
+static void watch_credential(const struct mde_tenant_result *r,
+                             struct tenant_track *tr, cdtime_t when) {
+  if (!tr->cred_watch)
+    return;
+  /* What Graph says of the credential (a shared hint, a certificate not
+   * registered, Graph unreachable) is logged when it changes. */
+  if (strcmp(tr->cred_note, r->credential_note) != 0) {
+    char safe[2048];
+    if (r->credential_note[0])
+      WARNING("mde plugin: %s: %s", r->name,
+              mde_escape(safe, sizeof safe, r->credential_note, 0));
+    snprintf(tr->cred_note, sizeof tr->cred_note, "%s", r->credential_note);
+  }
+  if (isnan(r->credential_ttl))
+    return;
+  double ttl = r->credential_ttl;
+  int level = ttl <= tr->cred_crit ? 2 : ttl <= tr->cred_warn ? 1 : 0;
+  int before = tr->cred_level < 0 ? 0 : tr->cred_level;
+  if (level > before || (level == 0 && before > 0))
+    notify_credential(r, level, when);
+  /* a renewal to a credential that is itself expiring: notified as such */
+  tr->cred_level = level;
+}
+
 static uint64_t *code_counter(struct tenant_track *tr, int status) {
   for (int i = 0; i < tr->n_codes; i++)
     if (tr->code_status[i] == status)
@@ -132,6 +197,22 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
     }
     derive(in, "derive", "alerts_created", r->alerts_created, when);
   }
+  if (r->machines_valid) { /* lower-cased API values, as alerts */
+    for (int h = 0; h < MDE_HEALTH_COUNT; h++) {
+      snprintf(ti, sizeof ti, "machines_health_%s",
+               mde_machine_health_name((enum mde_machine_health)h));
+      gauge(in, "count", ti, r->machines.health[h], when);
+    }
+    for (int o = 0; o < MDE_ONBOARDING_COUNT; o++) {
+      snprintf(ti, sizeof ti, "machines_onboarding_%s",
+               mde_onboarding_name((enum mde_onboarding)o));
+      gauge(in, "count", ti, r->machines.onboarding[o], when);
+    }
+  }
+  if (!isnan(r->machines_age))
+    gauge(in, "duration", "machines_age", r->machines_age, when);
+  if (r->exposure_valid)
+    gauge(in, "gauge", "exposure_score", r->exposure_score, when);
   if (r->alerts_complete >= 0)
     gauge(in, "bool", "alerts_complete", r->alerts_complete, when);
   if (!isnan(r->alerts_age))
@@ -174,6 +255,7 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
   derive(in, "operations", "api_requests", r->api_requests, when);
   gauge(in, "count", "throttled", r->throttled ? 1 : 0, when);
   gauge(in, "duration", "retry_after", r->retry_after, when);
+  watch_credential(r, tr, when);
 
   /* Edge-triggered: only a change of state is news. A healthy start is
    * not; a broken start is. */
@@ -182,6 +264,25 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
   if (now != before)
     notify(r, tr->state < 0 ? -1 : tr->state, when);
   tr->state = now;
+}
+
+void submit_apps(const struct mde_engine *e, cdtime_t when) {
+  for (size_t i = 0; i < mde_engine_app_count(e); i++) {
+    const struct mde_app_result *a = mde_engine_app_result(e, i);
+    if (!a->valid)
+      continue;
+    char sfx[48] = "", ti[DATA_MAX_NAME_LEN];
+    if (i > 0)
+      snprintf(sfx, sizeof sfx, "_%.36s", a->client_id);
+    snprintf(ti, sizeof ti, "credential_earliest%s", sfx);
+    /* no valid credential left: nothing is left either */
+    gauge("", "timeleft", ti, isnan(a->earliest_ttl) ? 0 : a->earliest_ttl,
+          when);
+    snprintf(ti, sizeof ti, "credentials_expiring%s", sfx);
+    gauge("", "count", ti, a->expiring, when);
+    snprintf(ti, sizeof ti, "credentials_expired%s", sfx);
+    gauge("", "count", ti, a->expired, when);
+  }
 }
 
 void submit_cycle(double seconds, cdtime_t when) {

@@ -19,10 +19,21 @@ struct tenant_track {
   int code_status[MAX_TRACKED_CODES];
   int n_codes;
   double token_time, api_time; /* the last request of each kind; <0: none */
+  /* Credential expiry (tenants with HomeTenantId): the thresholds in
+   * seconds, and the level last notified: -1 none yet, 0 fine, 1 WARNING,
+   * 2 FAILURE. */
+  int cred_watch;
+  double cred_warn, cred_crit;
+  int cred_level;
+  char cred_note[MDE_ERR_SIZE]; /* the note last logged */
 };
 
 void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
                    cdtime_t when);
+/* The apps read from Microsoft Graph, plugin instance empty:
+ * timeleft-credential_earliest, count-credentials_expiring,
+ * count-credentials_expired (a second app's carry "_<client id>"). */
+void submit_apps(const struct mde_engine *e, cdtime_t when);
 /* duration-cycle, with an empty plugin instance. */
 void submit_cycle(double seconds, cdtime_t when);
 

@@ -96,6 +96,9 @@ LoadPlugin mde
   LoginEndpoint "https://127.0.0.1:$SIM_PORT"
   ApiEndpoint "https://127.0.0.1:$SIM_PORT"
   CACert "$tmp/certs/ca.pem"
+  # the app's secret expiry, from Microsoft Graph in the partner's own tenant
+  HomeTenantId "contosomssp.onmicrosoft.com"
+  GraphEndpoint "https://127.0.0.1:$SIM_PORT"
   RequireRole "Alert.Read.All"
   CredentialCheckInterval $check_interval
   AlertsInterval $interval
@@ -128,6 +131,11 @@ for _ in $(seq 100); do [ -S "$tmp/collectd.sock" ] && break; sleep 0.1; done
 [ -S "$tmp/collectd.sock" ] || { cat "$tmp/collectd.out" "$tmp/collectd.log"; die "collectd did not start"; }
 
 tenants=(contosopharma fabrikamlogistics litwareretail northwindfoods tailspintoys woodgrovebank)
+days() { # days TENANT -> timeleft-credential in days (one decimal), or "-"
+  local v
+  v=$(collectdctl -s "$tmp/collectd.sock" getval "demo/mde-$1/timeleft-credential" 2>/dev/null | sed -n '1s/^[^=]*=//p')
+  [ -n "$v" ] && awk -v s="$v" 'BEGIN { printf "%.1f", s / 86400 }' || printf -- '-'
+}
 val() { # val TENANT IDENT -> a number, or "-"
   local v
   v=$(collectdctl -s "$tmp/collectd.sock" getval "demo/mde-$1/$2" 2>/dev/null | sed -n '1s/^[^=]*=//p')
@@ -162,6 +170,11 @@ graph() {
       out+=("DEF:api=$dir/response_time-api.rrd:value:AVERAGE" "LINE2:api#CC6600:Defender API")
     rrdtool graph "$graphs/latency-$t.png" --start -10min --title "$t: latency" \
       --vertical-label seconds "${out[@]}" >/dev/null 2>&1
+    [ -f "$dir/timeleft-credential.rrd" ] &&
+      rrdtool graph "$graphs/credential-left-$t.png" --start -10min \
+        --title "$t: client secret days left (Microsoft Graph)" --vertical-label days \
+        "DEF:s=$dir/timeleft-credential.rrd:value:AVERAGE" "CDEF:d=s,86400,/" \
+        "AREA:d#CC8800:days left" >/dev/null 2>&1
     [ -f "$dir/timeleft-token.rrd" ] &&
       rrdtool graph "$graphs/token-left-$t.png" --start -10min \
         --title "$t: token time left" --vertical-label seconds \
@@ -174,9 +187,12 @@ say "mde-sim:    https://$SIM_ADDR (admin http://$SIM_ADMIN), world: examples/sc
 say "collectd:   pid $collectd_pid, config $tmp/collectd.conf, log $tmp/collectd.log"
 say "prometheus: http://127.0.0.1:$prom/metrics (write_prometheus)"
 say "graphs:     $graphs/ (rrdtool, refreshed every interval)"
-say "Tenants: healthy with alert churn (contosopharma), never consented (fabrikamlogistics),"
+say "Tenants: alert churn and unhealthy sensors (contosopharma), never consented (fabrikamlogistics),"
 say "missing Alert.Read.All (litwareretail), expired secret (northwindfoods), throttled"
 say "(tailspintoys), and woodgrovebank, whose admin revokes consent after ${revoke_after} s."
+say "The app's client secret expires in 10 days: Microsoft Graph in the partner's home tenant"
+say "says so (SECRET_D, timeleft-credential in days), and collectd sends a WARNING."
+
 start=$(date +%s)
 revoked=0
 while :; do
@@ -190,16 +206,24 @@ while :; do
   verdicts=$("$root/$build/check_mde" --config "$tmp/collectd.conf" --api -t 10 2>/dev/null)
   say ""
   say "== $(date -u +%H:%M:%S) (+$((now - start)) s)   check_mde: ${verdicts%%|*}"
-  printf '%-18s %5s %7s %5s %6s %5s %5s %5s %5s %6s  %s\n' TENANT TOKEN CONSENT ROLES MISSING 429 NEW INPROG RESLVD TTL CHECK_MDE
+  printf '%-18s %5s %7s %5s %6s %5s %5s %5s %5s %6s %8s  %s\n' TENANT TOKEN CONSENT ROLES MISSING 429 NEW INPROG RESLVD TTL SECRET_D CHECK_MDE
   for t in "${tenants[@]}"; do
     line=$(grep -E "^(CRITICAL|WARNING|UNKNOWN): $t:" <<<"$verdicts" | head -n1 | cut -c1-70)
-    printf '%-18s %5s %7s %5s %6s %5s %5s %5s %5s %6s  %s\n' "$t" \
+    printf '%-18s %5s %7s %5s %6s %5s %5s %5s %5s %6s %8s  %s\n' "$t" \
       "$(val "$t" bool-token_valid)" "$(val "$t" bool-consent)" \
       "$(val "$t" bool-permissions)" "$(val "$t" count-roles_missing)" \
       "$(val "$t" count-throttled)" \
       "$(alerts "$t" new)" "$(alerts "$t" inprogress)" "$(alerts "$t" resolved)" \
-      "$(val "$t" timeleft-token)" "${line:-OK}"
+      "$(val "$t" timeleft-token)" "$(days "$t")" "${line:-OK}"
   done
+  # Sensor health (issue 17): contosopharma has devices that stopped
+  # reporting and some never onboarded.
+  say "sensors: contosopharma $(val contosopharma count-machines_health_active) active," \
+    "$(val contosopharma count-machines_health_inactive) inactive," \
+    "$(val contosopharma count-machines_health_impairedcommunication) impaired," \
+    "$(val contosopharma count-machines_health_nosensordata) no sensor data;" \
+    "$(val contosopharma count-machines_onboarding_canbeonboarded) can be onboarded;" \
+    "exposure score $(val contosopharma gauge-exposure_score)"
   graph
   [ "$seconds" -gt 0 ] && [ $((now - start + interval)) -gt "$seconds" ] && break
 done
@@ -207,6 +231,8 @@ say ""
 say "Notifications collectd dispatched:"
 grep -o 'plugin_instance = [a-z]*, type = bool, type_instance = token_valid, message = .*' \
   "$tmp/collectd.log" | sed 's/, type = bool, type_instance = token_valid, message = / /; s/^plugin_instance = /  /' | cut -c1-150
+grep -o 'plugin_instance = [a-z]*, type = timeleft, type_instance = credential, message = .*' \
+  "$tmp/collectd.log" | sed 's/, type = timeleft, type_instance = credential, message = / /; s/^plugin_instance = /  /' | cut -c1-150 | head -n 2
 say ""
 say "What Prometheus scraped last (while the demo runs: curl -s http://127.0.0.1:$prom/metrics):"
 curl -s "http://127.0.0.1:$prom/metrics" | grep -E '^collectd_mde_bool\{' | head -n 4 | sed 's/^/  /'

@@ -32,7 +32,8 @@ swa.api.security.microsoft.com ina.api.security.microsoft.com
 aea.api.security.microsoft.com
 *.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
 api-gov.securitycenter.microsoft.us api-gcc.security.microsoft.us
-api-gov.security.microsoft.us"
+api-gov.security.microsoft.us
+graph.microsoft.com graph.microsoft.us dod-graph.microsoft.us"
 san="IP:127.0.0.1,IP:::1"
 for h in $hosts; do san="$san,DNS:$h"; done
 

@@ -185,6 +185,23 @@ static cJSON *truth(struct sim_tenant *t) {
   return j;
 }
 
+/* Ground truth of the tenant's devices, as clients should count them:
+ * health of onboarded devices, onboarding state of all. */
+static cJSON *machines_truth(const struct sim_tenant *t) {
+  uint64_t health[MH_COUNT], onboarding[MO_COUNT];
+  sim_machines_count(&t->fleet, health, onboarding);
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddNumberToObject(j, "total", (double)t->fleet.n);
+  cJSON_AddNumberToObject(j, "exposure_score", t->exposure_score);
+  cJSON *h = cJSON_AddObjectToObject(j, "health");
+  for (int i = 0; i < MH_COUNT; i++)
+    cJSON_AddNumberToObject(h, sim_health_names[i], (double)health[i]);
+  cJSON *o = cJSON_AddObjectToObject(j, "onboarding");
+  for (int i = 0; i < MO_COUNT; i++)
+    cJSON_AddNumberToObject(o, sim_onboarding_names[i], (double)onboarding[i]);
+  return j;
+}
+
 static cJSON *tenant_json(const struct sim_world *w, struct sim_tenant *t,
                           bool full) {
   cJSON *j = cJSON_CreateObject();
@@ -209,6 +226,7 @@ static cJSON *tenant_json(const struct sim_world *w, struct sim_tenant *t,
       cJSON_AddItemToArray(roles, cJSON_CreateString(g->roles[r]));
   }
   cJSON_AddItemToObject(j, "alerts", truth(t));
+  cJSON_AddItemToObject(j, "machines", machines_truth(t));
   cJSON_AddItemToObject(j, "stats", tenant_stats(t));
   return j;
 }
@@ -347,6 +365,47 @@ static void generate_alerts(struct admin *a, struct sim_tenant *t) {
   reply(a, 200, truth(t));
 }
 
+/* POST /tenants/{t}/machines/{index}: {"healthStatus", "onboardingStatus"}
+ * (enum names, any case); the device keeps its index and id. */
+static void update_machine(struct admin *a, struct sim_tenant *t) {
+  char *end;
+  unsigned long i = strtoul(a->part[3], &end, 10);
+  if (*end || !a->part[3][0] || i >= t->fleet.n) {
+    reply_error(a, 404, "no machine '%s' (devices are numbered 0..%u)",
+                a->part[3], t->fleet.n ? t->fleet.n - 1 : 0);
+    return;
+  }
+  if (!body_object(a))
+    return;
+  const cJSON *h = cJSON_GetObjectItem(a->body, "healthStatus");
+  const cJSON *o = cJSON_GetObjectItem(a->body, "onboardingStatus");
+  int health = cJSON_IsString(h) ? sim_health_parse(h->valuestring) : -2;
+  int onb = cJSON_IsString(o) ? sim_onboarding_parse(o->valuestring) : -2;
+  if (health == -1 || onb == -1 || (h && health == -2) || (o && onb == -2) ||
+      (!h && !o)) {
+    reply_error(a, 400,
+                "\"healthStatus\" and/or \"onboardingStatus\" must "
+                "name a documented value");
+    return;
+  }
+  if (health >= 0)
+    t->fleet.health[i] = (uint8_t)health;
+  if (onb >= 0)
+    t->fleet.onboarding[i] = (uint8_t)onb;
+  reply(a, 200, machines_truth(t));
+}
+
+/* POST /tenants/{t}/exposure_score: {"score": 0..100} */
+static void set_score(struct admin *a, struct sim_tenant *t) {
+  const cJSON *sc = a->body ? cJSON_GetObjectItem(a->body, "score") : NULL;
+  if (!cJSON_IsNumber(sc) || !(sc->valuedouble >= 0) || sc->valuedouble > 100) {
+    reply_error(a, 400, "\"score\" must be a number 0..100");
+    return;
+  }
+  t->exposure_score = sc->valuedouble;
+  reply(a, 200, machines_truth(t));
+}
+
 static void route_tenant(struct admin *a) {
   struct sim_tenant *t = tenant_arg(a);
   if (!t)
@@ -374,6 +433,12 @@ static void route_tenant(struct admin *a) {
     generate_alerts(a, t);
   else if (is(a, "POST", 4, "tenants", NULL, "alerts", NULL))
     update_alert(a, t);
+  else if (is(a, "GET", 4, "tenants", NULL, "machines", "truth"))
+    reply(a, 200, machines_truth(t));
+  else if (is(a, "POST", 4, "tenants", NULL, "machines", NULL))
+    update_machine(a, t);
+  else if (is(a, "POST", 3, "tenants", NULL, "exposure_score"))
+    set_score(a, t);
   else
     reply_error(a, 404, "no such route");
 }
@@ -396,11 +461,34 @@ static void change_secrets(struct admin *a, struct sim_app *app, bool delete) {
       continue;
     }
     free(s->value);
+    free(s->display_name);
     app->secrets[i] = app->secrets[--app->n_secrets];
   }
   cJSON *j = cJSON_CreateObject();
   cJSON_AddNumberToObject(j, delete ? "deleted" : "expired", n);
   reply(a, 200, j);
+}
+
+/* POST /apps/{client}/graph {"roles": [...]}: the app's Graph roles in
+ * its home tenant (tokens issued from now on carry them). */
+static void set_graph_roles(struct admin *a, struct sim_app *app) {
+  const cJSON *r = a->body ? cJSON_GetObjectItem(a->body, "roles") : NULL, *x;
+  const char *names[32];
+  size_t n = 0;
+  if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) > 32) {
+    reply_error(a, 400, "\"roles\" must be an array of up to 32 names");
+    return;
+  }
+  cJSON_ArrayForEach(x, r) {
+    if (!cJSON_IsString(x)) {
+      reply_error(a, 400, "\"roles\" must hold strings");
+      return;
+    }
+    names[n++] = x->valuestring;
+  }
+  sim_app_set_graph_roles(app, names, n);
+  a->w->gen++;
+  reply_ok(a);
 }
 
 static void route_app(struct admin *a) {
@@ -428,12 +516,35 @@ static void route_app(struct admin *a) {
       reply_error(a, 400, "%s", err);
       return;
     }
-    sim_app_add_secret(app, v->valuestring, expires);
-    reply_ok(a);
+    const cJSON *k = cJSON_GetObjectItem(a->body, "key_id");
+    const cJSON *dn = cJSON_GetObjectItem(a->body, "display_name");
+    if ((k && (!cJSON_IsString(k) || !sim_is_guid(k->valuestring))) ||
+        (dn && !cJSON_IsString(dn))) {
+      reply_error(a, 400,
+                  "\"key_id\" must be a GUID, \"display_name\" a "
+                  "string");
+      return;
+    }
+    struct sim_secret *s = sim_app_add_secret(app, v->valuestring, expires);
+    if (k)
+      sim_lower_copy(s->key_id, sizeof s->key_id, k->valuestring);
+    s->display_name = dn ? sim_strdup(dn->valuestring) : NULL;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "key_id", s->key_id);
+    reply(a, 200, j);
   } else if (is(a, "POST", 4, "apps", NULL, "secrets", "expire")) {
     change_secrets(a, app, false);
   } else if (is(a, "POST", 4, "apps", NULL, "secrets", "delete")) {
     change_secrets(a, app, true);
+  } else if (is(a, "POST", 3, "apps", NULL, "graph")) {
+    set_graph_roles(a, app);
+  } else if (is(a, "POST", 4, "apps", NULL, "certificates", "delete")) {
+    for (size_t i = 0; i < app->n_certs; i++)
+      X509_free(app->certs[i].x509);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "deleted", (double)app->n_certs);
+    app->n_certs = 0;
+    reply(a, 200, j);
   } else if (is(a, "POST", 3, "apps", NULL, "certificates")) {
     if (sim_app_add_cert_pem(app, a->rq->body, a->rq->body_len) != 0)
       reply_error(a, 400, "the body must be a PEM certificate");

@@ -18,19 +18,12 @@ const char *const sim_status_names[ST_COUNT] = {"Unknown", "New", "InProgress",
 #define DOTNET_EPOCH_TICKS INT64_C(621355968000000000)
 #define MAX_CHURN_PER_ADVANCE 10000
 
-static int parse_enum(const char *s, const char *const *names, int n) {
-  for (int i = 0; i < n; i++)
-    if (strcasecmp(s, names[i]) == 0)
-      return i;
-  return -1;
-}
-
 int sim_severity_parse(const char *s) {
-  return parse_enum(s, sim_severity_names, SEV_COUNT);
+  return sim_enum_parse(s, sim_severity_names, SEV_COUNT);
 }
 
 int sim_status_parse(const char *s) {
-  return parse_enum(s, sim_status_names, ST_COUNT);
+  return sim_enum_parse(s, sim_status_names, ST_COUNT);
 }
 
 /* The kinds of detections generated alerts are drawn from. */
@@ -89,22 +82,6 @@ void sim_alerts_free(struct sim_alerts *a) {
   *a = (struct sim_alerts){0};
 }
 
-static int pick(uint64_t *rng, const double *weights, int n, int fallback) {
-  double total = 0;
-  for (int i = 0; i < n; i++)
-    total += weights[i] > 0 ? weights[i] : 0;
-  if (total <= 0)
-    return fallback;
-  double r = sim_rng_unit(rng) * total;
-  for (int i = 0; i < n; i++) {
-    double w = weights[i] > 0 ? weights[i] : 0;
-    if (r < w)
-      return i;
-    r -= w;
-  }
-  return fallback;
-}
-
 static struct sim_alert *append(struct sim_alerts *a) {
   if (a->n == a->cap) {
     a->cap = a->cap ? a->cap * 2 : 16;
@@ -114,7 +91,8 @@ static struct sim_alert *append(struct sim_alerts *a) {
   *al = (struct sim_alert){.seq = a->next_seq++};
   al->kind = (uint8_t)(sim_rng_next(&a->rng) % KIND_COUNT);
   al->machine = (uint32_t)(sim_rng_next(&a->rng) % 16);
-  al->severity = (uint8_t)pick(&a->rng, a->mix.severity, SEV_COUNT, SEV_LOW);
+  al->severity =
+      (uint8_t)sim_rng_pick(&a->rng, a->mix.severity, SEV_COUNT, SEV_LOW);
   a->created_total++;
   return al;
 }
@@ -136,7 +114,7 @@ void sim_alerts_generate(struct sim_alerts *a, size_t count, double age_days,
     al->first_event = al->created - 3 * TICKS_PER_SECOND;
     al->last_event = al->created - TICKS_PER_SECOND;
     int64_t since = (int64_t)(sim_rng_unit(&a->rng) * (double)age);
-    int status = pick(&a->rng, a->mix.status, ST_COUNT, ST_NEW);
+    int status = sim_rng_pick(&a->rng, a->mix.status, ST_COUNT, ST_NEW);
     sim_alert_set_status(al, status, al->created + since);
   }
 }

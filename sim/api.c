@@ -59,7 +59,10 @@ static int authenticate(struct sim_world *w, struct sim_req *rq,
   EVP_PKEY *key = kid ? sim_keys_get(&w->keys, kid) : NULL;
   int64_t skew = w->settings.token_skew;
   pthread_mutex_unlock(&w->lock);
-  bool ok = key && b->jwt.alg == SJWT_RS256 && sjwt_verify(&b->jwt, key);
+  /* A Graph token (nonce-signed) is a genuine Entra token too: refused
+   * below for its audience (403), as observed, not as a forgery (401). */
+  bool ok = key && b->jwt.alg == SJWT_RS256 &&
+            (sjwt_verify(&b->jwt, key) || sjwt_verify_nonce(&b->jwt, key));
   EVP_PKEY_free(key);
 
   double exp = 0, nbf = 0;
@@ -318,8 +321,6 @@ static void get_alert(struct sim_req *rq, struct sim_resp *rs,
 
 static void render_machine(struct mde_buf *b, const struct sim_tenant *t,
                            uint32_t i) {
-  static const char *const health[] = {"Active", "Active", "Active", "Inactive",
-                                       "ImpairedCommunication"};
   static const char *const risk[] = {"None", "Low", "Medium", "High"};
   struct sim_alert_ctx ctx = sim_tenant_alert_ctx(t);
   char id[41], aad[37];
@@ -338,12 +339,13 @@ static void render_machine(struct mde_buf *b, const struct sim_tenant *t,
       "\"rbacGroupName\":\"UnassignedGroup\",\"riskScore\":\"%s\","
       "\"exposureLevel\":\"Medium\",\"isAadJoined\":true,"
       "\"aadDeviceId\":\"%s\",\"machineTags\":[],\"deviceValue\":\"Normal\","
-      "\"onboardingStatus\":\"onboarded\",\"osArchitecture\":\"64-bit\","
+      "\"onboardingStatus\":\"%s\",\"osArchitecture\":\"64-bit\","
       "\"ipAddresses\":[{\"ipAddress\":\"10.0.%u.%u\","
       "\"macAddress\":\"0050B6%06X\",\"operationalStatus\":\"Up\"}]}",
       id, i, sim_tenant_domain(t), i / 250 % 256, i % 250 + 1, i % 250 + 1,
-      health[i % 5], risk[i % 4], aad, i / 250 % 256, i % 250 + 1,
-      i & 0xffffff);
+      sim_health_names[t->fleet.health[i] % MH_COUNT], risk[i % 4], aad,
+      sim_onboarding_names[t->fleet.onboarding[i] % MO_COUNT], i / 250 % 256,
+      i % 250 + 1, i & 0xffffff);
 }
 
 static void list_machines(struct sim_world *w, struct sim_req *rq,

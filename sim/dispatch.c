@@ -54,6 +54,11 @@ static void parse_route(const char *path, struct route *rt) {
   *rt = (struct route){.ep = EP_OTHER, .invalid_url = n == -2};
   if (n <= 0)
     return;
+  if (eq(s[0], "v1.0") && n == 2) { /* Microsoft Graph */
+    rt->ep = EP_GRAPH;
+    snprintf(rt->item, sizeof rt->item, "%.127s", s[1]);
+    return;
+  }
   if (eq(s[0], "api")) {
     int i = n > 1 && eq(s[1], "v1.0") ? 2 : 1;
     if (n == i + 1 || (n == i + 2 && eq(s[i], "alerts"))) {
@@ -183,6 +188,9 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
       break;
     case EP_KEYS:
       sim_jwks(w, rq, rs, rt.tenant, rt.version, &call);
+      break;
+    case EP_GRAPH:
+      sim_graph(w, rq, rs, rt.item, &call);
       break;
     case EP_ALERTS:
     case EP_MACHINES:

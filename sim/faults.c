@@ -6,8 +6,8 @@
 #include "util.h"
 
 const char *const sim_endpoint_names[EP_COUNT] = {
-    "token_v1", "token_v2", "discovery", "keys",
-    "alerts",   "machines", "score",     "other"};
+    "token_v1", "token_v2", "discovery", "keys", "alerts",
+    "machines", "score",    "graph",     "other"};
 
 #define BIT(e) (1u << (e))
 

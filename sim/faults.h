@@ -17,6 +17,7 @@ enum sim_endpoint {
   EP_ALERTS,
   EP_MACHINES,
   EP_SCORE,
+  EP_GRAPH, /* Microsoft Graph's application reads */
   EP_OTHER,
   EP_COUNT
 };

@@ -25,6 +25,11 @@ void sim_jwks(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
 void sim_api(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
              enum sim_endpoint ep, const char *item, struct sim_call *call);
 
+/* Microsoft Graph: /v1.0/{item}, item "applications(appId='…')" or
+ * "applications" (with $filter=appId eq '…'). */
+void sim_graph(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
+               const char *item, struct sim_call *call);
+
 /* The https://host part clients called, for links that point back. */
 void sim_base_url(const struct sim_req *rq, char *out, size_t n);
 

@@ -252,10 +252,52 @@ static char *read_file(const char *path, size_t limit, size_t *len) {
   return buf;
 }
 
+/* The app's Graph side: its home tenant (checked once tenants are loaded)
+ * and the Graph application roles granted to it there. */
+static int parse_graph(struct sim_app *app, const cJSON *j, const char *where,
+                       char *err, size_t errlen) {
+  const char *home = NULL;
+  if (get_string(j, "home_tenant", &home, where, err, errlen))
+    return -1;
+  app->home_tenant = home ? sim_strdup(home) : NULL;
+  const cJSON *roles = get(j, "graph_roles"), *r;
+  if (roles && !cJSON_IsArray(roles))
+    return fail(err, errlen, where, "\"graph_roles\" must be an array");
+  const char *names[32];
+  size_t n = 0;
+  cJSON_ArrayForEach(r, roles) {
+    if (!cJSON_IsString(r) || !*r->valuestring || n == 32)
+      return fail(err, errlen, where,
+                  "\"graph_roles\" holds up to 32 role names (strings)");
+    names[n++] = r->valuestring;
+  }
+  sim_app_set_graph_roles(app, names, n);
+  return 0;
+}
+
+/* Every app with a home tenant has its service principal there. */
+static int link_homes(struct sim_world *w, char *err, size_t errlen) {
+  for (size_t i = 0; i < w->n_apps; i++) {
+    struct sim_app *app = &w->apps[i];
+    if (!app->home_tenant)
+      continue;
+    struct sim_tenant *t = sim_app_home(w, app);
+    char at[64];
+    snprintf(at, sizeof at, "apps[%zu]", i);
+    if (!t)
+      return fail(err, errlen, at,
+                  "\"home_tenant\" %.200s is not a tenant of the scenario",
+                  app->home_tenant);
+    sim_grant_ensure(w, t, i);
+  }
+  return 0;
+}
+
 static int parse_app(struct loader *ld, struct sim_app *app, const cJSON *j,
                      const char *where) {
-  static const char *const keys[] = {"client_id", "name",         "disabled",
-                                     "secrets",   "certificates", NULL};
+  static const char *const keys[] = {
+      "client_id",    "name",        "disabled",    "secrets",
+      "certificates", "home_tenant", "graph_roles", NULL};
   char *err = ld->err;
   size_t errlen = ld->errlen;
   const char *id = NULL, *name = NULL;
@@ -268,6 +310,9 @@ static int parse_app(struct loader *ld, struct sim_app *app, const cJSON *j,
     return fail(err, errlen, where, "\"client_id\" must be a GUID");
   sim_lower_copy(app->id, sizeof app->id, id);
   app->name = sim_strdup(name ? name : "collectd-mde partner app");
+  sim_random_guid(app->object_id);
+  if (parse_graph(app, j, where, err, errlen) != 0)
+    return -1;
   const cJSON *secrets = get(j, "secrets"), *s;
   if (secrets && !cJSON_IsArray(secrets))
     return fail(err, errlen, where, "\"secrets\" must be an array");
@@ -275,16 +320,24 @@ static int parse_app(struct loader *ld, struct sim_app *app, const cJSON *j,
   cJSON_ArrayForEach(s, secrets) {
     char at[512];
     snprintf(at, sizeof at, "%.300s.secrets[%d]", where, i++);
-    static const char *const skeys[] = {"value", "expires", "expires_in", NULL};
-    const char *value = NULL;
+    static const char *const skeys[] = {"value",  "expires",      "expires_in",
+                                        "key_id", "display_name", NULL};
+    const char *value = NULL, *key_id = NULL, *display = NULL;
     int64_t expires = 0;
     if (only_keys(s, skeys, at, err, errlen) ||
         get_string(s, "value", &value, at, err, errlen) ||
+        get_string(s, "key_id", &key_id, at, err, errlen) ||
+        get_string(s, "display_name", &display, at, err, errlen) ||
         sim_expiry_parse(s, at, ld->now, &expires, err, errlen))
       return -1;
     if (!value || !*value)
       return fail(err, errlen, at, "\"value\" must be a non-empty string");
-    sim_app_add_secret(app, value, expires);
+    if (key_id && !sim_is_guid(key_id))
+      return fail(err, errlen, at, "\"key_id\" must be a GUID");
+    struct sim_secret *sec = sim_app_add_secret(app, value, expires);
+    if (key_id)
+      sim_lower_copy(sec->key_id, sizeof sec->key_id, key_id);
+    sec->display_name = display ? sim_strdup(display) : NULL;
   }
   const cJSON *certs = get(j, "certificates"), *c;
   if (certs && !cJSON_IsArray(certs))
@@ -475,6 +528,19 @@ static int parse_tenant_body(struct loader *ld, struct sim_tenant *t,
   t->region = region ? sim_strdup(region) : NULL;
   t->machines = (uint32_t)machines;
   t->exposure_score = score;
+  sim_machines_init(&t->fleet);
+  const cJSON *mix = get(j, "machine_mix");
+  char mat[512];
+  snprintf(mat, sizeof mat, "%.300s.machine_mix", where);
+  if (mix &&
+      (only_keys(mix, (const char *const[]){"health", "onboarding", NULL}, mat,
+                 err, errlen) ||
+       parse_mix(mix, "health", t->fleet.mix.health, MH_COUNT, sim_health_parse,
+                 mat, err, errlen) ||
+       parse_mix(mix, "onboarding", t->fleet.mix.onboarding, MO_COUNT,
+                 sim_onboarding_parse, mat, err, errlen)))
+    return -1;
+  sim_machines_generate(&t->fleet, t->machines, t->machine_seed);
   sim_alerts_init(&t->alerts, t->machine_seed, sim_now_ticks());
   const cJSON *apps = get(j, "apps");
   if (apps && parse_grants(ld, t, apps, where) != 0)
@@ -490,7 +556,8 @@ static int parse_tenant_body(struct loader *ld, struct sim_tenant *t,
 }
 
 static const char *const tenant_body_keys[] = {
-    "cloud", "region", "mde", "machines", "exposure_score", "apps", "alerts"};
+    "cloud",          "region", "mde",    "machines",
+    "exposure_score", "apps",   "alerts", "machine_mix"};
 #define N_BODY_KEYS (sizeof tenant_body_keys / sizeof tenant_body_keys[0])
 
 static int parse_tenant(struct loader *ld, struct sim_tenant *t, const cJSON *j,
@@ -555,7 +622,8 @@ static int parse_tenant_set(struct loader *ld, const cJSON *j,
   if (tpl &&
       only_keys(tpl,
                 (const char *const[]){"cloud", "region", "mde", "machines",
-                                      "exposure_score", "apps", "alerts", NULL},
+                                      "exposure_score", "apps", "alerts",
+                                      "machine_mix", NULL},
                 at, err, errlen))
     return -1;
   uint64_t rng = (uint64_t)seed;
@@ -743,6 +811,8 @@ int sim_scenario_parse(struct sim_world *w, const char *text,
     if (src != 0)
       goto out;
   }
+  if (link_homes(w, err, errlen) != 0)
+    goto out;
   const cJSON *faults = get(root, "faults"), *f;
   if (faults && !cJSON_IsArray(faults)) {
     fail(err, errlen, "faults", "must be an array");

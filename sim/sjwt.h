@@ -37,6 +37,14 @@ bool sjwt_verify(const struct sjwt *j, EVP_PKEY *key);
 char *sjwt_sign_rs256(EVP_PKEY *key, const char *header_json,
                       const char *claims_json);
 
+/* Signs as Microsoft Graph does: the header shown carries a `nonce`, the
+ * header signed carries its hash, so no client can verify the token (and
+ * must not try); only Graph (sim/graph.c, sjwt_verify_nonce) can.
+ * `header_fmt` has one %s, the nonce's value. Returns a malloc'd JWT. */
+char *sjwt_sign_rs256_nonce(EVP_PKEY *key, const char *header_fmt,
+                            const char *nonce, const char *claims_json);
+bool sjwt_verify_nonce(const struct sjwt *j, EVP_PKEY *key);
+
 /* Claim helpers: the string, or NULL if absent or not a string. */
 const char *sjwt_str(const cJSON *obj, const char *name);
 /* A NumericDate claim; false if absent or not a number. */

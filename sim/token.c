@@ -276,11 +276,21 @@ static void random_b64url(size_t bytes, char *out) {
 
 /* The access token's header and claims (spec A.4 template). Called with
  * the world locked; the caller signs outside the lock. */
+/* The roles a token carries: the grant's for the Defender API, the app's
+ * Graph roles for Graph in its home tenant, none otherwise. A Graph token
+ * has a `nonce` header (graph is set) and is signed so that only Graph can
+ * verify it (sjwt_sign_rs256_nonce). */
+struct token_roles {
+  char *const *v;
+  size_t n;
+  bool graph;
+};
+
 static void token_json(const struct sim_world *w, const struct sim_tenant *t,
                        const struct sim_app *app, const struct sim_grant *g,
-                       const char *aud, bool mde, int acr, int64_t now,
-                       const char *kid, struct mde_buf *header,
-                       struct mde_buf *claims) {
+                       const char *aud, const struct token_roles *roles,
+                       int acr, int64_t now, const char *kid,
+                       struct mde_buf *header, struct mde_buf *claims) {
   bool v2 = w->settings.access_token_version == 2;
   char aio[80], rh[64], uti[32], iss[128];
   random_b64url(48, aio);
@@ -291,7 +301,12 @@ static void token_json(const struct sim_world *w, const struct sim_tenant *t,
              t->id);
   else
     snprintf(iss, sizeof iss, "https://sts.windows.net/%s/", t->id);
-  if (v2)
+  if (roles->graph) /* a format: the nonce is filled in when signing */
+    mde_buf_printf(header,
+                   "{\"typ\":\"JWT\",\"nonce\":\"%%s\",\"alg\":\"RS256\","
+                   "\"x5t\":\"%s\",\"kid\":\"%s\"}",
+                   kid, kid);
+  else if (v2)
     mde_buf_printf(header, "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"%s\"}",
                    kid);
   else
@@ -311,11 +326,11 @@ static void token_json(const struct sim_world *w, const struct sim_tenant *t,
   if (!v2)
     mde_buf_printf(claims, "\"idp\":\"%s\",", iss);
   mde_buf_printf(claims, "\"oid\":\"%s\",\"rh\":\"0.A%s\",", g->oid, rh);
-  if (mde && g->n_roles) {
+  if (roles->n) {
     mde_buf_puts(claims, "\"roles\":[");
-    for (size_t i = 0; i < g->n_roles; i++) {
+    for (size_t i = 0; i < roles->n; i++) {
       mde_buf_puts(claims, i ? "," : "");
-      mde_buf_json_string(claims, g->roles[i]);
+      mde_buf_json_string(claims, roles->v[i]);
     }
     mde_buf_puts(claims, "],");
   }
@@ -362,6 +377,7 @@ struct issue {
   uint64_t gen;
   int forge;     /* enum sim_forge */
   char *modulus; /* the published key's n, for the HS256 forgery */
+  bool graph;    /* a Graph token: signed with a nonce */
 };
 
 static int check_request(struct sim_world *w, struct sim_req *rq,
@@ -495,6 +511,16 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
     goto out;
   }
 
+  struct sim_tenant *home = sim_app_home(w, app);
+  bool graph = strcasecmp(res->uri, "https://graph.microsoft.com") == 0;
+  struct token_roles roles = {.v = res->mde ? g->roles : NULL,
+                              .n = res->mde ? g->n_roles : 0,
+                              .graph = graph};
+  if (graph && home == t) { /* Graph roles exist in the home tenant only */
+    roles.v = app->graph_roles;
+    roles.n = app->n_graph_roles;
+  }
+  is->graph = graph;
   is->now = now;
   is->gen = w->gen;
   t->stats.tokens_issued++;
@@ -508,11 +534,12 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
     is->key = w->keys.keys[0].pkey;
     EVP_PKEY_up_ref(is->key);
     is->modulus = sim_strdup(w->keys.keys[0].n_b64url);
-    token_json(w, as, app, g,
-               is->forge == FORGE_WRONG_AUD ? "https://graph.microsoft.com"
-                                            : is->resource,
-               res->mde, is->acr, now, w->keys.keys[0].kid, &is->header,
-               &is->claims);
+    token_json(
+        w, as, app, g,
+        is->forge == FORGE_WRONG_AUD ? "https://graph.microsoft.com"
+                                     : is->resource,
+        &(struct token_roles){g->roles, res->mde ? g->n_roles : 0, false},
+        is->acr, now, w->keys.keys[0].kid, &is->header, &is->claims);
   } else if (w->settings.token_reuse && c->token && c->iat == now &&
              c->gen == w->gen && c->acr == is->acr &&
              strcmp(c->resource, is->resource) == 0) {
@@ -520,7 +547,7 @@ static int check_request(struct sim_world *w, struct sim_req *rq,
   } else {
     is->key = w->keys.keys[0].pkey;
     EVP_PKEY_up_ref(is->key);
-    token_json(w, t, app, g, is->resource, res->mde, is->acr, now,
+    token_json(w, t, app, g, is->resource, &roles, is->acr, now,
                w->keys.keys[0].kid, &is->header, &is->claims);
   }
   rc = 0;
@@ -610,6 +637,11 @@ void sim_token(struct sim_world *w, struct sim_req *rq, struct sim_resp *rs,
   if (rc == 0 && !is.token && is.forge && is.forge != FORGE_OTHER_TID &&
       is.forge != FORGE_WRONG_AUD) {
     is.token = sim_forge_token(is.forge, is.claims.data, is.modulus);
+  } else if (rc == 0 && !is.token && is.graph) {
+    char nonce[48];
+    random_b64url(32, nonce);
+    is.token =
+        sjwt_sign_rs256_nonce(is.key, is.header.data, nonce, is.claims.data);
   } else if (rc == 0 && !is.token) {
     is.token = sjwt_sign_rs256(is.key, is.header.data, is.claims.data);
     if (is.token && !is.forge) {

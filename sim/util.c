@@ -172,6 +172,29 @@ double sim_rng_unit(uint64_t *state) {
   return (double)(sim_rng_next(state) >> 11) / (double)(UINT64_C(1) << 53);
 }
 
+int sim_rng_pick(uint64_t *state, const double *weights, int n, int fallback) {
+  double total = 0;
+  for (int i = 0; i < n; i++)
+    total += weights[i] > 0 ? weights[i] : 0;
+  if (total <= 0)
+    return fallback;
+  double r = sim_rng_unit(state) * total;
+  for (int i = 0; i < n; i++) {
+    double w = weights[i] > 0 ? weights[i] : 0;
+    if (r < w)
+      return i;
+    r -= w;
+  }
+  return fallback;
+}
+
+int sim_enum_parse(const char *s, const char *const *names, int n) {
+  for (int i = 0; s && i < n; i++)
+    if (strcasecmp(s, names[i]) == 0)
+      return i;
+  return -1;
+}
+
 static void format_guid(const unsigned char b[16], char out[37]) {
   snprintf(out, 37,
            "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"

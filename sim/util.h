@@ -25,6 +25,11 @@ int sim_parse_iso_ticks(const char *s, size_t len, int64_t *ticks);
 uint64_t sim_rng_next(uint64_t *state);
 /* Uniform double in [0, 1). */
 double sim_rng_unit(uint64_t *state);
+/* An index drawn with relative `weights` (negative ones count as 0);
+ * `fallback` when they are all 0. */
+int sim_rng_pick(uint64_t *state, const double *weights, int n, int fallback);
+/* The index of `s` in `names` (case-insensitive), or -1. */
+int sim_enum_parse(const char *s, const char *const *names, int n);
 /* A fresh random GUID from the OpenSSL RNG (lowercase, 36 chars + NUL). */
 void sim_random_guid(char out[37]);
 /* A deterministic GUID from a seed, for generated worlds. */

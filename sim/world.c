@@ -138,6 +138,7 @@ static void free_tenant(struct sim_tenant *t, size_t n_apps) {
     free_grant(&t->grants[i]);
   free(t->grants);
   sim_alerts_free(&t->alerts);
+  sim_machines_free(&t->fleet);
   if (t->rates)
     for (size_t i = 0; i < n_apps; i++)
       free(t->rates[i]);
@@ -149,8 +150,13 @@ static void free_app(struct sim_app *a) {
   for (size_t i = 0; i < a->n_secrets; i++) {
     OPENSSL_cleanse(a->secrets[i].value, strlen(a->secrets[i].value));
     free(a->secrets[i].value);
+    free(a->secrets[i].display_name);
   }
   free(a->secrets);
+  free(a->home_tenant);
+  for (size_t i = 0; i < a->n_graph_roles; i++)
+    free(a->graph_roles[i]);
+  free(a->graph_roles);
   for (size_t i = 0; i < a->n_certs; i++)
     X509_free(a->certs[i].x509);
   free(a->certs);
@@ -268,16 +274,43 @@ int sim_app_add_cert_pem(struct sim_app *app, const char *pem, size_t len) {
       sim_xrealloc(app->certs, (app->n_certs + 1) * sizeof *app->certs);
   struct sim_cert *c = &app->certs[app->n_certs++];
   *c = (struct sim_cert){.x509 = x};
+  sim_random_guid(c->key_id);
   unsigned int n = 0;
   X509_digest(x, EVP_sha1(), c->sha1, &n);
   X509_digest(x, EVP_sha256(), c->sha256, &n);
   return 0;
 }
 
-void sim_app_add_secret(struct sim_app *app, const char *value,
-                        int64_t expires) {
+struct sim_secret *sim_app_add_secret(struct sim_app *app, const char *value,
+                                      int64_t expires) {
   app->secrets =
       sim_xrealloc(app->secrets, (app->n_secrets + 1) * sizeof *app->secrets);
-  app->secrets[app->n_secrets++] =
-      (struct sim_secret){.value = sim_strdup(value), .expires = expires};
+  struct sim_secret *s = &app->secrets[app->n_secrets++];
+  *s = (struct sim_secret){
+      .value = sim_strdup(value), .expires = expires, .created = sim_now()};
+  sim_random_guid(s->key_id);
+  return s;
+}
+
+void sim_app_set_graph_roles(struct sim_app *app, const char *const *roles,
+                             size_t n) {
+  for (size_t i = 0; i < app->n_graph_roles; i++)
+    free(app->graph_roles[i]);
+  free(app->graph_roles);
+  app->graph_roles = n ? sim_xcalloc(n, sizeof *app->graph_roles) : NULL;
+  for (size_t i = 0; i < n; i++)
+    app->graph_roles[i] = sim_strdup(roles[i]);
+  app->n_graph_roles = n;
+}
+
+bool sim_app_has_graph_role(const struct sim_app *app, const char *role) {
+  for (size_t i = 0; i < app->n_graph_roles; i++)
+    if (strcmp(app->graph_roles[i], role) == 0)
+      return true;
+  return false;
+}
+
+struct sim_tenant *sim_app_home(struct sim_world *w,
+                                const struct sim_app *app) {
+  return app->home_tenant ? sim_tenant_find(w, app->home_tenant) : NULL;
 }

@@ -16,6 +16,7 @@
 #include "alerts.h"
 #include "faults.h"
 #include "keys.h"
+#include "machines.h"
 #include "ratelimit.h"
 #include "stats.h"
 #include "strmap.h"
@@ -49,11 +50,17 @@ const struct sim_resource *sim_resource_find(const char *uri, size_t len);
 struct sim_secret {
   char *value;
   int64_t expires; /* Unix seconds; 0 = never */
+  /* What Microsoft Graph shows of it (passwordCredential): the keyId and
+   * display name; its hint is the value's first three characters. */
+  char key_id[37];
+  char *display_name;
+  int64_t created; /* startDateTime */
 };
 
 struct sim_cert {
   X509 *x509;
   unsigned char sha1[20], sha256[32];
+  char key_id[37]; /* Graph's keyCredential keyId */
 };
 
 struct sim_app {
@@ -64,6 +71,13 @@ struct sim_app {
   size_t n_secrets;
   struct sim_cert *certs;
   size_t n_certs;
+  /* Microsoft Graph: the tenant the app is registered in (its service
+   * principal there is made at load) and the Graph application roles
+   * granted to it there (e.g. Application.Read.All). */
+  char *home_tenant;
+  char **graph_roles;
+  size_t n_graph_roles;
+  char object_id[37]; /* the application object's id */
 };
 
 /* A token issued recently, reused for identical requests in the same
@@ -103,7 +117,8 @@ struct sim_tenant {
   uint32_t machines;
   double exposure_score;
   uint64_t machine_seed;
-  struct sim_rate **rates; /* per app index, allocated on first API call */
+  struct sim_machines fleet; /* `machines` devices, their states */
+  struct sim_rate **rates;   /* per app index, allocated on first API call */
   struct sim_tenant_stats stats;
 };
 
@@ -181,7 +196,15 @@ const char *sim_tenant_domain(const struct sim_tenant *t);
 struct sim_alert_ctx sim_tenant_alert_ctx(const struct sim_tenant *t);
 
 int sim_app_add_cert_pem(struct sim_app *app, const char *pem, size_t len);
-void sim_app_add_secret(struct sim_app *app, const char *value,
-                        int64_t expires);
+/* Adds a secret with a fresh keyId; returns it (to set Graph fields). */
+struct sim_secret *sim_app_add_secret(struct sim_app *app, const char *value,
+                                      int64_t expires);
+/* Replaces the app's Graph roles (copied). */
+void sim_app_set_graph_roles(struct sim_app *app, const char *const *roles,
+                             size_t n);
+/* True if the token for Graph may carry role `role` (one of the app's). */
+bool sim_app_has_graph_role(const struct sim_app *app, const char *role);
+/* The app's home tenant, NULL if none is set or it is unknown. */
+struct sim_tenant *sim_app_home(struct sim_world *w, const struct sim_app *app);
 
 #endif

@@ -27,6 +27,9 @@ struct mde_cloud {
   const char *api;   /* Defender for Endpoint API base URL */
   const char *resource; /* what tokens are requested for (v1 resource) */
   const char *sts;      /* v1 issuer base: https://sts.windows.net */
+  /* Microsoft Graph: the host, which is also what Graph tokens are
+   * requested for (GCC uses the public Graph; spec D.4) */
+  const char *graph;
 };
 
 enum mde_token_version { MDE_TOKEN_V1 = 1, MDE_TOKEN_V2 = 2 };

@@ -17,6 +17,7 @@
 #include "mde/entra_error.h"
 #include "mde/failure.h"
 #include "mde/http.h"
+#include "mde/machines.h"
 #include "mde/strlist.h"
 #include "mde/tenant.h"
 
@@ -42,6 +43,9 @@ struct mde_transport {
   void (*submit)(void *ctx, struct mde_http_req *req);
   int (*run)(void *ctx, int64_t deadline_ms);
   void *ctx;
+  /* Optional, any thread: makes the running and every later run return at
+   * once, as at their deadline (mde_http_interrupt). */
+  void (*interrupt)(void *ctx);
 };
 
 struct mde_engine_options {
@@ -107,10 +111,41 @@ struct mde_tenant_result {
   double alerts_age;   /* seconds since the last completed sync; NAN */
   uint32_t alerts[MDE_STATUS_COUNT][MDE_SEVERITY_COUNT];
 
+  /* Devices by sensor health and onboarding state, from the last complete
+   * sync of /api/machines; reported (machines_valid) only while it is
+   * recent: within 2 x MachinesInterval plus one cycle, as alerts. */
+  int machines_valid;
+  double machines_age; /* seconds since the last completed sync; NAN */
+  struct mde_machine_counts machines;
+  int exposure_valid; /* as machines_valid, for the last score read */
+  double exposure_score;
+
   /* Counters since start (for rates). */
   uint64_t token_requests, api_requests;
   uint64_t alerts_created; /* new alert ids seen after the first sync */
   uint64_t failures[MDE_FAIL_COUNT_]; /* cycles that ended in each class */
+
+  /* Microsoft Graph (HomeTenantId set): whether credential_ttl came from
+   * Graph's record of the configured credential (1), and what a human
+   * should know about that credential ("" if nothing): several secrets
+   * sharing its hint, a certificate not registered on the app, Graph
+   * unreachable since a time. Never holds any of the secret. */
+  int credential_from_graph;
+  char credential_note[MDE_ERR_SIZE];
+};
+
+/* One partner app as Microsoft Graph describes it (one per distinct
+ * ClientId and HomeTenantId): app-level values, plugin instance empty. */
+struct mde_app_result {
+  const char *client_id, *home_tenant;
+  int valid;                /* Graph has been read at least once */
+  double earliest_ttl;      /* seconds to the earliest expiry of a credential
+                               still valid; NAN when none or unknown */
+  unsigned expiring;        /* valid, expiring within CredentialWarning */
+  unsigned expired;         /* expired, still registered */
+  double age;               /* seconds since the last successful read; NAN */
+  enum mde_failure failure; /* why the last read failed, NONE if it did not */
+  char reason[MDE_ERR_SIZE];
 };
 
 struct mde_engine;
@@ -124,6 +159,13 @@ void mde_engine_free(struct mde_engine *e);
  * unreadable or world-readable secret file, bad URL, ...). */
 int mde_engine_add(struct mde_engine *e, const struct mde_tenant_config *c,
                    char *err, size_t err_size);
+/* mde_engine_add, and the class of a refusal in *why (NULL: not wanted):
+ * MDE_FAIL_CREDENTIAL_UNUSABLE for a credential that cannot be loaded
+ * (missing, world-readable, not a regular file, ...), MDE_FAIL_INTERNAL
+ * when out of memory, MDE_FAIL_CONFIG for any other value. The collectd plugin
+ * reports a refused tenant with it. */
+int mde_engine_add_why(struct mde_engine *e, const struct mde_tenant_config *c,
+                       char *err, size_t err_size, enum mde_failure *why);
 size_t mde_engine_count(const struct mde_engine *e);
 
 /* One-shot callers (check_mde) ignore backoff and re-check credentials. */
@@ -133,7 +175,15 @@ size_t mde_engine_count(const struct mde_engine *e);
  * engine clock's monotonic_ms) whatever the network does. Returns 0, or -1
  * when the engine itself failed (out of memory). */
 int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
+/* From any thread: the running cycle, and every later one, ends now as if
+ * its deadline had passed (a stopping daemon). Only mde_engine_free may
+ * follow usefully. */
+void mde_engine_interrupt(struct mde_engine *e);
 const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
                                                   size_t i);
+/* The apps read from Microsoft Graph, in the order first configured. */
+size_t mde_engine_app_count(const struct mde_engine *e);
+const struct mde_app_result *mde_engine_app_result(const struct mde_engine *e,
+                                                   size_t i);
 
 #endif

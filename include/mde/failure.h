@@ -38,6 +38,9 @@ enum mde_failure {
   MDE_FAIL_SYNC_INCOMPLETE,     /* a first alerts sync that will not end */
   MDE_FAIL_CLOUD_MISMATCH,      /* AADSTS900382, 900432: wrong cloud */
   MDE_FAIL_TOKEN_OPAQUE,        /* an access token that is not a JWT */
+  MDE_FAIL_GRAPH_PERMISSION,    /* Graph cannot tell when the app's
+                                   credentials expire (no read role in the
+                                   home tenant, app not registered there) */
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 

@@ -79,6 +79,10 @@ void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
  * At the deadline, waiting and running requests complete with an error
  * ("cycle deadline reached"). Returns how many were cut off that way. */
 int mde_http_run(struct mde_http *h, int64_t deadline_ms);
+/* Ends the running run, and every later one, at once, as if its deadline
+ * had passed (requests complete as cut). Safe from any thread: how a
+ * stopping daemon gets its thread back without waiting for the deadline. */
+void mde_http_interrupt(struct mde_http *h);
 /* Clears a request's result fields, as a transport does when it takes the
  * request (mde_http_submit here; the engine's test transport too). */
 void mde_http_req_reset(struct mde_http_req *req);

@@ -16,6 +16,8 @@
 #define MDE_DEFAULT_BACKOFF_CAP 1800
 #define MDE_DEFAULT_FULL_RESYNC 86400
 #define MDE_DEFAULT_ALERTS_OVERLAP 300
+#define MDE_DEFAULT_CREDENTIAL_WARNING (30 * 86400)
+#define MDE_DEFAULT_MACHINES_INTERVAL 900
 
 struct mde_tenant_config {
   const char *name;      /* display name: the collectd plugin instance */
@@ -50,6 +52,23 @@ struct mde_tenant_config {
   long refresh_margin;
   long backoff_cap;
   long full_resync_interval;
+
+  /* Credential expiry from Microsoft Graph (spec D.4): the partner's home
+   * tenant (GUID or domain; NULL: not read), the Graph host (scheme and
+   * host only; NULL: the cloud's), the keyId of the configured secret
+   * when several share its first three characters, and the days before
+   * expiry an app credential counts as expiring (0: 30). */
+  const char *home_tenant;
+  const char *graph_endpoint;
+  const char *secret_key_id;
+  long credential_warning; /* seconds */
+  /* Sensor health: sync /api/machines (and read the exposure score when
+   * the token has Score.Read.All) every machines_interval seconds (0:
+   * MDE_DEFAULT_MACHINES_INTERVAL). fetch_machines: -1 (default) when the
+   * token has Machine.Read.All or Machine.ReadWrite.All, 1 always, 0
+   * never (no exposure score either). */
+  int fetch_machines;
+  long machines_interval;
 };
 
 /* Sets every field to its default (credentials and identity left NULL). */

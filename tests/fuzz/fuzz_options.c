@@ -55,6 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       fz_assert(eo.http.timeout_ms > 0 && eo.http.max_connections > 0);
     }
     options_free(&po);
+    /* The plugin's parse skips bad <Tenant> blocks: every tenant kept is
+     * whole, every skipped one has a name and a reason. */
+    if (options_parse_skipping(block, &po) == 0) {
+      fz_assert(po.n_tenants >= 1);
+      for (size_t i = 0; i < po.n_tenants; i++)
+        fz_assert(po.tenants[i].name && po.tenants[i].tenant_id);
+    }
+    for (size_t i = 0; i < po.n_skipped; i++)
+      fz_assert(po.skipped[i].name && po.skipped[i].reason);
+    options_free(&po);
   }
   conffile_free(root);
   free(text);

@@ -2,10 +2,10 @@
  * empty world each time.
  *
  * Two things keep it a parser test rather than a load test or a file
- * reader. Inputs whose "count" members would generate more than
- * MAX_GENERATED tenants and alerts are skipped: the loader accepts 200,000
- * tenants of 1,000,000 alerts each by design. Certificate files are read
- * from a private temporary directory holding one certificate made at
+ * reader. Inputs whose "count" and "machines" members would generate more
+ * than MAX_GENERATED tenants, alerts and devices are skipped: the loader
+ * accepts 200,000 tenants of 1,000,000 alerts each by design. Certificate files
+ * are read from a private temporary directory holding one certificate made at
  * start-up (app1.pem, as the example scenarios name it), and an input that
  * names a file by path (any '/') is skipped, so nothing else on the machine
  * is ever opened. */
@@ -64,6 +64,9 @@ static double generated(const cJSON *j) {
   cJSON_ArrayForEach(c, j) {
     if (c->string && strcmp(c->string, "count") == 0 && cJSON_IsNumber(c))
       own = c->valuedouble > own ? c->valuedouble : own;
+    else if (c->string && strcmp(c->string, "machines") == 0 &&
+             cJSON_IsNumber(c)) /* a device state each (issue 17) */
+      inner += c->valuedouble > 0 ? c->valuedouble : 0;
     else
       inner += generated(c);
   }

@@ -263,6 +263,32 @@ is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 4 tenants|tenants=4" \
 run --config "$WORK/collectd.conf" --validate --tenant litware
 is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 1 tenant|tenants=1" \
   "--config --validate --tenant: one tenant"
+# --- Shard "K/N": the same file on three hosts checks each tenant once
+sed 's|^<Plugin mde>$|<Plugin mde>\n  Shard "SHARD"|' "$WORK/conf.d/mde.conf" >"$WORK/sharded.conf"
+total=0 same=0
+for k in 1 2 3; do
+  run --config "$WORK/collectd.conf" --shard "$k/3"
+  n=$(grep -oE 'tenants=[0-9]+' <<<"$FIRST" | cut -d= -f2)
+  total=$((total + ${n:-0}))
+  sed "s|SHARD|$k/3|" "$WORK/sharded.conf" >"$WORK/shard-k.conf"
+  out=$("$CHECK" --config "$WORK/shard-k.conf" 2>&1 | head -n1)
+  [ "$(grep -oE 'tenants=[0-9]+' <<<"$out")" = "tenants=${n:-x}" ] && same=$((same + 1))
+done
+is "$total" 4 "--shard K/3 for K = 1, 2, 3: every tenant checked exactly once"
+is "$same" 3 "Shard \"K/3\" in the file keeps the same tenants as --shard K/3"
+run --config "$WORK/shard-k.conf" --shard 1/1
+is "$RC $FIRST" "2 MDE CRITICAL - 2 CRITICAL, 2 OK|tenants=4 ok=2 warning=0 critical=2 unknown=0" \
+  "--shard overrides the file's Shard (1/1: every tenant)"
+run --config "$WORK/shard-k.conf" --validate
+is "$RC $FIRST" "0 MDE OK - $WORK/shard-k.conf: valid, 4 tenants|tenants=4" \
+  "--validate checks every tenant, whatever the shard"
+rm -f "$WORK/shard-k.conf"
+expect 3 '^MDE UNKNOWN - --shard "0/3": K must be from 1 to N, and N from 1 to 65536$' \
+  "--shard 0/3 is refused, named" -- --config "$WORK/collectd.conf" --shard 0/3
+expect 3 '^MDE UNKNOWN - --shard "1/3x" is not K/N' \
+  "--shard 1/3x is refused, named" -- --config "$WORK/collectd.conf" --shard 1/3x
+expect 3 '^MDE UNKNOWN - --shard goes with --config FILE$' \
+  "--shard without --config is refused" -- -T "$CONTOSO" "${common[@]}" --shard 1/2
 printf '<Plugin mde>\n  Colour "blue"\n</Plugin>\n' >"$WORK/bad.conf"
 expect 3 '^MDE UNKNOWN - <Plugin mde>: unknown option "Colour"$' "--config: a bad block is UNKNOWN, named" -- --config "$WORK/bad.conf"
 printf '<Plugin mde>\n  ClientId "x\n' >"$WORK/broken.conf"

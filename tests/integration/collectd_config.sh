@@ -47,9 +47,11 @@ refused() { # refused "WHAT" BLOCK EXPECTED_MESSAGE
   like "$out" "$(printf '%s' "$3" | sed 's/[][\.*^$(){}+?|]/\\&/g')" "$1: the error says: $3"
   LAST_OUT=$out
 }
-# ... and says it once: no second line from a buffer nobody filled.
+# ... and says it once: no second line from a buffer nobody filled (the
+# others say that the tenant is skipped, and that none is left).
 said_once() { # said_once "WHAT"
-  is "$(grep -c 'mde plugin: ' <<<"$LAST_OUT")" 1 "$1: one plugin error line, no uninitialised text after it"
+  is "$(grep 'mde plugin: ' <<<"$LAST_OUT" | grep -vc 'skipped (config)$\|no usable <Tenant> block')" 1 \
+    "$1: one plugin error line, no uninitialised text after it"
   unlike "$LAST_OUT" $'[\x01-\x08\x0b-\x1f\x7f-\xff]' "$1: nothing but text in collectd's log"
 }
 tenant() { printf '<Tenant "t1">\n TenantId "%s"\n %s\n</Tenant>' "$1" "${2:-}"; }
@@ -126,12 +128,18 @@ refused "an unknown assertion algorithm" "<Plugin mde>
   $(tenant healthy.onmicrosoft.com)
 </Plugin>" 'mde plugin: <Tenant "t1">: "AssertionAlgorithm" is RS256 or PS256, not "ES256"'
 said_once "an unknown assertion algorithm"
-refused "two tenants with one name" "<Plugin mde>
+# A second tenant of the same name is skipped (its values would mix with
+# the first's, so it is only logged); the first runs.
+conf "<Plugin mde>
   $COMMON
   ClientSecretFile \"$WORK/secret\"
   $(tenant healthy.onmicrosoft.com)
   $(tenant norole.onmicrosoft.com)
-</Plugin>" '<Tenant "t1"> appears twice'
+</Plugin>"
+out=$(collectd_run -T)
+is "$?" 0 "collectd runs the first of two tenants with one name"
+like "$out" '<Tenant "t1"> appears twice.*that <Tenant> block is skipped.*monitoring 1 tenant \(0 skipped\)' \
+  "two tenants with one name: the second is skipped, and the log says why"
 refused "a tenant name collectd cannot use" "<Plugin mde>
   $COMMON
   ClientSecretFile \"$WORK/secret\"
@@ -187,3 +195,28 @@ unlike "$out" "read-function of (the )?.?mde.? plugin failed|Initialization of p
 # (collectd -T stops its write threads without draining their queue, so the
 # values of this one read may never reach the CSV files: the values are
 # checked in collectd_plugin.sh, against a collectd that keeps running.)
+
+# Shard "K/N": the host whose shard holds the tenant monitors it; the other
+# starts anyway, idle, and says why (refusing would take every other plugin
+# of that host down with it).
+said=""
+for k in 1 2; do
+  conf "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  Shard \"$k/2\"
+  $(tenant healthy.onmicrosoft.com)
+</Plugin>"
+  out=$(collectd_run -T)
+  is "$?" 0 "collectd -T with Shard \"$k/2\" starts"
+  grep -q "Shard $k/2: none of the 1 tenants is this host's" <<<"$out" && said="${said}none "
+  grep -q "Shard $k/2: 1 of 1 tenants are this host's" <<<"$out" && said="${said}one "
+done
+is "$(tr ' ' '\n' <<<"$said" | sort | tr -d '\n')" "noneone" \
+  "Shard 1/2 and 2/2: one host has the tenant, the other says it has none"
+refused "Shard \"0/2\"" "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  Shard \"0/2\"
+  $(tenant healthy.onmicrosoft.com)
+</Plugin>" '"Shard" "0/2": K must be from 1 to N'

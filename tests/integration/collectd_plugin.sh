@@ -128,9 +128,12 @@ missing=""
 while IFS= read -r ident; do
   ident=${ident//<status>_<severity>/new_high}
   ident=${ident//<code>/200}
+  ident=${ident//<health>/active}
+  ident=${ident//<onboarding>/onboarded}
   ident=${ident//<failure class>/app_not_in_tenant}
   case "$ident" in
     duration-cycle) grep -qx "test/mde/$ident" <<<"$listing" || missing="$missing $ident" ;;
+    timeleft-credential_earliest | count-credentials_*) ;; # HomeTenantId only: collectd_graph.sh
     *) grep -q "^test/mde-[a-z]*/$ident\$" <<<"$listing" || missing="$missing $ident" ;;
   esac
 done < <(sed -n '/^| identifier | type/,/^$/p' "$MDE_ROOT/README.md" | grep -o '`[a-z_]*-[^`]*`' | tr -d '`')

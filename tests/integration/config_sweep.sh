@@ -1,11 +1,15 @@
 #!/bin/bash
 # Every option of <Plugin mde>, given a value of the wrong type and values
-# out of range: collectd refuses to start and names the option; check_mde
-# --config --validate exits UNKNOWN and names it too. The option list is
-# read from the plugin's own table (plugin/options.c), so an option added
-# later is swept without touching this test. Then secret files that cannot
-# be used (world-readable, missing, empty, a directory, a FIFO): both refuse,
-# naming the file and why, without hanging.
+# out of range: at the top of the block, or in the only tenant, collectd
+# refuses to start and names the option; in one tenant beside a good one,
+# collectd starts, skipping that tenant and naming the option and the tenant
+# (one bad tenant must not take collectd down); check_mde --config --validate
+# exits UNKNOWN and names the option in every case. The option list is read
+# from the plugin's own table (plugin/options.c), so an option added later is
+# swept without touching this test. Then secret files that cannot be used
+# (world-readable, missing, empty, a directory, a FIFO): both refuse a lone
+# tenant, naming the file and why, without hanging; beside a good tenant,
+# collectd skips it as credential_unusable.
 . "$(dirname "$0")/lib.sh"
 APP=11111111-2222-3333-4444-555555555555
 umask 077
@@ -26,8 +30,13 @@ ranges=$(tr -d '\n' <"$MDE_ROOT/plugin/options.c" |
 n_rows=$(wc -l <<<"$rows")
 ok $(( n_rows >= 25 ? 0 : 1 )) "the option table was read ($n_rows options)"
 
-# conf TOP_LINE TENANT_LINE -> $WORK/c.conf with one tenant
+# conf TOP_LINE TENANT_LINE [GOOD] -> $WORK/c.conf with tenant t1, and with
+# a good tenant t0 before it when GOOD is given
 conf() {
+  local good=""
+  [ -n "${3:-}" ] && good="<Tenant \"t0\">
+    TenantId \"fabrikam.onmicrosoft.com\"
+  </Tenant>"
   { collectd_globals 10
     collectd_log_stdout
     cat <<CONF
@@ -38,6 +47,7 @@ LoadPlugin mde
   LoginEndpoint "https://127.0.0.1:9"
   ApiEndpoint "https://127.0.0.1:9"
   $1
+  $good
   <Tenant "t1">
     TenantId "contoso.onmicrosoft.com"
     $2
@@ -67,11 +77,39 @@ refused() {
   fi
 }
 
+# skipped WHAT REGEX: with $WORK/c.conf (t1 bad, t0 good), collectd starts,
+# logs REGEX and that t1 is skipped (CLASS), and runs t0; check_mde
+# --validate still refuses the file
+skipped() {
+  local what="$1" why="$2" class="$3" out rc
+  out=$(LD_PRELOAD="$preload" timeout 30 collectd -T -C "$WORK/c.conf" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 0 ] && grep -qE "$why" <<<"$out" &&
+    grep -q "<Tenant \"t1\"> skipped ($class)" <<<"$out" &&
+    grep -q "monitoring 1 tenant (1 skipped)" <<<"$out" && ! grep -q Sanitizer <<<"$out"; then
+    ok 0 "beside a good tenant, collectd skips t1 with $what, naming it"
+  else
+    ok 1 "beside a good tenant, collectd skips t1 with $what, naming it (exit $rc): $(grep -m4 'mde\|Sanitizer' <<<"$out")"
+  fi
+  out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+  rc=$?
+  is "$rc" 3 "beside a good tenant, check_mde --validate is UNKNOWN for $what"
+}
+
 conf "" ""
 out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
 is "$?" 0 "control: the configuration without the bad option is valid ($out)"
+conf "" "" good
+out=$(timeout 30 "$MDE_BUILD/check_mde" --config "$WORK/c.conf" --validate 2>&1)
+is "$?" 0 "control: with the good tenant t0 too, it is valid ($out)"
 
 while read -r opt scope kind; do
+  if [ "$scope" != TOP ]; then
+    conf "" "$opt 42" good
+    [ "$kind" = INT ] && conf "" "$opt \"ten\"" good
+    [ "$kind" = BOOL ] && conf "" "$opt \"maybe\"" good
+    skipped "a bad $opt" "<Tenant \"t1\">: .*\"?$opt" config
+  fi
   case "$kind" in
   INT)
     refused "$opt" '"ten"' "$scope"
@@ -116,6 +154,8 @@ for bad in loose:"accessible by other users" missing:"No such file" empty:"is em
   is "$rc" 3 "secret file $name: check_mde is UNKNOWN"
   like "$out" "^MDE UNKNOWN - .*$WORK/$name.*$why" "secret file $name: check_mde says which file and why"
   ok $(( $(date +%s) - start < 10 ? 0 : 1 )) "secret file $name: no hang"
+  conf "" "ClientSecretFile \"$WORK/$name\"" good
+  skipped "secret file $name" "$WORK/$name.*$why|$why.*$WORK/$name" credential_unusable
 done
 
 # --- files that hold a private key are secrets too: world-readable, a FIFO,

@@ -15,8 +15,12 @@ rc=$?
 is "$rc" 0 "the demo runs for DEMO_SECONDS and exits 0"
 last=$(awk '/^== /{block=""} {block=block $0 "\n"} END {printf "%s", block}' <<<"$out")
 row() { grep "^$1 " <<<"$last"; }
-like "$(row contosopharma)" "^contosopharma +1 +1 +1 +0 +0 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +OK$" \
-  "contosopharma: healthy, alert counts shown, check OK"
+like "$(row contosopharma)" "^contosopharma +1 +1 +1 +0 +0 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +(10\\.0|9\\.9) +OK$" \
+  "contosopharma: healthy, alert counts shown, the secret's 10 days from Graph, check OK"
+like "$out" "contosopharma contosopharma: client credential expires in (10\\.0|9\\.9) days" \
+  "the secret expiring in 10 days became a WARNING notification"
+like "$last" $'\nsensors: contosopharma [0-9]+ active, [1-9][0-9]* inactive, [0-9]+ impaired, [0-9]+ no sensor data; [1-9][0-9]* can be onboarded; exposure score 47' \
+  "contosopharma: unhealthy sensors and devices to onboard shown from collectd's values"
 like "$(row fabrikamlogistics)" "CRITICAL: fabrikamlogistics: application not consented in tenant" "fabrikamlogistics: consent missing"
 like "$(row litwareretail)" "CRITICAL: litwareretail: API permission missing" "litwareretail: role missing"
 like "$(row northwindfoods)" "CRITICAL: northwindfoods: client secret expired" "northwindfoods: secret expired"
@@ -27,7 +31,7 @@ like "$out" ">>> woodgrovebank's admin revoked consent" "the demo announces the 
 like "$out" "collectd_mde_bool\{mde=\"contosopharma\",type=\"token_valid\",instance=\"demo\"\} 1" \
   "write_prometheus serves the plugin's values"
 like "$out" "woodgrovebank woodgrovebank: app_not_in_tenant \[AADSTS700016 trace" "the revocation became a notification"
-for g in alerts-contosopharma latency-contosopharma token-left-contosopharma; do
+for g in alerts-contosopharma latency-contosopharma token-left-contosopharma credential-left-contosopharma; do
   f="$MDE_ROOT/build/demo/graphs/$g.png"
   ok $([ -s "$f" ] && [ "$(stat -c %Y "$f")" -ge "$before" ] && head -c 8 "$f" | grep -q PNG; echo $?) "graph $g.png rendered"
 done

@@ -61,28 +61,40 @@ CONF
     "$EX/collectd/forwarding-central.conf"
   printf 'LoadPlugin csv\n<Plugin csv>\n  DataDir "%s/central/csv"\n</Plugin>\n' "$WORK"
 } >"$WORK/central.conf"
-{ common shard
-  sed -e "s|/etc/collectd/mde/|$WORK/mde/|g" -e "s|\"collectd-central.example.net\" \"25826\"|\"127.0.0.1\" \"$port\"|" \
-    -e 's|customer0001.onmicrosoft.com|contoso.onmicrosoft.com|' -e 's|customer0002.onmicrosoft.com|northwind.onmicrosoft.com|' \
-    -e "s|^  ClientSecretFile .*|  ClientSecretFile \"$WORK/mde/sim-secret\"\n  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"\n  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"\n  CACert \"$MDE_CERTS/ca.pem\"|" \
-    "$EX/collectd/forwarding-shard.conf"
-} >"$WORK/shard.conf"
+# The same shard file on two hosts, Shard "1/2" and "2/2": each tenant is
+# monitored by exactly one of them, and the central collectd has both.
+for k in 1 2; do
+  mkdir -p "$WORK/shard$k"
+  { common "shard$k"
+    sed -e "s|/etc/collectd/mde/|$WORK/mde/|g" -e "s|\"collectd-central.example.net\" \"25826\"|\"127.0.0.1\" \"$port\"|" \
+      -e 's|customer0001.onmicrosoft.com|contoso.onmicrosoft.com|' -e 's|customer0002.onmicrosoft.com|northwind.onmicrosoft.com|' \
+      -e "s|^  Shard \"1/2\"|  Shard \"$k/2\"|" \
+      -e "s|^  ClientSecretFile .*|  ClientSecretFile \"$WORK/mde/sim-secret\"\n  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"\n  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"\n  CACert \"$MDE_CERTS/ca.pem\"|" \
+      "$EX/collectd/forwarding-shard.conf"
+  } >"$WORK/shard$k.conf"
+done
 (umask 077; printf 'sim-secret-current\n' >"$WORK/mde/sim-secret")
 collectd -f -C "$WORK/central.conf" >"$WORK/central/out" 2>&1 &
 central=$!
-LD_PRELOAD="$preload" collectd -f -C "$WORK/shard.conf" >"$WORK/shard/out" 2>&1 &
-shard=$!
+LD_PRELOAD="$preload" collectd -f -C "$WORK/shard1.conf" >"$WORK/shard1/out" 2>&1 &
+shard1=$!
+LD_PRELOAD="$preload" collectd -f -C "$WORK/shard2.conf" >"$WORK/shard2/out" 2>&1 &
+shard2=$!
+# csv_of TENANT VALUE: the central's CSV files of it, from either host
+csv_of() { ls "$WORK"/central/csv/shard[12]/mde-"$1"/"$2"-* 2>/dev/null; }
 for i in $(seq 1 60); do
-  [ -s "$(ls "$WORK"/central/csv/shard/mde-customer-0001/bool-token_valid-* 2>/dev/null | head -n1)" ] &&
-    [ -s "$(ls "$WORK"/central/csv/shard/mde-customer-0002/errors-app_not_in_tenant-* 2>/dev/null | head -n1)" ] && break
+  [ -s "$(csv_of customer-0001 bool-token_valid | head -n1)" ] &&
+    [ -s "$(csv_of customer-0002 errors-app_not_in_tenant | head -n1)" ] && break
   sleep 0.5
 done
-last() { tail -n1 "$(ls "$WORK"/central/csv/shard/"$1"-* 2>/dev/null | head -n1)" 2>/dev/null | cut -d, -f2; }
-is "$(last mde-customer-0001/bool-token_valid)" "1.000000" "forwarding: the central collectd receives the shard's healthy tenant"
-ok $([ -n "$(last mde-customer-0002/errors-app_not_in_tenant)" ]; echo $?) "forwarding: and the failure class of its unconsented tenant"
-kill "$shard" "$central"
-wait "$shard" "$central"
-ok $(grep -q Sanitizer "$WORK/shard/out"; echo $(( ! $? ))) "forwarding: the shard exits cleanly"
+last() { tail -n1 "$(csv_of "$1" "$2" | head -n1)" 2>/dev/null | cut -d, -f2; }
+is "$(last customer-0001 bool-token_valid)" "1.000000" "forwarding: the central collectd receives the healthy tenant"
+ok $([ -n "$(last customer-0002 errors-app_not_in_tenant)" ]; echo $?) "forwarding: and the failure class of the unconsented one"
+hosts() { ls -d "$WORK"/central/csv/shard[12]/mde-"$1" 2>/dev/null | wc -l; }
+is "$(hosts customer-0001) $(hosts customer-0002)" "1 1" "forwarding: Shard 1/2 and 2/2 of one file: each tenant from exactly one host"
+kill "$shard1" "$shard2" "$central"
+wait "$shard1" "$shard2" "$central"
+ok $(cat "$WORK"/shard[12]/out | grep -q Sanitizer; echo $(( ! $? ))) "forwarding: the shards exit cleanly"
 
 # --- Prometheus and Grafana
 if command -v promtool >/dev/null; then

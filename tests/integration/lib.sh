@@ -126,6 +126,7 @@ finish() {
     wait "$pid" 2>/dev/null
   done
   declare -F stop_collectd >/dev/null && stop_collectd
+  nagios_stop
   stop_sim
   rm -rf "$WORK"
   if [ -z "$TEST_PLANNED" ]; then
@@ -182,7 +183,8 @@ us.api.security.microsoft.com eu.api.security.microsoft.com
 uk.api.security.microsoft.com au.api.security.microsoft.com
 swa.api.security.microsoft.com ina.api.security.microsoft.com
 aea.api.security.microsoft.com api-gcc.securitycenter.microsoft.us
-api-gov.securitycenter.microsoft.us"
+api-gov.securitycenter.microsoft.us
+graph.microsoft.com graph.microsoft.us dod-graph.microsoft.us"
 scurl() {
   local resolve=() h
   for h in $HOSTS; do resolve+=(--resolve "$h:$SIM_PORT:127.0.0.1"); done
@@ -374,4 +376,188 @@ wait_for() {
     sleep 0.2
   done
   return 1
+}
+
+# --- a real Nagios engine (Debian's nagios4-core) ----------------------------
+# Nagios runs checks as the nagios user, so its files live in a folder of
+# their own, $NAGIOS_DIR (outside $WORK, which only root may read).
+# nagios_objects: that folder, with one host, a contact that is never
+#   notified, a 24x7 timeperiod and $USER1$ = the folder (check_dummy in it);
+# nagios_service NAME COMMAND: a service checked every 2 s;
+# nagios_start CFG_FILE...: nagios.cfg with the objects and the given files,
+#   checked by `nagios4 -v` (its output in $NAGIOS_DIR/verify.out; returns
+#   its status), then the engine started;
+# nagios_services: "description|state|output" per service checked so far.
+NAGIOS_PID=""
+NAGIOS_DIR=""
+nagios_objects() {
+  NAGIOS_DIR=$(mktemp -d /tmp/mde-nagios.XXXXXX)
+  local D=$NAGIOS_DIR
+  chmod 0755 "$D"
+  mkdir -p "$D/checkresults"
+  cp /usr/lib/nagios/plugins/check_dummy "$D/"
+  cat >"$D/objects.cfg" <<CONF
+define timeperiod {
+    timeperiod_name 24x7
+    alias           always
+    sunday          00:00-24:00
+    monday          00:00-24:00
+    tuesday         00:00-24:00
+    wednesday       00:00-24:00
+    thursday        00:00-24:00
+    friday          00:00-24:00
+    saturday        00:00-24:00
+}
+define command {
+    command_name    ok
+    command_line    \$USER1\$/check_dummy 0
+}
+define contact {
+    contact_name                    nobody
+    host_notifications_enabled      0
+    service_notifications_enabled   0
+    host_notification_period        24x7
+    service_notification_period     24x7
+    host_notification_options       n
+    service_notification_options    n
+    host_notification_commands      ok
+    service_notification_commands   ok
+}
+define host {
+    host_name               mssp-monitor
+    address                 127.0.0.1
+    check_command           ok
+    max_check_attempts      1
+    check_interval          60
+    check_period            24x7
+    contacts                nobody
+    notification_period     24x7
+}
+CONF
+  printf '$USER1$=%s\n' "$D" >"$D/resource.cfg"
+}
+nagios_service() { # nagios_service NAME COMMAND
+  local D=$NAGIOS_DIR
+  cat >>"$D/objects.cfg" <<CONF
+define service {
+    host_name               mssp-monitor
+    service_description     $1
+    check_command           $2
+    max_check_attempts      1
+    check_interval          2
+    retry_interval          2
+    check_period            24x7
+    contacts                nobody
+    notification_period     24x7
+}
+CONF
+}
+nagios_start() { # nagios_start CFG_FILE...
+  local D=$NAGIOS_DIR f
+  {
+    for f in "$@"; do echo "cfg_file=$f"; done
+    cat <<CONF
+log_file=$D/nagios.log
+cfg_file=$D/objects.cfg
+object_cache_file=$D/objects.cache
+precached_object_file=$D/objects.precache
+resource_file=$D/resource.cfg
+status_file=$D/status.dat
+status_update_interval=1
+nagios_user=nagios
+nagios_group=nagios
+check_external_commands=0
+command_file=$D/nagios.cmd
+lock_file=$D/nagios.lock
+temp_file=$D/nagios.tmp
+temp_path=$D
+check_result_path=$D/checkresults
+check_result_reaper_frequency=1
+interval_length=1
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+max_service_check_spread=1
+max_host_check_spread=1
+enable_notifications=0
+retain_state_information=0
+state_retention_file=$D/retention.dat
+use_syslog=0
+log_rotation_method=n
+enable_environment_macros=0
+CONF
+  } >"$D/nagios.cfg"
+  chown -R nagios:nagios "$D"
+  nagios4 -v "$D/nagios.cfg" >"$D/verify.out" 2>&1 || return 1
+  nagios4 "$D/nagios.cfg" >"$D/nagios.out" 2>&1 &
+  NAGIOS_PID=$!
+}
+nagios_services() {
+  awk '/^servicestatus \{/ { s = 1; d = ""; st = ""; o = ""; c = 0; next }
+       s && /^\tservice_description=/ { d = substr($0, index($0, "=") + 1) }
+       s && /^\tcurrent_state=/ { st = substr($0, index($0, "=") + 1) }
+       s && /^\tplugin_output=/ { o = substr($0, index($0, "=") + 1) }
+       s && /^\thas_been_checked=/ { c = substr($0, index($0, "=") + 1) }
+       s && /^\t\}/ { if (c == 1) print d "|" st "|" o; s = 0 }' "$NAGIOS_DIR/status.dat" 2>/dev/null
+}
+nagios_stop() {
+  [ -n "$NAGIOS_PID" ] && { kill "$NAGIOS_PID" 2>/dev/null; wait "$NAGIOS_PID" 2>/dev/null; }
+  NAGIOS_PID=""
+  [ -n "$NAGIOS_DIR" ] && rm -rf "$NAGIOS_DIR"
+  NAGIOS_DIR=""
+}
+
+# basic_two_tenants DIR: DIR/mde.conf, a <Plugin mde> block for the basic
+# scenario's app with its secret in DIR/secret and the CA in DIR/ca.pem: a
+# consented tenant (contoso) and one without consent (northwind).
+basic_two_tenants() {
+  local D="$1"
+  cat >"$D/mde.conf" <<CONF
+<Plugin mde>
+  ClientId "$APP"
+  ClientSecretFile "$D/secret"
+  LoginEndpoint "https://127.0.0.1:$SIM_PORT"
+  ApiEndpoint "https://127.0.0.1:$SIM_PORT"
+  CACert "$D/ca.pem"
+  RequireRole "Alert.Read.All"
+  <Tenant "contoso">
+    TenantId "contoso.onmicrosoft.com"
+  </Tenant>
+  <Tenant "northwind">
+    TenantId "northwind.onmicrosoft.com"
+  </Tenant>
+</Plugin>
+CONF
+}
+# pkgconfig_without DIR NAME: DIR holds this machine's .pc files but NAME's,
+# for PKG_CONFIG_LIBDIR=DIR: a build that must not need NAME.
+pkgconfig_without() {
+  local pc="$1" dir f
+  mkdir -p "$pc"
+  for dir in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
+    [ -d "$dir" ] || continue
+    for f in "$dir"/*.pc; do
+      [ -e "$f" ] && [ "$(basename "$f")" != "$2.pc" ] && [ ! -e "$pc/$(basename "$f")" ] && ln -s "$f" "$pc/"
+    done
+  done
+# machines_mismatch DOMAIN INSTANCE: every count-machines_health_<health>
+# and count-machines_onboarding_<onboarding> collectd holds for plugin
+# instance INSTANCE against the simulator's ground truth for tenant DOMAIN
+# (no unknown values in the simulator: those rows must be 0); prints the
+# cells that differ (nothing if none).
+machines_mismatch() {
+  local truth row want got out=""
+  truth=$(admin GET "/tenants/$1/machines/truth")
+  for row in health.Active:health_active health.Inactive:health_inactive \
+    health.ImpairedCommunication:health_impairedcommunication \
+    health.NoSensorData:health_nosensordata \
+    health.NoSensorDataImpairedCommunication:health_nosensordataimpairedcommunication \
+    health.Unknown:health_unknown onboarding.onboarded:onboarding_onboarded \
+    onboarding.CanBeOnboarded:onboarding_canbeonboarded \
+    onboarding.Unsupported:onboarding_unsupported \
+    onboarding.InsufficientInfo:onboarding_insufficientinfo onboarding.none:onboarding_unknown; do
+    want=$(jq ".${row%%:*} // 0" <<<"$truth")
+    got=$(value "mde-$2/count-machines_${row#*:}")
+    num_eq "$got" "$want" || out="$out ${row#*:}:$got/$want"
+  done
+  printf '%s' "$out"
 }

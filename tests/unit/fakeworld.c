@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <cjson/cJSON.h>
 
 #include "mde/jwt.h"
@@ -76,6 +78,11 @@ static enum fw_endpoint classify(const struct fakeworld *w,
       return FW_DISCOVERY;
     return FW_OTHER;
   }
+  if (!strncmp(u, FW_GRAPH_HOST "/v1.0/applications",
+               sizeof FW_GRAPH_HOST + 17)) {
+    *tenant = bearer_tenant(w, req->bearer);
+    return FW_GRAPH;
+  }
   if (!strncmp(u, FW_API "/api/", sizeof FW_API + 4)) {
     *tenant = bearer_tenant(w, req->bearer);
     const char *p = u + sizeof FW_API + 4;
@@ -107,13 +114,20 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
     put(req, 200, body);
     return;
   }
+  /* A Graph token: Graph's audience and roles, and a `nonce` header as
+   * the real one, signed with a key nobody publishes (clients cannot
+   * verify Graph tokens and must not try). */
+  bool graph = req->form && strstr(req->form, "graph.microsoft");
   cJSON *c = cJSON_CreateObject();
   char iss[96];
   const char *base = t->token_issuer ? t->token_issuer
                      : t->issuer     ? t->issuer
                                      : "https://sts.windows.net";
   snprintf(iss, sizeof iss, "%s/%s/", base, tid);
-  cJSON_AddStringToObject(c, "aud", "https://api.securitycenter.microsoft.com");
+  cJSON_AddStringToObject(c, "aud",
+                          !graph ? "https://api.securitycenter.microsoft.com"
+                          : t->graph_aud ? t->graph_aud
+                                         : "https://graph.microsoft.com");
   cJSON_AddStringToObject(c, "iss", iss);
   cJSON_AddNumberToObject(c, "iat", (double)now);
   cJSON_AddNumberToObject(c, "nbf", (double)now);
@@ -121,17 +135,24 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
   cJSON_AddStringToObject(c, "appid", FW_APP);
   cJSON_AddStringToObject(c, "tid", tid);
   cJSON_AddStringToObject(c, "ver", "1.0");
+  const char *const *roles = graph ? t->graph_roles : t->roles;
   int n = 0;
-  while (n < 4 && t->roles[n])
+  while (n < 4 && roles[n])
     n++;
   if (n)
-    cJSON_AddItemToObject(c, "roles", cJSON_CreateStringArray(t->roles, n));
+    cJSON_AddItemToObject(c, "roles", cJSON_CreateStringArray(roles, n));
   char *claims = cJSON_PrintUnformatted(c);
   cJSON_Delete(c);
+  if (graph && !w->graph_key)
+    w->graph_key = tk_rsa(2048);
   char header[128];
   snprintf(header, sizeof header, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
            t->kid ? t->kid : KID);
-  char *jws = tk_sign(w->key, 0, header, claims);
+  char *jws = tk_sign(graph ? w->graph_key : w->key, 0,
+                      graph ? "{\"typ\":\"JWT\",\"nonce\":\"n0nce\",\"alg\":"
+                              "\"RS256\",\"kid\":\"" KID "\"}"
+                            : header,
+                      claims);
   free(claims);
   char body[16384];
   snprintf(body, sizeof body,
@@ -169,13 +190,93 @@ static void alerts(struct fw_tenant *t, struct mde_http_req *req) {
   mde_buf_puts(b, "}");
 }
 
+/* Graph's application read: 403 without a read role in the bearer, the
+ * scripted object otherwise. */
+static void graph(struct fakeworld *w, struct fw_tenant *t,
+                  struct mde_http_req *req) {
+  bool may = false;
+  for (int i = 0; i < 4 && t->graph_roles[i]; i++)
+    may = may || !strcmp(t->graph_roles[i], "Application.Read.All") ||
+          !strcmp(t->graph_roles[i], "Application.ReadWrite.All") ||
+          !strcmp(t->graph_roles[i], "Directory.Read.All");
+  if (!may)
+    put(req, 403,
+        "{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":"
+        "\"Insufficient privileges to complete the operation.\"}}");
+  else if (!w->graph_app[0])
+    put(req, 404,
+        "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":"
+        "\"Resource does not exist.\"}}");
+  else
+    put(req, 200, w->graph_app);
+}
+
+void fw_graph_app(struct fakeworld *w, const char *password_credentials,
+                  const char *key_credentials) {
+  snprintf(w->graph_app, sizeof w->graph_app,
+           "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/"
+           "$metadata#applications/$entity\",\"id\":\"obj\",\"appId\":"
+           "\"%s\",\"passwordCredentials\":[%s],\"keyCredentials\":[%s]}",
+           FW_APP, password_credentials ? password_credentials : "",
+           key_credentials ? key_credentials : "");
+}
+
+void fw_secret(const struct fakeworld *w, char *out, size_t n,
+               const char *key_id, const char *hint, double days) {
+  time_t end = fw_wall((void *)w) + (time_t)(days * 86400);
+  struct tm tm;
+  gmtime_r(&end, &tm);
+  char iso[40];
+  strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  snprintf(out, n,
+           "{\"customKeyIdentifier\":null,\"displayName\":null,"
+           "\"endDateTime\":\"%s\",\"hint\":\"%s\",\"keyId\":\"%s\","
+           "\"secretText\":null}",
+           iso, hint, key_id);
+}
+
+/* A page of the tenant's devices from $skip (404 when it has none, as the
+ * real API answers). */
+static void machines(struct fw_tenant *t, struct mde_http_req *req) {
+  if (t->machines == 0) {
+    put(req, 404,
+        "{\"error\":{\"code\":\"NotFound\",\"message\":\"No machines\"}}");
+    return;
+  }
+  const char *skip = strstr(req->url, "$skip=");
+  const char *top = strstr(req->url, "$top=");
+  long from = skip ? atol(skip + 6) : 0;
+  long page = t->machines_page ? t->machines_page : 10000;
+  if (top && atol(top + 5) < page)
+    page = atol(top + 5);
+  long n = t->machines - from < page ? t->machines - from : page;
+  struct mde_buf *b = &req->body;
+  req->status = 200;
+  mde_buf_puts(b, "{\"value\":[");
+  for (long i = from; i < from + n; i++)
+    mde_buf_printf(b,
+                   "%s{\"id\":\"m%ld\",\"healthStatus\":\"%s\","
+                   "\"onboardingStatus\":\"onboarded\"}",
+                   i > from ? "," : "", i,
+                   i < t->inactive ? "Inactive" : "Active");
+  mde_buf_puts(b, "]");
+  if (!top && from + n < t->machines)
+    mde_buf_printf(b, ",\"@odata.nextLink\":\"%s/api/machines?$skip=%ld\"",
+                   t->next_base ? t->next_base : FW_API, from + n);
+  mde_buf_puts(b, "}");
+}
+
 /* Answers one request now; false if it hangs. */
 static bool answer(struct fakeworld *w, struct mde_http_req *req) {
   int ti;
   enum fw_endpoint ep = classify(w, req, &ti);
   struct fw_request *l = w->n_log < FW_MAX_LOG ? &w->log[w->n_log++] : NULL;
   if (l) {
-    *l = (struct fw_request){.ms = w->mono_ms, .ep = ep, .tenant = ti};
+    *l = (struct fw_request){
+        .ms = w->mono_ms,
+        .ep = ep,
+        .tenant = ti,
+        .graph_token = req->form && strstr(req->form, "graph.microsoft.com")};
     snprintf(l->url, sizeof l->url, "%s", req->url);
   }
   struct fw_tenant *t = ti >= 0 ? &w->t[ti] : NULL;
@@ -211,8 +312,17 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req) {
     put(req, 200, body);
   } else if (ep == FW_ALERTS) {
     alerts(t, req);
-  } else if (ep == FW_MACHINES || ep == FW_SCORE) {
-    put(req, 200, "{\"value\":[]}");
+  } else if (ep == FW_GRAPH) {
+    graph(w, t, req);
+  } else if (ep == FW_MACHINES) {
+    machines(t, req);
+  } else if (ep == FW_SCORE) {
+    char body[128];
+    snprintf(body, sizeof body,
+             "{\"time\":\"2026-11-01T00:00:00Z\","
+             "\"score\":%.17g}",
+             t->score);
+    put(req, 200, body);
   } else {
     put(req, 404, "{}");
   }
@@ -273,11 +383,15 @@ void fw_init(struct fakeworld *w) {
   w->latency_ms = 20;
   w->key = tk_rsa(2048);
   w->clock = (struct mde_clock){fw_mono, fw_wall, w};
-  w->transport = (struct mde_transport){fw_submit, fw_run, w};
+  w->transport =
+      (struct mde_transport){.submit = fw_submit, .run = fw_run, .ctx = w};
   setenv("FW_SECRET", "fake-secret-value", 1);
 }
 
-void fw_free(struct fakeworld *w) { EVP_PKEY_free(w->key); }
+void fw_free(struct fakeworld *w) {
+  EVP_PKEY_free(w->key);
+  EVP_PKEY_free(w->graph_key);
+}
 
 struct fw_tenant *fw_tenant(struct fakeworld *w, const char *id) {
   struct fw_tenant *t = &w->t[w->n_tenants++];
@@ -323,4 +437,19 @@ int fw_count(const struct fakeworld *w, enum fw_endpoint ep, int tenant,
   for (int i = from; i < w->n_log; i++)
     n += w->log[i].ep == ep && (tenant < 0 || w->log[i].tenant == tenant);
   return n;
+}
+
+char *fw_write_file(const char *dir, const char *name, const char *text,
+                    unsigned mode) {
+  char *path = malloc(512);
+  if (!path)
+    abort();
+  snprintf(path, 512, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "w");
+  if (!fp)
+    abort();
+  fputs(text, fp);
+  fclose(fp);
+  chmod(path, (mode_t)mode);
+  return path;
 }

@@ -17,6 +17,7 @@
 
 #define FW_LOGIN "https://login.example"
 #define FW_API "https://api.example"
+#define FW_GRAPH_HOST "https://graph.example"
 #define FW_APP "11111111-2222-3333-4444-555555555555"
 #define FW_MAX_TENANTS 8
 #define FW_MAX_LOG 4096
@@ -28,6 +29,7 @@ enum fw_endpoint {
   FW_ALERTS,
   FW_MACHINES,
   FW_SCORE,
+  FW_GRAPH, /* GET /v1.0/applications(appId='…') */
   FW_OTHER
 };
 
@@ -54,7 +56,15 @@ struct fw_tenant {
   const char *next_base;    /* nextLinks point there; NULL: FW_API */
   bool opaque;              /* its access tokens are not JWTs */
   const char *kid;          /* its tokens' key id; NULL: the key set's */
+  /* Microsoft Graph: the roles of its Graph tokens (the home tenant's
+   * app permissions), and the aud they claim (NULL: Graph's) */
+  const char *graph_roles[4];
+  const char *graph_aud;
   struct fw_override ov[FW_OTHER + 1];
+  long machines;      /* devices behind /api/machines (0: 404, as real) */
+  long machines_page; /* devices a page holds; 0: 10000 */
+  long inactive;      /* the first `inactive` are Inactive, the rest Active */
+  double score;       /* /api/exposureScore */
 };
 
 struct fw_request {
@@ -62,6 +72,7 @@ struct fw_request {
   enum fw_endpoint ep;
   int tenant; /* index, -1 if none */
   char url[256];
+  bool graph_token; /* a token request for Microsoft Graph */
 };
 
 struct fakeworld {
@@ -78,6 +89,10 @@ struct fakeworld {
   int n_queue;
   struct fw_request log[FW_MAX_LOG];
   int n_log;
+  /* Graph's application object as the tests script it (with "%s" for
+   * nothing: the body as it is); "" answers 404 Request_ResourceNotFound */
+  char graph_app[4096];
+  EVP_PKEY *graph_key; /* signs Graph tokens; published nowhere */
 };
 
 void fw_init(struct fakeworld *w);
@@ -89,6 +104,18 @@ struct fw_tenant *fw_tenant(struct fakeworld *w, const char *id);
 struct mde_engine *fw_engine(struct fakeworld *w);
 struct mde_tenant_config fw_config(struct fakeworld *w, const char *name,
                                    const char *tenant, const char *secret_env);
+/* Graph's application object for FW_APP with these credentials (JSON
+ * array members, e.g. from fw_secret). */
+void fw_graph_app(struct fakeworld *w, const char *password_credentials,
+                  const char *key_credentials);
+/* A passwordCredential expiring `days` after the world's wall clock. */
+void fw_secret(const struct fakeworld *w, char *out, size_t n,
+               const char *key_id, const char *hint, double days);
+
+/* Writes `text` to dir/name with `mode`; returns the path (malloc'd). */
+char *fw_write_file(const char *dir, const char *name, const char *text,
+                    unsigned mode);
+
 /* One engine cycle with a 1 s deadline, then the clock moves on by
  * `step_s` seconds. */
 void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s);

@@ -492,6 +492,60 @@ static void the_slower_request_is_judged(void **state) {
   assert_string_equal(v.text, "t: token answered in 6.000s (critical 5)");
 }
 
+/* --machines: device counts judged against their ranges at the
+ * boundaries (a range's end is inside it), the worse of the two kinds
+ * wins, counts that did not arrive are UNKNOWN, and a failure of the
+ * tenant stays what it is. */
+static void devices_against_their_ranges(void **state) {
+  (void)state;
+  struct thresholds th = {
+      .cred_warn_days = -1, .cred_crit_days = -1, .machines = 1};
+  assert_int_equal(range_parse("3", &th.unhealthy_warn), 0);
+  assert_int_equal(range_parse("5", &th.unhealthy_crit), 0);
+  assert_int_equal(range_parse("2", &th.unprotected_warn), 0);
+  struct mde_tenant_result r = result("t", MDE_FAIL_NONE);
+  r.machines_valid = 1;
+  r.machines.health[MDE_HEALTH_ACTIVE] = 100;
+  static const struct {
+    uint32_t inactive, unknown, canbe;
+    int state;
+    const char *text;
+  } cases[] = {
+      {3, 0, 2, STATE_OK, NULL},
+      {2, 1, 0, STATE_OK, NULL}, /* Unknown is not Active either */
+      {3, 1, 0, STATE_WARNING, "t: 4 onboarded devices not Active (warning 3)"},
+      {5, 0, 0, STATE_WARNING, "t: 5 onboarded devices not Active (warning 3)"},
+      {6, 0, 0, STATE_CRITICAL,
+       "t: 6 onboarded devices not Active (critical 5)"},
+      {0, 0, 3, STATE_WARNING,
+       "t: 3 devices can be onboarded but are not (warning 2)"},
+      {6, 0, 3, STATE_CRITICAL,
+       "t: 6 onboarded devices not Active (critical 5)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    r.machines.health[MDE_HEALTH_INACTIVE] = cases[i].inactive;
+    r.machines.health[MDE_HEALTH_UNKNOWN] = cases[i].unknown;
+    r.machines.onboarding[MDE_ONBOARDING_CANBEONBOARDED] = cases[i].canbe;
+    struct verdict v;
+    report_judge(&r, &th, &v);
+    assert_int_equal(v.state, cases[i].state);
+    if (cases[i].text)
+      assert_string_equal(v.text, cases[i].text);
+  }
+  struct verdict v;
+  r.machines_valid = 0;
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_UNKNOWN);
+  assert_non_null(strstr(v.text, "device counts not available"));
+  r = result("t", MDE_FAIL_PERMISSION_MISSING);
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_CRITICAL);
+  th.machines = 0; /* not asked: never judged */
+  r = result("t", MDE_FAIL_NONE);
+  report_judge(&r, &th, &v);
+  assert_int_equal(v.state, STATE_OK);
+}
+
 /* --cred-warn/--cred-crit: "within N days" includes N days; the worse of
  * latency and credential life wins, and says why. */
 static void credential_life_against_its_thresholds(void **state) {
@@ -632,6 +686,7 @@ int main(void) {
       cmocka_unit_test(the_slower_request_is_judged),
       cmocka_unit_test(states_combine_in_nagios_order),
       cmocka_unit_test(credential_life_against_its_thresholds),
+      cmocka_unit_test(devices_against_their_ranges),
       cmocka_unit_test(each_class_judged_by_the_table),
       cmocka_unit_test(several_tenants_worst_first),
   };

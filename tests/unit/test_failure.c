@@ -40,6 +40,7 @@ static const struct {
     {MDE_FAIL_SYNC_INCOMPLETE, "sync_incomplete"},
     {MDE_FAIL_CLOUD_MISMATCH, "cloud_mismatch"},
     {MDE_FAIL_TOKEN_OPAQUE, "token_opaque"},
+    {MDE_FAIL_GRAPH_PERMISSION, "graph_permission_missing"},
 };
 #define N_PINNED (sizeof(pinned) / sizeof(pinned[0]))
 

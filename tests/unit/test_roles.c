@@ -1,4 +1,5 @@
-/* Role implication: X.ReadWrite.Y grants X.Read.Y, and nothing else does. */
+/* Role implication: X.ReadWrite.Y grants X.Read.Y; and Graph's directory
+ * roles grant Application.Read.All (spec D.4); nothing else does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,13 @@ static void table(void **state) {
       {"", "Alert.Read.All", false},
       {NULL, "Alert.Read.All", false},
       {"Alert.Read.All", NULL, false},
+      {"Application.ReadWrite.All", "Application.Read.All", true},
+      {"Directory.Read.All", "Application.Read.All", true},
+      {"directory.read.all", "Application.Read.All", true},
+      {"Directory.ReadWrite.All", "Application.Read.All", true},
+      {"Directory.Read.All", "Application.ReadWrite.All", false},
+      {"Application.Read.All", "Directory.Read.All", false},
+      {"Directory.Read.All", "Alert.Read.All", false},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
     if (mde_role_grants(rows[i].held, rows[i].required) != rows[i].grants)
