@@ -172,6 +172,14 @@ $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
   $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# The plugin's option parser, with the collectd helpers check_mde provides.
+$(BUILD)/tests/unit/test_options.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck \
+  -Iplugin
+$(BUILD)/tests/test_options: $(BUILD)/tests/unit/test_options.o \
+  $(addprefix $(BUILD)/,check/conffile.o check/shim.o plugin/options.o) \
+  $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 $(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
 $(BUILD)/tests/test_engine_graph: $(BUILD)/tests/unit/fakeworld.o

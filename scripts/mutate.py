@@ -241,12 +241,20 @@ def mutants_of(path, src):
         if not prev.endswith((";", "{", "}", ")", ":", "else")):
             continue
         out.append(("delete", a, a + len(s), "{}"))
+    def near(idx, step):  # the nearest line with text, stripped
+        idx += step
+        while 0 <= idx < len(lines) and not lines[idx].strip():
+            idx += step
+        return lines[idx].strip() if 0 <= idx < len(lines) else ""
+
     result = []
     for op, a, b, rep in sorted(out, key=lambda t: (t[1], t[0])):
         line, col = where(a)
         result.append({"file": path, "line": line, "col": col, "op": op,
                        "start": a, "end": b, "rep": rep,
-                       "orig": lines[line - 1].strip()})
+                       "orig": lines[line - 1].strip(),
+                       "ctx": near(line - 1, -1) + " / " +
+                       near(line - 1, 1)})
     return result
 
 
@@ -381,7 +389,10 @@ class Tests:
 def load_equivalent():
     """tests/mutate/equivalent.txt: file, operator, original line, mutated
     line and why, separated by tabs, one mutant a line; lines are matched
-    by their text, not their numbers, so they survive edits elsewhere."""
+    by their text, not their numbers, so they survive edits elsewhere. A
+    line that occurs more than once in its file (`return -1;`) is told
+    apart by a sixth field before the why: its neighbours, the nearest
+    lines with text before and after it, as "before / after"."""
     eq = {}
     path = os.path.join(ROOT, "tests", "mutate", "equivalent.txt")
     if os.path.exists(path):
@@ -390,7 +401,15 @@ def load_equivalent():
                 parts = [p.strip() for p in ln.rstrip("\n").split("\t")]
                 if len(parts) == 5:
                     eq[tuple(parts[:4])] = parts[4]
+                elif len(parts) == 6:
+                    eq[tuple(parts[:5])] = parts[5]
     return eq
+
+
+def equivalent_why(equivalent, m, new):
+    """The reason mutant m (its mutated line `new`) is equivalent, or None."""
+    key = (m["file"], m["op"], m["orig"], new)
+    return equivalent.get(key + (m.get("ctx", ""),), equivalent.get(key))
 
 
 # --- the run ----------------------------------------------------------------
@@ -516,10 +535,10 @@ def main():
                 fh.write(original)
             if not interrupted:
                 os.remove(dirty)
-        key = (m["file"], m["op"], m["orig"], m["new"])
-        if m["verdict"] == "survived" and key in equivalent:
+        why = equivalent_why(equivalent, m, m["new"])
+        if m["verdict"] == "survived" and why is not None:
             m["verdict"] = "equivalent"
-            m["why"] = equivalent[key]
+            m["why"] = why
         log(f"[{k + 1}/{len(chosen)}] {m['file']}:{m['line']} {m['op']}: "
             f"{m['verdict']}" + (f" by {m.get('by')}" if m.get("by") else ""))
         results.append(m)
@@ -572,13 +591,14 @@ def previous_run(path, everything):
                  and x["orig"] == orig]
         src = open(os.path.join(ROOT, f), encoding="utf-8").read()
         found = [x for x in found if mutated_line(src, x)[1] == new]
-        key = (f, op, orig, new)
-        if why or key in equivalent or not found:
+        known = why or equivalent_why(
+            equivalent, found[0] if found else
+            {"file": f, "op": op, "orig": orig}, new)
+        if known or not found:
             prior.append({"file": f, "line": int(line), "op": op,
                           "orig": orig, "new": new,
-                          "verdict": "equivalent" if why or key in equivalent
-                          else "survived",
-                          "why": why or equivalent.get(key, "")})
+                          "verdict": "equivalent" if known else "survived",
+                          "why": known or ""})
         else:
             again.append(found[0])
     return prior, again, header

@@ -192,6 +192,8 @@ admin DELETE /faults >/dev/null
 # --- usage
 expect 3 "^MDE UNKNOWN - -T TENANT and -C CLIENT_ID are required" "no arguments" --
 expect 3 "^check_mde 0\.1\.0\$" "--version" -- --version
+expect 3 "^MDE UNKNOWN - tenant \"$CONTOSO\": Cloud \"mars\" is not one of public, gcc, gcc-high, dod\$" \
+  "--cloud is passed on, and an unknown one named" -- -T "$CONTOSO" "${common[@]}" "${secret[@]}" --cloud mars
 run --help
 is "$RC" 3 "--help: exit 3"
 like "$OUT" "There is no option that"$'\n'".*takes the secret itself" "--help explains where secrets go"

@@ -145,10 +145,13 @@ static void token(struct fakeworld *w, struct fw_tenant *t,
   cJSON_Delete(c);
   if (graph && !w->graph_key)
     w->graph_key = tk_rsa(2048);
+  char header[128];
+  snprintf(header, sizeof header, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
+           t->kid ? t->kid : KID);
   char *jws = tk_sign(graph ? w->graph_key : w->key, 0,
                       graph ? "{\"typ\":\"JWT\",\"nonce\":\"n0nce\",\"alg\":"
                               "\"RS256\",\"kid\":\"" KID "\"}"
-                            : "{\"alg\":\"RS256\",\"kid\":\"" KID "\"}",
+                            : header,
                       claims);
   free(claims);
   char body[16384];

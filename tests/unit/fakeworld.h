@@ -55,6 +55,7 @@ struct fw_tenant {
   const char *token_issuer; /* ... in its tokens; NULL: as discovery */
   const char *next_base;    /* nextLinks point there; NULL: FW_API */
   bool opaque;              /* its access tokens are not JWTs */
+  const char *kid;          /* its tokens' key id; NULL: the key set's */
   /* Microsoft Graph: the roles of its Graph tokens (the home tenant's
    * app permissions), and the aud they claim (NULL: Graph's) */
   const char *graph_roles[4];

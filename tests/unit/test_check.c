@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +27,7 @@
 int cf_util_get_string(const oconfig_item_t *ci, char **ret);
 int cf_util_get_int(const oconfig_item_t *ci, int *ret);
 int cf_util_get_boolean(const oconfig_item_t *ci, bool *ret);
+void plugin_log(int level, const char *format, ...);
 
 static oconfig_item_t *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
@@ -176,6 +178,17 @@ static void a_file_of_one_mebibyte_at_most(void **state) {
   unlink(path);
 }
 
+/* strdup that fails on demand: a helper out of memory must fail and keep
+ * the value it had. (This program's strdup is the one check/shim.c calls.) */
+static int fail_strdup;
+char *strdup(const char *s) {
+  if (fail_strdup)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  return d ? memcpy(d, s, n) : NULL;
+}
+
 /* check_mde's stand-ins for collectd's option helpers: exactly one value
  * of the right type, or an error naming the option. */
 static void options_take_one_value_of_their_type(void **state) {
@@ -200,6 +213,17 @@ static void options_take_one_value_of_their_type(void **state) {
   assert_string_equal(shim_last_error(),
                       "The `Two' option requires exactly one boolean "
                       "argument.");
+  /* the first error wins: not a warning, not a second generic error; but
+   * the plugin's own message (it names the block) replaces collectd's
+   * generic one, once */
+  plugin_log(LOG_WARNING, "mde plugin: only a warning");
+  plugin_log(LOG_ERR, "The `Other' option requires something.");
+  assert_string_equal(shim_last_error(),
+                      "The `Two' option requires exactly one boolean "
+                      "argument.");
+  plugin_log(LOG_ERR, "mde plugin: <Tenant \"a\">: \"Two\" takes one");
+  plugin_log(LOG_ERR, "mde plugin: <Tenant \"b\">: a later one");
+  assert_string_equal(shim_last_error(), "<Tenant \"a\">: \"Two\" takes one");
   assert_int_equal(cf_util_get_boolean(&c[4], &b), -1);
   assert_int_equal(cf_util_get_boolean(&c[7], &b), -1);
   char *s = NULL;
@@ -207,6 +231,10 @@ static void options_take_one_value_of_their_type(void **state) {
   assert_string_equal(s, "x");
   assert_int_equal(cf_util_get_string(&c[6], &s), -1);
   assert_int_equal(cf_util_get_string(&c[7], &s), -1);
+  assert_string_equal(s, "x");
+  fail_strdup = 1;
+  assert_int_equal(cf_util_get_string(&c[5], &s), -1);
+  fail_strdup = 0;
   assert_string_equal(s, "x");
   free(s);
   int n = 0;
@@ -306,6 +334,43 @@ static void follows_includes_as_collectd(void **state) {
   conffile_free(root);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A file `levels` directories below base/d (base/d/d/.../x.conf) read
+ * through Include "base/d", or the wildcard "base/[d]": 0 if it parses. */
+static int include_deep(const char *base, int levels, bool wildcard) {
+  char path[1024], text[1200], err[512] = "";
+  int n = snprintf(path, sizeof path, "%s", base);
+  for (int i = 0; i <= levels; i++) {
+    n += snprintf(path + n, sizeof path - (size_t)n, "/d");
+    mkdir(path, 0700);
+  }
+  snprintf(path + n, sizeof path - (size_t)n, "/x.conf");
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("X 1\n", f);
+  fclose(f);
+  snprintf(text, sizeof text, "Include \"%s/%s\"\n", base,
+           wildcard ? "[d]" : "d");
+  oconfig_item_t *root = parse(text, err);
+  unlink(path);
+  conffile_free(root);
+  return root ? 0 : -1;
+}
+
+/* Directories below an Include are followed 8 levels deep, as collectd
+ * does; a wildcard that names the top directory counts the same. */
+static void includes_nest_as_deep_with_a_wildcard(void **state) {
+  (void)state;
+  char base[] = "/tmp/test-check-deep-XXXXXX";
+  assert_non_null(mkdtemp(base));
+  for (int wildcard = 0; wildcard < 2; wildcard++) {
+    assert_int_equal(include_deep(base, 7, wildcard), 0);
+    assert_int_equal(include_deep(base, 8, wildcard), -1);
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", base);
   assert_int_equal(system(cmd), 0);
 }
 
@@ -615,6 +680,7 @@ int main(void) {
       cmocka_unit_test(options_take_one_value_of_their_type),
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
+      cmocka_unit_test(includes_nest_as_deep_with_a_wildcard),
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(reports_server_text_escaped),
       cmocka_unit_test(the_slower_request_is_judged),

@@ -343,6 +343,7 @@ static void next_links(void **state) {
        true},
       {MDE_CLOUD_PUBLIC, NULL, "https://api.security.microsoft.com:99999/",
        false},
+      {MDE_CLOUD_PUBLIC, NULL, "https://api.security.microsoft.com:0/", false},
       {MDE_CLOUD_PUBLIC, NULL, "https://api.security.microsoft.com:443443/",
        false},
       /* the simulator on a random port: its host, and the real names on
@@ -358,6 +359,7 @@ static void next_links(void **state) {
       {MDE_CLOUD_PUBLIC, "https://[::1]:8443", "https://[::1]:8443/api", true},
       {MDE_CLOUD_PUBLIC, "https://[::1]:8443", "https://[::2]:8443/api", false},
       {MDE_CLOUD_PUBLIC, "https://[::1]:8443", "https://[::1]x/api", false},
+      {MDE_CLOUD_PUBLIC, "https://[::1]", "https://[::1]x443/api", false},
       /* US Government: its own host and the configured one, nothing public */
       {MDE_CLOUD_GCC_HIGH, NULL,
        "https://api-gov.securitycenter.microsoft.us/api/alerts", true},

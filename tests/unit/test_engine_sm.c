@@ -187,6 +187,31 @@ static void a_long_full_resync_keeps_counts_fresh(void **state) {
   assert_true(fw_count(&f->w, FW_ALERTS, 0, first) >= 30 + 40);
 }
 
+/* The incremental sync right after a full one asks from when the full one
+ * began (updates made while it ran may be older than the newest alert it
+ * saw); the ones after it from the newest update, less the overlap. */
+static void incremental_syncs_ask_from_the_right_time(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 3; /* updated 2026-11-01, after the clock's 2026-09-21 */
+  int i = contoso(f, 60);
+  for (int c = 0; c < 13; c++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->alerts_valid);
+  const char *since[3] = {NULL, NULL, NULL};
+  int n = 0;
+  for (int k = 0; k < f->w.n_log && n < 3; k++)
+    if (f->w.log[k].ep == FW_ALERTS) {
+      const char *ge = strstr(f->w.log[k].url, "+ge+");
+      since[n++] = ge ? ge + 4 : "";
+    }
+  assert_int_equal(n, 3);
+  assert_string_equal(since[0], ""); /* the first sync is a full one */
+  assert_non_null(strstr(since[1], "2026-09-2"));
+  if (strncmp(since[2], "2026-10-31T", 11) != 0)
+    fail_msg("the second incremental sync asks from %s", since[2]);
+}
+
 /* Item 3: a request the deadline cut, or one with no answer, has no
  * latency to report. */
 static void no_answer_no_latency(void **state) {
@@ -206,6 +231,13 @@ static void no_answer_no_latency(void **state) {
   assert_true(result(f, i)->token_timing_valid);
   assert_float_equal(result(f, i)->token_time.total, 0.020, 0.0001);
   assert_true(result(f, i)->api_timing_valid);
+  assert_false(result(f, i)->timed_out);
+  /* the next cycle asks for nothing (the token is cached, the alerts are
+   * not due): no latency either */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_false(result(f, i)->token_timing_valid);
+  assert_false(result(f, i)->api_timing_valid);
 }
 
 /* Item 4: a 403 from the API, then 200s: permissions follow what the API
@@ -236,6 +268,29 @@ static void permission_follows_the_api(void **state) {
   assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
   assert_int_equal(result(f, i)->permissions, 1);
   assert_int_equal(result(f, i)->missing_roles.n, 0);
+}
+
+/* A 403's reason is the API's message, however short; its code only
+ * when there is no message. */
+static void a_refusal_gives_the_apis_message(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  static const char *const bodies[] = {
+      "{\"error\":{\"code\":\"Forbidden\",\"message\":\"x\"}}",
+      "{\"error\":{\"code\":\"Forbidden\",\"message\":\"\"}}"};
+  static const char *const ends[] = {"): x", "): Forbidden"};
+  for (int k = 0; k < 2; k++) {
+    t->ov[FW_ALERTS] = (struct fw_override){
+        .status = 403, .body = bodies[k], .retry_after = -1, .times = 1};
+    f->w.mono_ms += 300 * 1000; /* the next alerts sync is due */
+    fw_cycle(&f->w, f->e, 10);
+    const char *reason = result(f, i)->reason;
+    assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+    size_t n = strlen(reason), m = strlen(ends[k]);
+    if (n < m || strcmp(reason + n - m, ends[k]) != 0)
+      fail_msg("reason \"%s\" does not end in \"%s\"", reason, ends[k]);
+  }
 }
 
 /* Item 5: X.ReadWrite.Y satisfies a required X.Read.Y everywhere. */
@@ -352,6 +407,8 @@ static void token_retry_after_is_honoured(void **state) {
     fw_cycle(&f->w, f->e, 1);
     assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 1);
     assert_true(result(f, i)->backoff);
+    assert_true(result(f, i)->throttled); /* still, while it waits */
+    assert_true(result(f, i)->retry_after == 30 - s);
   }
   fw_cycle(&f->w, f->e, 1);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
@@ -384,6 +441,13 @@ static void a_hung_tenant_does_not_starve_the_rest(void **state) {
     assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
     assert_true(result(f, idx[k])->token_valid);
   }
+  /* it answers again: last in line, it still gets its turn */
+  f->w.t[0].ov[FW_TOKEN].times = 0;
+  for (int c = 0; c < 3; c++)
+    fw_cycle(&f->w, f->e, 10);
+  for (int k = 0; k < 4; k++)
+    assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
+  assert_true(result(f, idx[0])->token_valid);
 }
 
 /* Item 10: a domain's tenant GUID comes from discovery, once, and a token
@@ -558,6 +622,264 @@ static void a_refused_discovery_defers_to_the_token_endpoint(void **state) {
   assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, 0), 0);
 }
 
+/* A cycle's result is its own: the trace, correlation id and timestamp of
+ * the last cycle's Entra error are gone once the tenant recovers. */
+static void a_recovered_tenant_keeps_no_old_trace(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215],\"timestamp\":\"2026-09-21 "
+              "00:00:00Z\",\"trace_id\":\"tr-1\",\"correlation_id\":\"co-1\"}",
+      .retry_after = -1,
+      .times = 1};
+  fw_cycle(&f->w, f->e, 30);
+  const struct mde_tenant_result *r = result(f, i);
+  assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(r->aadsts, 7000215);
+  assert_string_equal(r->trace_id, "tr-1");
+  assert_string_equal(r->correlation_id, "co-1");
+  assert_string_equal(r->timestamp, "2026-09-21 00:00:00Z");
+  assert_false(r->backoff);
+  fw_cycle(&f->w, f->e, 31); /* within the backoff of 60 s */
+  assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
+  assert_true(r->backoff);
+  assert_false(r->throttled); /* a backoff, not a throttle */
+  assert_true(r->retry_after == 0);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_false(r->backoff);
+  assert_int_equal(r->aadsts, 0);
+  assert_string_equal(r->trace_id, "");
+  assert_string_equal(r->correlation_id, "");
+  assert_string_equal(r->timestamp, "");
+}
+
+/* A secret's configured expiry counts down with the wall clock; with none
+ * configured the time left is unknown (NaN), not 0. */
+static void a_known_secret_expiry_counts_down(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO);
+  fw_tenant(&f->w, FABRIKAM);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  time_t now = f->w.wall0 + (time_t)(f->w.mono_ms / 1000); /* the fake's */
+  c.secret_expires = now + 30 * 86400;
+  c.probe_roles = 0;
+  int i = add(f, &c);
+  struct mde_tenant_config d = fw_config(&f->w, "fabrikam", FABRIKAM, NULL);
+  d.probe_roles = 0;
+  int j = add(f, &d);
+  /* (not assert_float_equal: cmocka's passes a NaN) */
+  fw_cycle(&f->w, f->e, 3600);
+  assert_true(result(f, i)->credential_ttl == 30 * 86400);
+  assert_true(isnan(result(f, j)->credential_ttl));
+  fw_cycle(&f->w, f->e, 10);
+  assert_true(result(f, i)->credential_ttl == 30 * 86400 - 3600);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+}
+
+/* A recovery forgets the failures before it: the next failure backs off
+ * 60 s again, then 120 s, not where the last run of failures stopped. */
+static void backoff_starts_over_after_a_recovery(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  int i = contoso(f, 300);
+  static const struct fw_override bad_secret = {
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215]}",
+      .retry_after = -1,
+      .times = 1};
+  t->ov[FW_TOKEN] = bad_secret;
+  fw_cycle(&f->w, f->e, 61);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  f->w.mono_ms += 3600 * 1000; /* the token has expired */
+  t->ov[FW_TOKEN] = bad_secret;
+  t->ov[FW_TOKEN].times = -1;
+  int from = f->w.n_log;
+  for (int s = 0; s < 200; s++)
+    fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  int64_t at[3];
+  int n = 0;
+  for (int k = from; k < f->w.n_log && n < 3; k++)
+    if (f->w.log[k].ep == FW_TOKEN)
+      at[n++] = f->w.log[k].ms;
+  assert_int_equal(n, 3);
+  assert_int_equal((at[1] - at[0]) / 1000, 60);
+  assert_int_equal((at[2] - at[1]) / 1000, 120);
+}
+
+/* What mde_engine_add accepts as a tenant: a GUID, or a domain name of at
+ * most 253 characters (letters, digits, '-', '.'); TokenVersion 1 or 2. */
+static void tenant_names_and_token_versions_are_checked(void **state) {
+  struct fixture *f = *state;
+  char longest[254], too_long[255];
+  memset(longest, 'a', sizeof longest - 1);
+  memcpy(longest + sizeof longest - 13, ".example.com", 12);
+  longest[sizeof longest - 1] = '\0';
+  memset(too_long, 'a', sizeof too_long - 1);
+  memcpy(too_long + sizeof too_long - 13, ".example.com", 12);
+  too_long[sizeof too_long - 1] = '\0';
+  static const struct {
+    const char *tenant;
+    int version, ok;
+  } cases[] = {
+      {"c0ntoso-9.example.com", 2, 1},
+      {NULL, 2, 1}, /* longest */
+      {NULL, 2, 0}, /* too_long */
+      {"contoso_x.example.com", 2, 0},
+      {"contoso", 2, 0},
+      {CONTOSO, 1, 1},
+      {CONTOSO, 0, 1},
+      {CONTOSO, 3, 0},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char name[16], err[512] = "";
+    snprintf(name, sizeof name, "t%zu", k);
+    struct mde_tenant_config c = fw_config(&f->w, name,
+                                           cases[k].tenant ? cases[k].tenant
+                                           : k == 1        ? longest
+                                                           : too_long,
+                                           NULL);
+    c.token_version = cases[k].version;
+    int i = mde_engine_add(f->e, &c, err, sizeof err);
+    if (cases[k].ok && i < 0)
+      fail_msg("case %zu refused: %s", k, err);
+    if (!cases[k].ok && (i >= 0 || !strstr(err, name)))
+      fail_msg("case %zu: %d, \"%s\"", k, i, err);
+  }
+}
+
+/* Two names for one tenant share its key set: fetched once, not once per
+ * name. */
+static void one_key_set_per_tenant(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  struct mde_tenant_config d = fw_config(&f->w, "contoso-2", CONTOSO, NULL);
+  int i = add(f, &c), j = add(f, &d);
+  for (int k = 0; k < 3; k++)
+    fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(result(f, j)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
+  assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 1);
+}
+
+struct log_seen {
+  int lines;
+  char last[512];
+};
+
+static void log_line(void *ctx, enum mde_log_level level, const char *msg) {
+  struct log_seen *seen = ctx;
+  (void)level;
+  seen->lines++;
+  snprintf(seen->last, sizeof seen->last, "%s", msg);
+}
+
+/* The log callback gets the context it was given. */
+static void the_log_gets_its_context(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  snprintf(t->domain, sizeof t->domain, "contoso.example.com");
+  struct log_seen seen = {0};
+  struct mde_engine_options o = {.clock = &f->w.clock,
+                                 .transport = &f->w.transport,
+                                 .log = log_line,
+                                 .log_ctx = &seen};
+  char err[256];
+  struct mde_engine *e = mde_engine_new(&o, err, sizeof err);
+  assert_non_null(e);
+  struct mde_tenant_config c =
+      fw_config(&f->w, "contoso", "contoso.example.com", NULL);
+  assert_int_equal(mde_engine_add(e, &c, err, sizeof err), 0);
+  fw_cycle(&f->w, e, 10);
+  assert_int_equal(seen.lines, 1);
+  assert_string_equal(
+      seen.last, "tenant \"contoso\": contoso.example.com is tenant " CONTOSO);
+  mde_engine_free(e);
+}
+
+/* A secret file rewritten during a backoff is tried at once, and if it is
+ * refused too the backoff starts over at 60 s: someone acted. */
+static void a_new_secret_file_starts_the_backoff_over(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  char dir[] = "/tmp/mde-sm-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *secret = write_file(dir, "secret", "first-secret\n", 0600);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.secret_env = NULL;
+  c.secret_file = secret;
+  c.probe_roles = 0;
+  int i = add(f, &c);
+  t->ov[FW_TOKEN] = (struct fw_override){
+      .status = 401,
+      .body = "{\"error\":\"invalid_client\",\"error_description\":"
+              "\"AADSTS7000215: Invalid client secret provided.\","
+              "\"error_codes\":[7000215]}",
+      .retry_after = -1,
+      .times = -1};
+  for (int s = 0; s < 200; s++) /* tries at 0, 60 and 180 s */
+    fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 3);
+  free(write_file(dir, "secret", "the-second-secret\n", 0600));
+  int from = f->w.n_log;
+  fw_cycle(&f->w, f->e, 1);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1); /* at once */
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  for (int s = 0; s < 60; s++) {
+    assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1);
+    fw_cycle(&f->w, f->e, 1);
+  }
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 2); /* 60 s later */
+  unlink(secret);
+  rmdir(dir);
+  free(secret);
+}
+
+/* A token signed with a key id the key set lacks, fetched less than
+ * KeyRefetchInterval ago, is no proof of a bad token (Entra may have
+ * rotated its keys): it waits, unused; the keys are not fetched again
+ * early; the reason says how old they are and when they will be. */
+static void an_unknown_key_waits_for_the_refetch(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  struct mde_engine_options o = {.clock = &f->w.clock,
+                                 .transport = &f->w.transport,
+                                 .jwks_refetch_interval = 7200};
+  char err[256];
+  struct mde_engine *e = mde_engine_new(&o, err, sizeof err);
+  assert_non_null(e);
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.probe_roles = 0;
+  assert_int_equal(mde_engine_add(e, &c, err, sizeof err), 0);
+  fw_cycle(&f->w, e, 10);
+  const struct mde_tenant_result *r = mde_engine_result(e, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  t->kid = "rotated";
+  f->w.mono_ms += 3590 * 1000; /* the token has expired; the keys are 1 h old */
+  int from = f->w.n_log;
+  fw_cycle(&f->w, e, 10);
+  assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1);
+  assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 1);
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, from), 0);
+  assert_int_equal(r->failure, MDE_FAIL_AUTH_SERVICE);
+  if (!strstr(r->reason, " fetched 3600s ago: Entra rotated its keys; they "
+                         "are fetched again in 3600s (KeyRefetchInterval)"))
+    fail_msg("reason: %s", r->reason);
+  mde_engine_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
@@ -568,8 +890,12 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(a_long_full_resync_keeps_counts_fresh,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(incremental_syncs_ask_from_the_right_time,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(no_answer_no_latency, setup, teardown),
       cmocka_unit_test_setup_teardown(permission_follows_the_api, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_refusal_gives_the_apis_message, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(readwrite_grants_read, setup, teardown),
       cmocka_unit_test_setup_teardown(a_huge_retry_after_is_clamped, setup,
@@ -593,6 +919,21 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(
           a_refused_discovery_defers_to_the_token_endpoint, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_recovered_tenant_keeps_no_old_trace,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(a_known_secret_expiry_counts_down, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(backoff_starts_over_after_a_recovery,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          tenant_names_and_token_versions_are_checked, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_key_set_per_tenant, setup, teardown),
+      cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_new_secret_file_starts_the_backoff_over,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(an_unknown_key_waits_for_the_refetch,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }

@@ -57,6 +57,11 @@ static void cuts_whole_units(void **state) {
   assert_string_equal(mde_escape(out, 7, "abcde\xe2\x82\xac", 0), "abcde");
   assert_string_equal(mde_escape(out, 4, "\xc3\xa9\xc3\xa9", 0), "\xc3\xa9");
   assert_string_equal(mde_escape(out, 1, "abc", 0), "");
+  /* no room at all: not one byte written */
+  memcpy(out, "unused", 7);
+  assert_ptr_equal(mde_escape(out, 0, "abc", 0), out);
+  assert_string_equal(out, "unused");
+  assert_null(mde_escape(NULL, 8, "abc", 0));
 }
 
 int main(void) {

@@ -169,12 +169,48 @@ static void bounds_the_number_of_keys(void **state) {
   free(j);
 }
 
+/* The public exponent: odd, above 1, and at most 64 bits (one of 64 bits
+ * is a key; one of 65 is refused, as are 1 and an even one). */
+static void bounds_the_public_exponent(void **state) {
+  (void)state;
+  char *n = tk_param(key1, OSSL_PKEY_PARAM_RSA_N);
+  static const struct {
+    const char *e;
+    int usable;
+  } cases[] = {
+      {"gAAAAAAAAAE", 1},  /* 0x8000000000000001: 64 bits */
+      {"AQAAAAAAAAAB", 0}, /* 0x010000000000000001: 65 bits */
+      {"AQ", 0},           /* 1 */
+      {"AQAC", 0},         /* 65538: even */
+      {"AQAB", 1},         /* 65537 */
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct mde_buf b;
+    mde_buf_init(&b, 0);
+    mde_buf_printf(&b,
+                   "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":"
+                   "\"k\",\"n\":\"%s\",\"e\":\"%s\"}]}",
+                   n, cases[i].e);
+    struct mde_jwks *set = NULL;
+    char err[MDE_ERR_SIZE] = "";
+    enum mde_failure f = mde_jwks_parse(b.data, b.len, &set, err, sizeof err);
+    if (f != (cases[i].usable ? MDE_FAIL_NONE : MDE_FAIL_PROTOCOL))
+      fail_msg("e \"%s\": %s", cases[i].e, err[0] ? err : "accepted");
+    if (cases[i].usable)
+      assert_non_null(mde_jwks_find(set, "k"));
+    mde_jwks_free(set);
+    mde_buf_free(&b);
+  }
+  free(n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(finds_keys_by_kid),
       cmocka_unit_test(ignores_and_skips_what_it_cannot_use),
       cmocka_unit_test(refuses_garbage),
       cmocka_unit_test(bounds_the_number_of_keys),
+      cmocka_unit_test(bounds_the_public_exponent),
   };
   return cmocka_run_group_tests_name("jwks", tests, setup, teardown);
 }

@@ -125,6 +125,10 @@ static const struct {
     {"{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":"
      "999999999999}",
      "implausible"},
+    /* 2^53, the largest whole number a double holds exactly: a number */
+    {"{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":"
+     "9007199254740992}",
+     "expires_in 9007199254740992 is implausible"},
     {"{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":3599,"
      "\"expires_on\":\"soon\"}",
      "expires_on is not"},
