@@ -28,7 +28,9 @@ struct parser {
   int line;
   char *err;
   size_t err_size;
-  int includes; /* files read so far, through Include */
+  int *includes; /* files read so far through Include, in all: shared by
+                    the parsers of included files (a count per chain let
+                    six nested files make 37,449 opens) */
 };
 
 static int fail(struct parser *ps, const char *fmt, ...)
@@ -297,7 +299,7 @@ static char *read_file(const char *path, size_t *len, char *err,
 }
 
 static int parse_into(oconfig_item_t *root, const char *text, size_t len,
-                      const char *name, int includes, char *err,
+                      const char *name, int *includes, char *err,
                       size_t err_size, int depth) {
   struct parser ps = {.p = text,
                       .end = text + len,
@@ -359,7 +361,7 @@ static int include_path(struct parser *ps, oconfig_item_t *parent,
   const char *base = strrchr(path, '/');
   if (pattern && fnmatch(pattern, base ? base + 1 : path, 0) != 0)
     return 0;
-  if (++ps->includes > MAX_INCLUDES)
+  if (++*ps->includes > MAX_INCLUDES)
     return fail(ps, "more than %d included files", MAX_INCLUDES);
   size_t len = 0;
   char *text = read_file(path, &len, ps->err, ps->err_size);
@@ -438,7 +440,8 @@ oconfig_item_t *conffile_parse_text(const char *text, size_t len,
     snprintf(err, err_size, "out of memory");
     return NULL;
   }
-  if (parse_into(root, text, len, name, 0, err, err_size, 0) != 0) {
+  int includes = 0;
+  if (parse_into(root, text, len, name, &includes, err, err_size, 0) != 0) {
     conffile_free(root);
     return NULL;
   }

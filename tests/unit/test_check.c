@@ -374,6 +374,46 @@ static void includes_nest_as_deep_with_a_wildcard(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* Includes are counted in total, not per chain: each of `levels` files
+ * includes the next twice, so the last is read 2^(levels-1) times. Nine
+ * levels are 511 files, past the limit of 256, and refused; eight are 255,
+ * read. (Counted per chain, nine levels were read, and twelve would have
+ * been 4,095 opens.) */
+static int include_doubling(const char *dir, int levels, char *err,
+                            size_t err_size) {
+  char path[512];
+  for (int i = 0; i < levels; i++) {
+    snprintf(path, sizeof path, "%s/f%d.conf", dir, i);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    if (i + 1 < levels)
+      fprintf(f, "Include \"%s/f%d.conf\"\nInclude \"%s/f%d.conf\"\n", dir,
+              i + 1, dir, i + 1);
+    else
+      fprintf(f, "Hostname \"leaf\"\n");
+    fclose(f);
+  }
+  snprintf(path, sizeof path, "%s/f0.conf", dir);
+  oconfig_item_t *root = conffile_parse_file(path, err, err_size);
+  if (!root)
+    return -1;
+  conffile_free(root);
+  return 0;
+}
+
+static void includes_are_counted_in_total(void **state) {
+  (void)state;
+  char base[] = "/tmp/test-check-double-XXXXXX";
+  assert_non_null(mkdtemp(base));
+  char err[1024];
+  assert_int_equal(include_doubling(base, 8, err, sizeof err), 0);
+  assert_int_equal(include_doubling(base, 9, err, sizeof err), -1);
+  assert_non_null(strstr(err, "more than 256 included files"));
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", base);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void ranges_follow_the_guidelines(void **state) {
   (void)state;
   static const struct {
@@ -681,6 +721,7 @@ int main(void) {
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
       cmocka_unit_test(includes_nest_as_deep_with_a_wildcard),
+      cmocka_unit_test(includes_are_counted_in_total),
       cmocka_unit_test(ranges_follow_the_guidelines),
       cmocka_unit_test(reports_server_text_escaped),
       cmocka_unit_test(the_slower_request_is_judged),
