@@ -76,30 +76,6 @@ enum mde_failure mde_api_error_parse(int http_status, const char *body,
                                      size_t len, struct mde_api_error *out);
 void mde_api_error_free(struct mde_api_error *e);
 
-/* Which front end a fix speaks to: options are spelled differently. */
-enum mde_front_end {
-  MDE_FRONT_ANY, /* names both spellings */
-  MDE_FRONT_PLUGIN,
-  MDE_FRONT_CHECK
-};
-
-/* What a fix needs to name; any member may be NULL (or 0). */
-struct mde_fix_ctx {
-  const char
-      *login; /* authority base, e.g. https://login.microsoftonline.com */
-  const char *tenant;    /* as configured (GUID or domain) */
-  const char *client_id; /* the application (client) id */
-  const char *resource;  /* the API resource tokens are requested for */
-  const char *roles; /* missing roles, e.g. "Alert.Read.All, Machine.Isolate" */
-  enum mde_front_end front; /* Cloud (plugin) or --cloud (check) */
-};
-
-/* One line telling a human what to do about `f`; `aadsts` (0 if none)
- * refines it, e.g. 7000216 (no credential sent) vs 7000215 (wrong value).
- * For a missing app, consent or role it carries the admin-consent URL.
- * Returns a malloc'd string, or NULL when out of memory. */
-char *mde_failure_fix(enum mde_failure f, long aadsts,
-                      const struct mde_fix_ctx *ctx);
 /* mde_failure_fix(e->failure, e->code, ctx). */
 char *mde_entra_error_fix(const struct mde_entra_error *e,
                           const struct mde_fix_ctx *ctx);

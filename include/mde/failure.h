@@ -91,4 +91,29 @@ enum mde_nagios_state mde_failure_nagios_state(enum mde_failure f);
  * (throttling, 5xx), FAILURE for what needs someone to act. */
 enum mde_notify mde_failure_notify_severity(enum mde_failure f);
 
+/* Which front end a fix speaks to: options are spelled differently. */
+enum mde_front_end {
+  MDE_FRONT_ANY, /* names both spellings */
+  MDE_FRONT_PLUGIN,
+  MDE_FRONT_CHECK
+};
+
+/* What a fix needs to name; any member may be NULL (or 0). */
+struct mde_fix_ctx {
+  const char
+      *login; /* authority base, e.g. https://login.microsoftonline.com */
+  const char *tenant;    /* as configured (GUID or domain) */
+  const char *client_id; /* the application (client) id */
+  const char *resource;  /* the API resource tokens are requested for */
+  const char *roles; /* missing roles, e.g. "Alert.Read.All, Machine.Isolate" */
+  enum mde_front_end front; /* Cloud (plugin) or --cloud (check) */
+};
+
+/* One line telling a human what to do about `f`; `aadsts` (0 if none)
+ * refines it, e.g. 7000216 (no credential sent) vs 7000215 (wrong value).
+ * For a missing app, consent or role it carries the admin-consent URL.
+ * Returns a malloc'd string, or NULL when out of memory. */
+char *mde_failure_fix(enum mde_failure f, long aadsts,
+                      const struct mde_fix_ctx *ctx);
+
 #endif
