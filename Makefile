@@ -30,7 +30,10 @@ PKG_CFLAGS = $(CORE_CFLAGS) $(SIM_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-               -DMDE_VERSION='"$(VERSION)"' -Iinclude -Isim -Itests/support $(CPPFLAGS)
+               -DMDE_VERSION='"$(VERSION)"' -Iinclude $(CPPFLAGS)
+# The simulator's headers (sim/http.h, sim/alerts.h, ...) are the
+# simulator's and its tests': libmde and the front ends cannot see them.
+TEST_CPPFLAGS := -Isim -Itests/support
 # -fPIC everywhere: libmde is linked into mde.so as well as programs.
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
@@ -116,6 +119,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# Tests and the simulator's own sources see its headers; nothing else does.
+$(BUILD)/tests/%.o $(BUILD)/sim/%.o $(BUILD)/bench/%.o: \
+  ALL_CPPFLAGS += $(TEST_CPPFLAGS)
 
 # What ships in the plugin and the check: no libmicrohttpd flags.
 $(BUILD)/lib/%.o: lib/%.c
@@ -209,6 +216,8 @@ FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB := $(FUZZ_BUILD)/libmde-fuzz.a
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,\
              $(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/tests/%.o $(FUZZ_BUILD)/sim/%.o: ALL_CPPFLAGS += $(TEST_CPPFLAGS)
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(@D)
