@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Two builds of mde.so in the same run, interleaved per tenant count, with
 # bench/scale.sh's method (no baselines): how a change to the plugin moves
 # its cycle wall time, CPU and RSS. Prints a markdown table of means and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile peers at scale (issue 13, item 1): mde.so (the plain build) in a
 # real collectd with N tenants (default 1,000) against mde-sim, in two
 # phases, each a fresh collectd: (1) every endpoint streams a body that

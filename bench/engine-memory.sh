@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Engine memory per tenant (issue 3: "a tenant with no alerts costs a few
 # KiB"): heap bytes per tenant after configuration and after a real cycle
 # against mde-sim (token cached, alerts indexed), for tenants with 0 and 50

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How much memory the engine holds per tenant, measured on the heap
  * (glibc mallinfo2) after real cycles against mde-sim: configured but not
  * yet run, then after a cycle (token cached, alerts indexed). Prints one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # How long a tenant too large for one cycle's call budget takes to reach
 # exact counts (issue 12): tests/integration/collectd_engine.sh's "large"
 # tenant — 300,000 alerts in pages of 10,000, the simulator enforcing

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """bench/scale.sh's report: scale.dat (one line per measured cycle) and the
 machine description in, scale.md (markdown) out on standard output, and
 the per-configuration summary gnuplot draws (scale-summary.dat).

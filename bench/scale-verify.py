@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """bench/scale.sh's check that a measured configuration really did its job:
 for every tenant t0..tN-1 (tenant0.onmicrosoft.com ...), the alert counts it
 reported equal the simulator's ground truth (GET /tenants/{t}/alerts/truth).

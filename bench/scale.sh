@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make bench (scale part, issue 7): mde.so in a real collectd against mde-sim
 # with a generated world (N tenants x 50 alerts, API quotas off) and 50 ms
 # injected on every request, at several tenant counts, next to three

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make bench (simulator part): how many keep-alive HTTPS requests a second
 # mde-sim serves on this machine, so later benchmarks know it is not their
 # bottleneck. wrk (2 threads, 64 connections) runs on the same 2 cores as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd.conf parser for check_mde (see conffile.h). */
 #include "conffile.h"
 

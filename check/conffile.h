@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd.conf syntax, read by check_mde so that `--config` takes the very
  * <Plugin mde> block collectd uses: "Key value ..." statements, <Block
  * "arg">...</Block>, quoted strings with \" and \\, numbers, booleans

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_mde: the Nagios/Icinga/Naemon check. One engine cycle, with backoff
  * ignored, for one tenant given on the command line or for the tenants of
  * the <Plugin mde> block collectd uses (--config), and the result in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Nagios threshold ranges (see range.h). */
 #include "range.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Nagios threshold ranges, as the monitoring-plugins guidelines define
  * them: "[@]start:end", inclusive ends, "~" for minus infinity, "10" means
  * "0:10", "10:" means 10 to infinity; the value alerts when it is outside

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Verdicts and output for check_mde (see report.h). */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What check_mde prints: the Nagios state of each tenant (from its failure
  * class, its latencies against -w/-c, its credential's remaining life
  * against --cred-warn/--cred-crit), and the output the monitoring-plugins

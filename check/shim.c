@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd functions used by plugin/options.c, for check_mde (see shim.h).
  * Same contracts as collectd 5.12's: one value of the right type, or an
  * error naming the option. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_mde reuses the collectd plugin's option parser (plugin/options.c)
  * so that --config means exactly what collectd reads. That parser calls a
  * few collectd functions; check_mde provides them here, with collectd's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Alerts pages and the per-tenant alert index (see include/mde/alerts.h). */
 #include "mde/alerts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate credentials and signed client assertions (see
  * include/mde/assertion.h). Private key material lives only inside
  * OpenSSL objects; file contents and passphrase copies are wiped as soon

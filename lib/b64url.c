@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* base64url codec for JWT segments. Strict on decode: a token that is not
  * canonical base64url is malformed, and we say so rather than guess. */
 #include "mde/b64url.h"

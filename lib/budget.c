@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token-bucket API budget (see include/mde/budget.h). */
 #include "mde/budget.h"
 

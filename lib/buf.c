@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Growable, capped byte buffer (see include/mde/buf.h). */
 #include "mde/buf.h"
 

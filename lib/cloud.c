@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clouds and the URLs derived from them (see include/mde/cloud.h). The
  * table is the Defender for Endpoint "US Government" page: GCC keeps the
  * commercial login host, GCC High and DoD share the .us one. The public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's lifecycle, tenant validation and the dispatcher (see
  * include/mde/engine.h and lib/engine_int.h; the steps are in
  * engine_token.c and engine_api.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Defender API steps of a tenant's cycle: alerts synced (the first time
  * and every full-resync interval, all of them; otherwise only those
  * updated since the newest seen, less an overlap), then one cheap probe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Credential expiry from Microsoft Graph (spec D.4): with HomeTenantId
  * set, one read per distinct ClientId + home tenant — a Graph token in the
  * home tenant, then GET /v1.0/applications(appId='…') — in the first cycle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal to the engine (lib/engine*.c): the per-tenant state machine and
  * the shared key-set cache. Not installed, not used by the front ends.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sensor-health steps of a tenant's cycle, after alerts and before the
  * role probes: every MachinesInterval (and in the first cycle) a full sync
  * of /api/machines — pages counted as they arrive into a building set that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The token step of a tenant's cycle: use the cached token, or acquire one
  * (client secret or signed assertion, v1 or v2), check it against the
  * authority's keys and the configuration, and back off after failures

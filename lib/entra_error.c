@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error envelopes of the token endpoint and the Defender API, and the
  * human fix for each failure class (see include/mde/entra_error.h). */
 #include "mde/entra_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of untrusted text at the process's edges (see
  * include/mde/escape.h). */
 #include "mde/escape.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Failure classes: one table holds each class's stable name, description,
  * rank, whether it heals by itself, its Nagios state and its notification
  * severity, so the plugin, the check and README.md can never disagree. */

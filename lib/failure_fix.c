@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What to do about each failure class: one line for a human, in the
  * spelling of the front end that shows it (see include/mde/failure.h). It
  * lives with the failure classes (lib/failure.c holds their policy). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Microsoft Graph's application object, and which of its credentials a
  * tenant uses (see include/mde/graph_app.h). */
 #include "mde/graph_app.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
 #include "mde/http.h"
 #include "mde/retry_after.h"

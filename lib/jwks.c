@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWKS parsing (see include/mde/jwks.h). Keys are built from the modulus
  * and exponent with EVP_PKEY_fromdata; the x5c certificates are not
  * needed for that and are not trusted for anything. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWT decoding, RS256 verification and claim checks (see
  * include/mde/jwt.h). The order matters: nothing in a token is believed
  * before its signature is checked, and the algorithm is pinned before a

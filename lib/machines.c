@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Machines pages and the exposure score (see include/mde/machines.h). */
 #include "mde/machines.h"
 

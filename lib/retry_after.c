@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Retry-After parsing (see include/mde/retry_after.h). */
 #include "mde/retry_after.h"
 

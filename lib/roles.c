@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Role implication (see include/mde/roles.h). */
 #include "mde/roles.h"
 

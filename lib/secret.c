@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client secrets from files or the environment (see include/mde/secret.h). */
 #include "mde/secret.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tenant sharding (see include/mde/shard.h). */
 #include "mde/shard.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Owned string lists (see include/mde/strlist.h). */
 #include "mde/strlist.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token-endpoint success bodies (see include/mde/token_response.h). The
  * access token is a bearer secret: it is copied once out of the cJSON
  * tree, and the tree's copy is wiped before the tree is freed. */

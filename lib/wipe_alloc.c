@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory functions for libcurl that wipe every block before giving it back
  * (see include/mde/wipe_alloc.h). */
 #define _GNU_SOURCE

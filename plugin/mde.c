@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde.so: the collectd plugin. Thin glue over libmde: the <Plugin mde>
  * block becomes tenants (checked in full before anything runs). A <Tenant>
  * block that cannot be used (a bad value, a credential file it cannot use)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* <Plugin mde> parsing (see options.h). One table lists every option, where
  * it may appear and how it is read, so the README's option table, the
  * parser and its errors cannot drift apart. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The <Plugin mde> block: options set once at the top (the partner app,
  * usually shared by every tenant) and <Tenant "name"> blocks that inherit
  * them and may override any. Parsed with collectd's own cf_util helpers;

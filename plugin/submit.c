@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Values and notifications (see submit.h). Identifiers are the user-facing
  * contract documented in README.md; a test checks each against a live
  * collectd. */

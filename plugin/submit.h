@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One tenant's engine result as collectd values (plugin "mde", plugin
  * instance = the tenant's block name, standard types.db types only) and,
  * when its state changed, one notification. */

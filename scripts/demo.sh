@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make demo: mde-sim with examples/scenarios/demo.json on loopback, a real
 # collectd with mde.so, rrdtool, unixsock and write_prometheus, and, every
 # interval until Ctrl-C (or for DEMO_SECONDS): a table of each tenant's key

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages of the given sections of
 # packaging/debian-packages.txt that are missing: deps.sh LIST SECTION...
 # (no section: every one). As root it runs apt-get; otherwise it prints the

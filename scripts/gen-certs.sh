@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Creates a throw-away PKI for tests and the demo, in DIR:
 #   ca.pem / ca.key            test CA (ECDSA P-256)
 #   server.pem / server.key    mde-sim's certificate: localhost, 127.0.0.1 and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Mutation testing for lib/, plugin/ and check/ (`make mutate`).
 
 Each mutant is one small change to one line of a function body: a

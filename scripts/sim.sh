@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the demo, the benchmarks and the tests: starts and stops one
 # mde-sim on loopback with ephemeral ports.
 #   sim_start BINARY SCENARIO CERTS_DIR WORK_DIR [mde-sim args...]

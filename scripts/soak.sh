@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make soak: the fault soak (tests/soak/soak.py) for CYCLES cycles, with
 # the ASan+UBSan plugin (build/asan) and the plain simulator (build), so the
 # simulator is not the bottleneck. Writes bench/results/soak.md.

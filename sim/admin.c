@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Admin routes (see admin.h). Every route runs with the world locked. */
 #include "admin.h"
 

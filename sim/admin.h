@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The admin interface: plain HTTP on a loopback port, JSON in and out.
  * Tests change the world while clients run (consent, roles, secrets, keys,
  * alerts, faults) and read what the clients did (requests, tokens, headers,

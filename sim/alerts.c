@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Alert records, their generation and churn, and their JSON form. */
 #include "alerts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Defender alerts of one tenant: compact records (a world may hold
  * 500,000), generated from a seed with a severity/status mix, changed over
  * time by a churn rate, and rendered with every documented field in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Defender for Endpoint API: bearer token checked like the real
  * service (signature against Entra's published keys, lifetime, issuer,
  * tenant; a token for another resource is refused with 403), quotas per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OpenID discovery documents (v1 and v2) and the signing keys (JWKS),
  * with every endpoint pointing back at the host the client called, so a
  * client that follows discovery stays inside the simulator. */

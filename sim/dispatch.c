@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing, faults and accounting for the service port (see dispatch.h). */
 #include "dispatch.h"
 

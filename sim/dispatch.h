@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routes a request on the service port to its endpoint, applies the
  * faults that target it, and records it for the admin interface. */
 #ifndef SIM_DISPATCH_H

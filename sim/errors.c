@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error bodies in the services' own shapes (see errors.h). */
 #include "errors.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two error shapes clients meet. Entra: {error, error_description
  * "AADSTS<code>: <message>\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp:
  * …", error_codes, timestamp, trace_id, correlation_id, error_uri}; and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deciding which faults hit a request (see faults.h). */
 #include "faults.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fault injection: what a real network and a real Microsoft outage do to a
  * client. A fault applies to some endpoints (and optionally one tenant) and
  * can delay, replace the status, reset the connection, truncate or corrupt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Forged access tokens for hostile-peer tests (see forge.h). */
 #include "forge.h"
 

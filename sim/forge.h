@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A hostile Entra: when the scenario asks for it, the token endpoint hands
  * out forged access tokens, so tests can prove a client refuses each:
  * `alg: none`; HS256 keyed with the published RSA modulus (the classic

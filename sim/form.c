@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Form body parser for the token endpoint (see form.h). */
 #include "form.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* application/x-www-form-urlencoded bodies, as the token endpoint takes
  * them. Strict where Entra is strict (a duplicated parameter is an error),
  * and bounded so a hostile body cannot make us allocate without limit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Microsoft Graph's application reads, as a partner's own monitoring uses
  * them to see when its app's credentials expire (spec D.4):
  * GET /v1.0/applications(appId='{id}') and

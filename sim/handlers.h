@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulated services' endpoints. Each handler fills the response and
  * tells the dispatcher which tenant and app the request was for (stats). */
 #ifndef SIM_HANDLERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libmicrohttpd glue for the simulator (see http.h). */
 #include "http.h"
 

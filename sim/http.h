@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP(S) servers on libmicrohttpd, one thread per connection so a handler
  * may sleep (injected latency, slow bodies) without stalling others. The
  * handler sees a complete request and fills a response; transport-level

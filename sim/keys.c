@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signing-key lifecycle and the JWKS document (see keys.h). */
 #include "keys.h"
 

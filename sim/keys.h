@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entra's token-signing keys: RSA 2048 with a self-signed certificate
  * (published as x5c), kid = x5t = base64url(SHA-1 of the certificate).
  * As Entra does, the next key is published before it signs anything, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Devices of a tenant: generation from a seed and a mix, ground truth. */
 #include "machines.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Defender devices of one tenant: a sensor health and an onboarding state
  * per device (one byte each, a world may hold millions), drawn from a seed
  * with a weighted mix so the same scenario gives the same fleet, changed

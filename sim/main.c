@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim: a simulator of Microsoft Entra ID's token endpoints, discovery
  * and signing keys, and the Microsoft Defender for Endpoint API, over real
  * HTTPS, driven by a scenario file and changed at run time through a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* $filter / $top / $skip for the simulated alerts API (see odata.h). */
 #include "odata.h"
 

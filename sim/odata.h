@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The slice of OData that the Defender alerts API documents and clients
  * use: `$filter` comparisons (eq ne gt ge lt le) on lastUpdateTime,
  * alertCreationTime, status and severity, joined by `and`; `$top`, `$skip`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sliding-window quotas for the simulated Defender API (see ratelimit.h). */
 #include "ratelimit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Defender API quotas: N calls per minute and M per hour, per app+tenant.
  * Sliding windows of 60 one-second and 60 one-minute buckets: exact enough
  * to tell a well-behaved client from one that is not, and 1.4 KiB per pair,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenario JSON → world (see scenario.h). */
 #include "scenario.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenario files: the JSON that describes a simulated world (schema in
  * examples/scenarios/README.md). Strict: an unknown key or a wrong type is
  * an error naming its path, e.g. "tenants[2].apps.<id>.roles[0]: expected

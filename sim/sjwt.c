@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWT sign and verify for the simulator (see sjwt.h). */
 #include "sjwt.h"
 

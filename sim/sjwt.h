@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulator's JWT code: it signs access tokens (RS256, as Entra does)
  * and verifies what clients send it (client assertions in RS256 or PS256,
  * bearer tokens). Written apart from libmde's verifier on purpose: a test

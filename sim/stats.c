@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Request accounting for the admin interface (see stats.h). */
 #include "stats.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What clients did, for tests to assert on: request counts per endpoint
  * (by status) and per tenant, tokens issued, the last request's headers per
  * endpoint (credentials redacted), and a bounded request log that proves

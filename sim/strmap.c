@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Open-addressing string map; no deletion, since tenants and apps are
  * never removed from a running world (consent is revoked, not the tenant). */
 #include "strmap.h"

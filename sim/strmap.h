@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String-keyed hash map (open addressing, linear probing). Tenants are
  * looked up by GUID and by every verified domain on each request, and a
  * world may hold 10,000 of them, so lookups must not be linear. Keys are

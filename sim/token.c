@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entra's token endpoint for the client-credentials grant: v1 (resource=)
  * and v2 (scope=…/.default), client secret (post or Basic on v2) or signed
  * client assertion. Checks run in the order of the spec's design notes, and

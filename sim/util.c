@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clocks, GUIDs, RNG and identifier validators for the simulator. */
 #include "util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers the simulator uses everywhere: clocks in the units the
  * services speak (Unix seconds, 100 ns ticks for 7-digit timestamps), GUIDs,
  * a seedable RNG, and the validators for tenant and client identifiers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* World lifecycle, lookups and consent changes (see world.h). */
 #include "world.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulated world: partner apps (secrets, certificates), customer
  * tenants (domains, cloud, which apps they consented to with which roles,
  * alerts, machines), Entra's signing keys, active faults and what clients

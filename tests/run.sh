@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs every test against one build directory and prints one summary line.
 # Unit tests are cmocka programs, integration tests are bash scripts, and
 # fuzz/run.sh gives each libFuzzer harness a short fixed run; all speak TAP,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark baseline (make bench): what a sysadmin would write instead of
 mde.so, as a collectd Python plugin. For each tenant, in turn: a token from
 MSAL (Debian's python3-msal), cached by MSAL, then GET /api/alerts with

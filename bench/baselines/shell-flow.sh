@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Benchmark baseline (make bench): the seed document's flow, as a shell
 # loop would run it from cron. Per tenant, in turn: curl for a v2 token,
 # jq to take the token out, curl for /api/alerts, jq to count them. One

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Defender alerts as the engine needs them: a page of `GET /api/alerts`
  * parsed down to what counting needs (id, severity, status, times) plus
  * the @odata.nextLink, and a per-tenant index keyed by (a 64-bit hash of)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate credentials: a certificate and its RSA private key (PEM, or
  * PKCS#12), and the signed client assertion sent instead of a secret
  * (client_assertion_type=urn:ietf:params:oauth:client-assertion-type:

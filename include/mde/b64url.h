@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* base64url (RFC 4648 section 5) without padding, as JWTs use it. */
 #ifndef MDE_B64URL_H
 #define MDE_B64URL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A per-tenant budget of Defender API calls that keeps every tenant under
  * the documented limits of 100 calls a minute and 1,500 an hour, in any
  * sliding window, not just on average. Two token buckets: one that holds

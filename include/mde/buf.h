@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer with a hard cap. Responses from the network and
  * JSON we render both go through it, so one cap check guards every place
  * where a peer could make us allocate without bound. */

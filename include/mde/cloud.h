@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which Microsoft cloud a tenant lives in, and every URL or token-request
  * value derived from it: token, discovery and JWKS endpoints, the v1
  * `resource` / v2 `scope` value, the expected token issuers and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine: every configured tenant checked concurrently in one cycle —
  * token (cached, refreshed ahead of expiry, re-acquired every credential-
  * check interval), token checks (signature against the authority's JWKS,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error answers, turned into one failure class and the details Microsoft
  * support asks for:
  *  - the token endpoint's envelope (`error`, `error_description` =

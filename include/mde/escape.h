@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text from outside — server bodies and headers, nextLinks, configuration
  * values, argv — made safe at the point it leaves the process: a log line,
  * a notification, a Nagios status line. A control byte (below 0x20, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Failure classes: what went wrong for one tenant, in words that the
  * collectd plugin (metric type instances, notifications) and check_mde
  * (status text) print as they are. The names are part of the user-visible

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Microsoft Graph's answer about the partner app itself (spec D.4,
  * GET /v1.0/applications(appId='…') or ?$filter=appId eq '…'): its
  * passwordCredentials (keyId, hint = the secret's first three characters,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP for libmde: one long-lived libcurl multi handle that every tenant's
  * requests go through, so connections (and TLS sessions) are reused across
  * tenants and cycles. A bounded window of transfers runs at once, the rest

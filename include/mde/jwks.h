@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A JSON Web Key Set as Entra publishes it ({"keys":[{"kty":"RSA",
  * "use":"sig","kid":...,"x5t":...,"n":...,"e":...,"x5c":[...]}]}), turned
  * into OpenSSL public keys looked up by `kid`. Only RSA signing keys are

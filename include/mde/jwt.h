@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access-token checks: decode a compact JWT, verify its RS256 signature
  * against the authority's key set, and check the claims the partner
  * depends on (tid, iss, aud, appid, exp/nbf with skew, roles). Each check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Defender devices as the engine needs them: a page of `GET /api/machines`
  * counted as it arrives — devices by sensor health (onboarded devices only,
  * where healthStatus applies) and by onboarding state — so that no memory

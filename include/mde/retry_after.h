@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Retry-After (RFC 9110 10.2.3) as a wait the engine can add to a clock:
  * delay-seconds or an HTTP-date, clamped to MDE_RETRY_AFTER_MAX so that a
  * hostile or broken peer can neither overflow `now + wait` nor mute a

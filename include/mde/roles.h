@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* App roles as Microsoft's APIs grant them: a role is held when the token
  * carries it or its read-write sibling (`X.ReadWrite.Y` is accepted
  * wherever `X.Read.Y` is required). The one place that rule lives: token

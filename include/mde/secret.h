@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client secrets, read from a file or an environment variable — never
  * from a command line, where every user can read them. Every file that
  * holds a secret (a secret file, a private key, a PKCS#12) follows one rule,

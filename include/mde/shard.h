@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One configuration for many hosts: `Shard "K/N"` keeps the tenants whose
  * stable hash of TenantId falls in shard K of N, so the same file deploys
  * to N collectd hosts. Jump consistent hashing (Lamping and Veach, 2014):

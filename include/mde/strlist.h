@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small owned list of strings: required roles from the configuration,
  * roles granted in a token, roles named by a Defender API 403, and the
  * difference that is reported as "missing". */

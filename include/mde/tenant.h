@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One customer tenant as configured: who it is (tenant GUID or verified
  * domain), which partner app acts on it (client id and credential), where
  * (cloud, or explicit endpoints), what it must be allowed to do (required

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The body of a successful token-endpoint answer (HTTP 200), v1 or v2.
  * v1 sends its numbers as strings ("expires_in":"3599") and adds
  * expires_on, not_before and resource; v2 sends integers. Both shapes are

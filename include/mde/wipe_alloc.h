@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libcurl's memory, wiped when freed. libcurl copies what a request
  * carries — the Authorization header, a small POST body with the client
  * secret — into buffers of its own and frees them unwiped; a core or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the libFuzzer harnesses. A harness that finds a broken
  * promise (an invariant a header documents) calls fz_fail, which aborts so
  * libFuzzer saves the input as a crash. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_alert_page_parse and the alert index: a page of
  * GET /api/alerts as the Defender API sends it. Checks what the header
  * promises: items have a non-empty id and known status/severity values,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_api_error_parse: the Defender API's error
  * envelope {"error":{"code","message","target"}}, including the roles a
  * "Missing application roles" 403 names, under the statuses it uses. */

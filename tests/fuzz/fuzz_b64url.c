@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for base64url: mde_b64url_decode on any text, and the
  * two round trips that make it canonical: whatever decodes re-encodes to
  * the same text (less its padding), and whatever is encoded decodes back

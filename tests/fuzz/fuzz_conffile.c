@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for check_mde's reader of collectd.conf syntax: any
  * bytes give a tree or an error naming file and line, never a crash or a
  * leak, whatever bytes it holds (a NUL inside a string is an error, not a

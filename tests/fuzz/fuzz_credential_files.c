@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the loaders of files that hold a secret: a client
  * secret file (mde_secret_load_file), a PEM certificate with its key
  * (mde_credential_load_pem, the key in the same file) and a PKCS#12

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the engine's state machine (lib/engine*.c): a
  * tenant lives through up to eight cycles of a scripted world
  * (tests/unit/fakeworld.c) in which the input decides, per cycle, what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_entra_error_parse and mde_entra_error_fix: the
  * token endpoint's error envelope (or any other body) under the statuses
  * Entra answers with. Every extracted string must be NUL-terminated and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the simulator's form parser (form_parse, form_get,
  * form_decode): token-request bodies as clients post them. */
 #include "form.h"

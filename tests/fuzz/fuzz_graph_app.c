@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_graph_app_parse and the credential matching:
  * any body Microsoft Graph (or something posing as it) could answer for the
  * application read. */

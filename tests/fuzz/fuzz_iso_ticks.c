@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for sim_parse_iso_ticks, the simulator's reader of
  * $filter times and scenario dates. What it accepts must survive a round
  * trip through sim_format_ticks, the writer of alert timestamps. */

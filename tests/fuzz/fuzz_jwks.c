@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_jwks_parse and the key-set accessors: any body
  * a discovery keys endpoint could send. */
 #include "mde/jwks.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for access-token validation: mde_jwt_decode, the claim
  * accessors, mde_jwt_verify, mde_jwt_check_claims and mde_jwt_validate.
  *

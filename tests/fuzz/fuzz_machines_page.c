@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_machines_page_count and
  * mde_exposure_score_parse: bodies of GET /api/machines and
  * GET /api/exposureScore. Checks what the header promises: a counted page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the nextLink rule (mde_cloud_next_link_allowed):
  * a link it allows is https, carries no user info, and names a Defender
  * API host of the tenant's cloud (or the configured one) — so the bearer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the simulator's OData options: odata_parse_filter
  * (and odata_match on what it accepts) and odata_parse_count for $top and
  * $skip, all on the same query-option text. */

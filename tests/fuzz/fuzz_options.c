@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the <Plugin mde> option parser (plugin/options.c,
  * shared by collectd and check_mde --config): any block gives options or an
  * error, never a crash or a leak; what it accepts converts to the engine's

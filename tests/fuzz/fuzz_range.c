@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for check_mde's Nagios ranges (-w/-c) and days
  * (--cred-warn/--cred-crit): what range_parse accepts has ordered, finite
  * ends and is echoed as written; range_parse_days gives only finite days

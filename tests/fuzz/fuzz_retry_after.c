@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for Retry-After (include/mde/retry_after.h): whatever
  * the header says, the wait is -1 (not understood) or within 0..an hour,
  * and the clock it is added to never overflows, whatever `now` is. */

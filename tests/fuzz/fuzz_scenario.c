@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for sim_scenario_parse: scenario JSON into a fresh,
  * empty world each time.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for what mde-sim reads from a request before any
  * credential is checked: the Host header (echoed into discovery documents
  * and nextLinks) and client_secret_basic's base64 ("Basic ====" once wrote

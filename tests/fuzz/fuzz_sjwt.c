@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the simulator's JWT reader: sjwt_decode on client
  * assertions and bearer tokens, the claim helpers and sjwt_verify. As in
  * fuzz_jwt, a token with an empty signature segment is also signed here

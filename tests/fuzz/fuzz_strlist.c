@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_strlist_split (role lists from configuration
  * and from a Defender 403), with join and contains. The first input byte is
  * the separator, the rest the text. */

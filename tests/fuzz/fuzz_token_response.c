@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_token_parse: token-endpoint success bodies, v1
  * (numbers as strings) and v2 (integers). Checks what the header promises:
  * a header-safe token on success, an empty result on failure. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs the libFuzzer harnesses built into build/fuzz/ (make fuzz-build) and
 # reports each as a TAP case, with libFuzzer's figures on one line.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The harness itself: tiny scripts that lie in each way a test can lie
 # (bail out after one "ok", die by a signal, report fewer results than
 # planned, print no plan) go through the very counting tests/run.sh uses

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by tests/run.sh (and its self-test): how one test program's TAP
 # output and exit status become counts. Whatever a program printed, it has
 # failed if it exited non-zero or died by a signal, if it printed no plan

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make bench's scale harness (bench/scale.sh) at small scale, so that it
 # keeps working: mde.so at 20 and 100 tenants, the serial plugin, the
 # Python plugin and the shell loop at 20, one steady cycle each. Checks

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The plugin and the check (and so their packages) build without
 # libmicrohttpd, which only the simulator needs: `make plugin check_mde`
 # with a pkg-config that does not know libmicrohttpd (every other .pc file of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_mde with --home-tenant (and HomeTenantId through --config): the
 # configured secret's expiry from Microsoft Graph against --cred-warn and
 # --cred-crit, perfdata credential_ttl, the long output's notes (a shared

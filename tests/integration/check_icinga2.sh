@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Icinga 2 CheckCommand shipped in examples/icinga2/check_mde.conf passes
 # `icinga2 daemon -C` when services use it (single tenant, --config mode,
 # arrays for roles); a broken copy fails, so the test can fail. Then a real,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_mde --machines against mde-sim (issue 17): perfdata equal to the
 # simulator's ground truth for a tenant with 25,000 devices over three
 # pages; --unhealthy-*/--unprotected-* at their boundaries (a count equal

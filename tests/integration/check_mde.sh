@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_mde against mde-sim: for every failure class the exact exit code and
 # first line (state, tenant, what, AADSTS code, fix) and the perfdata; both
 # token versions and both credential kinds; latency and credential-expiry

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_mde in a real Nagios engine (Debian's nagios4-core, running checks as
 # the nagios user): a config with one host and services for several
 # simulator tenants, using the command definitions shipped in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The 2026 hosts and names (spec D.1, D.2), end to end with no endpoint
 # overrides: check_mde reaches mde-sim under the real Microsoft host names
 # through a CONNECT proxy (https_proxy) that sends every tunnel to the

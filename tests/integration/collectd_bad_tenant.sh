@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # One bad <Tenant> block among good ones does not take collectd down: the
 # good tenant runs (token, alert counts), each bad one is skipped, logged
 # naming the option and the tenant, and reported under its name with its

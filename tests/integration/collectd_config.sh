@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The <Plugin mde> block as a sysadmin meets it: collectd refuses each kind
 # of bad configuration with a message naming the option and the tenant (so
 # the plugin never runs half-configured), and `collectd -T` runs one real

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The engine's behaviour where it shows in a real collectd (issue 12):
 # a tenant with more alert pages than one cycle's call budget reaches exact
 # counts under Microsoft's real quotas without one 429; counts stop being

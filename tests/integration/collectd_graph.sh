@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Credential expiry from Microsoft Graph in a real collectd (HomeTenantId):
 # a secret 10 days from expiry (timeleft-credential, app-level values, one
 # WARNING notification), an expired one (FAILURE), two secrets sharing a

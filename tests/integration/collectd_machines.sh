@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Sensor health and coverage (issue 17) in a real collectd against mde-sim:
 # a tenant with 25,000 devices over three pages counted exactly as the
 # simulator's ground truth, with its exposure score; a device turned

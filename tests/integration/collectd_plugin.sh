@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # mde.so in a real collectd (Debian's collectd-core) against mde-sim: every
 # failure class as values and exactly one notification, alert counts equal
 # to the simulator's ground truth, transitions while collectd runs (alerts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # collectd stops promptly whatever the network does (issue 13, item 3).
 # collectd joins its read threads before it tells plugins to stop, so a
 # cycle waiting on a hung peer inside the read held a stopping daemon for up

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every option of <Plugin mde>, given a value of the wrong type and values
 # out of range: at the top of the block, or in the only tenant, collectd
 # refuses to start and names the option; in one tenant beside a good one,

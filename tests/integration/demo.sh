@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make demo, shortened: the simulator, a real collectd with mde.so, rrdtool,
 # unixsock and write_prometheus; the table shows each tenant in its state
 # and check_mde's verdict, the revoked tenant turns CRITICAL, graphs are

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The examples, checked: every collectd snippet passes check_mde --validate
 # (the plugin's own option parser; paths pointed at test credentials) and a
 # broken copy does not; a shard forwards to a central collectd over the

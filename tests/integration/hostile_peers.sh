@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile peers, refused: TLS servers with an expired, wrong-host or
 # self-signed certificate (nothing is sent to them); a hostile Entra handing
 # out forged tokens (alg none, HS256 keyed with the public key, an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # HTTP/2, as Microsoft's endpoints speak it: mde-sim speaks HTTP/1.1, so a
 # real HTTP/2 front end (Debian's nghttpx, on loopback) terminates TLS with
 # the simulator's certificate and forwards over verified TLS. check_mde (the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Text from outside leaves the process escaped (include/mde/escape.h):
 # a hostile API's nextLink holding a newline cannot forge a collectd log
 # line or notification; a '|' in a reason never becomes Nagios perfdata; a

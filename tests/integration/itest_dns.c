@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cycle deadline holds whatever the resolver does (issue 13): this
  * program defines getaddrinfo itself, so that libcurl's resolver thread
  * takes 20 s for names under slow-dns.test. The engine must still return

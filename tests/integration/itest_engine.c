@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine against mde-sim over verified TLS: every failure class the
  * token endpoint and the API produce, the token cache and forced credential
  * checks, key rotation, alert counts against the simulator's ground truth

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The memory budget of lib/http.c against a real peer (mde-sim, bodies
  * that never end): response bodies together stay within the budget plus
  * one body's cap, and every transfer still ends on its own (each cut at

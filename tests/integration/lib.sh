@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for integration tests (bash). TAP output: "ok N - what" /
 # "not ok N - what", and a plan: `plan N` up front when the count is fixed,
 # otherwise "1..N" at the end. The exit status is 1 if anything failed, and

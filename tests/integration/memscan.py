@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """memscan.py PID REGEX: prints, once each, the matches of REGEX (bytes,
 ASCII) in the memory of process PID that a core dump would hold: every
 readable mapping with resident pages, except those marked "don't dump"

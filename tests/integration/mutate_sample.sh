@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A fixed sample of `make mutate`, so the tests' power to catch a broken
 # line cannot fall silently: 30 mutants (MUTATE_SEED=1) of libmde outside
 # the engine and of check_mde's unit-tested modules, each against the unit

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Debian packages, for real: `make deb` (lintian reports neither an
 # error nor a warning); monitoring-plugins-mde alone first (its Depends name
 # no collectd, it holds only the check and its command definitions, and

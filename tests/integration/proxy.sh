@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Through an HTTP proxy: check_mde (the plugin's engine and HTTP code, read
 # from the same <Plugin mde> block) reaches mde-sim through Debian's
 # tinyproxy on loopback, with the `Proxy` option and with libcurl's

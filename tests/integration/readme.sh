@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # README.md stays true: every shell block marked <!-- runnable --> runs as
 # written from the repository root (with the plain build) and exits 0; the
 # commands it promises exist; every make target it lists is in the Makefile.

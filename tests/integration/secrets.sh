@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # While check_mde holds a secret: it is not in /proc/PID/cmdline, and the
 # process is not dumpable, so a crash (here a SIGABRT while it waits for a
 # slow token endpoint) leaves no core file holding the secret, where a

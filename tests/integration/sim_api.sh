@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Defender API as a client meets it: what a token without a role, a
 # token for another resource, a forged or expired token gets; OData filters
 # and paging checked against the ground truth; quotas with Retry-After; the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every token-endpoint failure the issue names, asserted on HTTP status,
 # `error`, `error_codes` and the message prefix, plus the envelope itself
 # (Trace ID / Correlation ID / Timestamp lines, trace_id, error_uri) and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every scenario shipped in examples/scenarios/ loads, serves a token and an
 # alerts page for its first consented tenant, and the simulator exits
 # cleanly. Keeps the examples true to the code.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # mde-sim's Microsoft Graph (spec D.4): a Graph token in the app's home
 # tenant (v1 resource= and v2 scope=), with a `nonce` header no client can
 # verify, carrying the app's Graph roles; the two application reads with

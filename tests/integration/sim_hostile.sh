@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Garbage and hostile requests get the real error shapes, never a crash or
 # a hang; the simulator still serves afterwards and exits cleanly (under
 # ASan in make check, so an overflow or leak fails here). Bad scenario

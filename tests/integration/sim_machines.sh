@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The devices of the Defender API (issue 17) as a client meets them: the
 # whole list paged by @odata.nextLink ($skip) in pages of at most 10,000,
 # summed page by page to exactly the simulator's ground truth; $top limits;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The partner flows of the seed document, run with curl against mde-sim as
 # a partner would run them against Microsoft: a v1 token with resource=
 # (its PowerShell sample), a v2 token with scope= (its curl sample, but

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Changing the world while clients run, through the admin interface:
 # consent revoked and granted, roles changed, secrets expired, added and
 # deleted, the app disabled, the signing key rotated, alerts added and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The fault soak (tests/soak/soak.py), short: two minutes of faults on
 # every endpoint against a real collectd with the plugin, then recovery.
 # `make soak` runs the long one (10,000 cycles of 0.25 s). Here cycles are

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A replaced access token does not stay in collectd's memory (issue 13,
 # item 5). Tokens live 10 s here and are renewed 5 s before they expire,
 # so collectd replaces its token every few seconds; after five

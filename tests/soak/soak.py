@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Fault soak: a real collectd with mde.so (ASan/UBSan build) against mde-sim
 while faults are injected on every endpoint, for thousands of cycles.
 

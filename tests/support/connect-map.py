@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """An HTTP CONNECT proxy for tests that sends every tunnel to one local port.
 
     connect-map.py LISTEN_PORT TARGET_PORT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim fixture for C tests (see simfix.h). */
 #include "simfix.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test fixture: one mde-sim process for a C test, on ephemeral loopback
  * ports, with the test CA of the run (tests/run.sh sets MDE_BUILD,
  * MDE_ROOT, MDE_CERTS, MDE_TEST_TMP). Plus its admin interface as cJSON,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scripted world of the engine's state-machine tests (see
  * fakeworld.h). It answers as Entra and the Defender API do, in the forms
  * libmde parses (token response, v1 discovery, JWKS, OData pages, the

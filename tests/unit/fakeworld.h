@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A scripted clock, transport and cloud for the engine's state-machine
  * tests: Entra's token endpoint, discovery and key set, and the Defender
  * API's alerts and probe endpoints, answered in process with real RS256

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Alerts pages (the spec's sample shape), timestamps, and the alert index
  * that turns pages into exact counts. */
 #include <setjmp.h>

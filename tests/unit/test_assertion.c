@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate credentials and client assertions. Keys and certificates are
  * made here; each assertion is decoded, its signature checked with the
  * public key, and every header member and claim compared with what Entra's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* base64url: RFC 4648 test vectors, and rejection of non-canonical input. */
 #include "mde/b64url.h"
 

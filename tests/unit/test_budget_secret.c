@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The API call budget never lets a tenant exceed 50 calls in any minute
  * or 750 in any hour, half the API's limits (libcurl may send a call twice;
  * checked over simulated days of greedy calling);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde_buf: growth, the hard cap, and JSON string escaping. */
 #include "mde/buf.h"
 

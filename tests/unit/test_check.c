@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_mde's own pieces: the collectd.conf reader (statements, blocks,
  * values, errors naming file and line), Nagios threshold ranges as the
  * monitoring-plugins guidelines define them, and how tenants' states are

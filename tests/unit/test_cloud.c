@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clouds and URL builders: the Defender "US Government" table, names and
  * aliases, and every URL shape the engine and the humans reading a fix
  * will see. */

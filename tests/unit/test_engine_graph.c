@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Credential expiry from Microsoft Graph in the engine (lib/engine_graph.c)
  * on the scripted world: one read per app and home tenant, shared by its
  * tenants, repeated every CredentialCheckInterval; the Graph token used

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sensor-health steps (lib/engine_machines.c) on the scripted clock and
  * transport of fakeworld.h: a fleet larger than one cycle's call budget,
  * the interval, the roles that switch it on, FetchMachines, 404, failures

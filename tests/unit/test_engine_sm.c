@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's state machine on a scripted clock and transport
  * (fakeworld.h): whole tenant life cycles — backoff, throttling, paging
  * across cycles, staleness, re-authentication — in milliseconds. Each test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error envelopes: one fixture per AADSTS code of the spec's catalogue
  * (A.2.1), in the exact message form and the real envelope, then the
  * plain-text 429, the Defender API 403, the human fixes, and garbage. */

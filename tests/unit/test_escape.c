@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Untrusted text leaves the process escaped: control bytes as \xNN (no
  * forged log or status lines), '|' too where Nagios would read perfdata,
  * cuts that never split an escape or a UTF-8 character. */

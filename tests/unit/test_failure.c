@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Failure classes: the names are a user-visible interface, so the table
  * below pins every one of them; the helpers must agree with it. */
 #include "mde/failure.h"

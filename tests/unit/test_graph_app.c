@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Graph's application object: credentials parsed as Graph sends them
  * (spec D.4 shapes), the configured secret found by its hint (and keyId),
  * a certificate by its thumbprint, and the app's earliest/expiring/expired

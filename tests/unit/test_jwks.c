@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWKS: keys generated at run time, published in Entra's JWK shape, must
  * come back as the same public keys; everything that is not an RSA signing
  * key is ignored or skipped, and garbage sets are refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access-token checks. Keys are generated here, tokens are signed here in
  * the v1 shape Entra issues for the Defender API (spec A.4), and each case
  * changes one thing: the signature, the algorithm, the key id, one claim,

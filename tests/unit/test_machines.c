@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Machines pages counted as they arrive (machine.md's sample shape, enum
  * values in any case, unknown values), and the exposure score body. */
 #include <setjmp.h>

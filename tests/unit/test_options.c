@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The <Plugin mde> options as the engine sees them (plugin/options.c, with
  * the collectd helpers check_mde provides): what a tenant leaves unset
  * keeps the engine's default, what it sets (false included) wins, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Retry-After: both forms, and the clamp that keeps `now + wait` from
  * overflowing and a tenant from being muted for years. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Role implication: X.ReadWrite.Y grants X.Read.Y; and Graph's directory
  * roles grant Application.Read.All (spec D.4); nothing else does. */
 #include <setjmp.h>

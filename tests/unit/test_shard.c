@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shard "K/N": the parser's boundaries, an assignment that never changes
  * (pinned values), balance, and the consistent-hashing promise that adding
  * a host moves about 1/(N+1) of the tenants, all to the new host. */

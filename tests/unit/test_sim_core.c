@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim's small pieces: clocks and timestamps, identifiers, the
  * quota windows, fault planning, alert generation and churn. */
 #include <setjmp.h>

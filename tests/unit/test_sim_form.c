@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim's form parser: decoding, duplicates, bounds, hostile bytes. */
 #include <setjmp.h>
 #include <stdarg.h>

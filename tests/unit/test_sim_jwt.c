@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim's JWT signing and verification, and its signing keys. */
 #include <setjmp.h>
 #include <stdarg.h>

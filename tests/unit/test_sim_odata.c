@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim's OData: $filter grammar and matching, $top/$skip bounds. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde-sim's scenario loader: a world as described, and errors that name
  * their place. Also: 10,000 generated tenants load and resolve. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mde_strlist: splitting configuration-style lists, lookup, joining, and
  * the growth bound. */
 #include "mde/strlist.h"

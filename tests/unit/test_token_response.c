@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token-endpoint success bodies: the v1 and v2 samples from the spec
  * (A.1.3), then every way a body can be odd. */
 #include "mde/token_response.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helpers shared by the JWKS, JWT and assertion tests: RSA keys made
  * at run time (no key is ever committed), their JWK form, and compact JWS
  * signing so tests can forge exactly the token they need. */
