@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,11 +154,16 @@ static void on_alarm(int sig) {
   _exit(STATE_UNKNOWN);
 }
 
-/* `arg` is argv, a configuration value or a message naming one: escaped,
- * so that it can neither start a line of its own nor become perfdata. */
-static int unknown(const char *fmt, const char *arg) {
+/* The message may hold argv, a configuration value or a message naming
+ * one: escaped as a whole, so that it can neither start a line of its own
+ * nor become perfdata. */
+static int unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int unknown(const char *fmt, ...) {
   char msg[2048];
-  snprintf(msg, sizeof msg, fmt, arg);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
   printf("MDE UNKNOWN - ");
   mde_escape_fputs(msg, MDE_ESC_PIPE, stdout);
   printf("\n");
@@ -319,12 +325,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     }
     case 'r':
       if (c->n_roles == 64)
-        return unknown("too many --role options (64 at most)%s", "");
+        return unknown("too many --role options (64 at most)");
       c->roles[c->n_roles++] = optarg;
       break;
     case OPT_TENANT:
       if (c->n_names == 256)
-        return unknown("too many --tenant options (256 at most)%s", "");
+        return unknown("too many --tenant options (256 at most)");
       c->names[c->n_names++] = optarg;
       break;
     case OPT_VERSION:
@@ -393,20 +399,18 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                    "MDE_CLIENT_SECRET)",
                    argv[optind]);
   if (c->validate && !c->config)
-    return unknown("--validate goes with --config FILE%s", "");
+    return unknown("--validate goes with --config FILE");
   if (c->shard.n && !c->config)
-    return unknown("--shard goes with --config FILE%s", "");
+    return unknown("--shard goes with --config FILE");
   if (c->config && (c->tenant_id || c->client_id))
-    return unknown("use either --config or -T/-C%s", "");
+    return unknown("use either --config or -T/-C");
   if (!c->config && (!c->tenant_id || !c->client_id))
     return unknown("-T TENANT and -C CLIENT_ID are required (or "
-                   "--config FILE)%s",
-                   "");
+                   "--config FILE)");
   if (!c->config && !!c->cert != !!c->key)
-    return unknown("--cert and --key go together%s", "");
+    return unknown("--cert and --key go together");
   if (c->config && c->region)
-    return unknown("with --config, a tenant's region is its Region option%s",
-                   "");
+    return unknown("with --config, a tenant's region is its Region option");
   if (c->region && !mde_cloud_region_api(c->region)) {
     char list[64];
     mde_cloud_region_list(list, sizeof list);
@@ -422,16 +426,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
   if (c->secret_expires && (c->config || c->cert))
     return unknown("--secret-expires is for a secret given on the command "
                    "line (--config has ClientSecretExpires; a certificate "
-                   "has its own date)%s",
-                   "");
+                   "has its own date)");
   if (c->graph && !c->home && !c->config)
-    return unknown("--graph-endpoint goes with --home-tenant TENANT%s", "");
+    return unknown("--graph-endpoint goes with --home-tenant TENANT");
   bool limits = c->th.unhealthy_warn.set || c->th.unhealthy_crit.set ||
                 c->th.unprotected_warn.set || c->th.unprotected_crit.set;
   if (limits && !c->machines)
     return unknown("--unhealthy-* and --unprotected-* judge device counts: "
-                   "add --machines%s",
-                   "");
+                   "add --machines");
   c->th.api = c->api;
   c->th.machines = c->machines;
   return -1; /* go on */
@@ -451,8 +453,7 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
     const char *env = getenv("MDE_CLIENT_SECRET");
     if (!env || !*env)
       return unknown("no credential: use --secret-file FILE, --cert PEM "
-                     "--key PEM, or set MDE_CLIENT_SECRET%s",
-                     "");
+                     "--key PEM, or set MDE_CLIENT_SECRET");
     t.secret_env = "MDE_CLIENT_SECRET";
   }
   t.secret_expires = c->secret_expires;
@@ -609,7 +610,7 @@ int main(int argc, char **argv) {
       }
     }
     if (!v || !r) {
-      rc = unknown("out of memory%s", "");
+      rc = unknown("out of memory");
     } else if (!c.config) {
       report_single(stdout, r[0], &v[0], &c.th);
       rc = v[0].state;
