@@ -264,9 +264,11 @@ static enum mde_failure check_token(struct graph_entry *g,
     mde_say(why, size, "the Graph token is malformed: %s", err);
     return MDE_FAIL_TOKEN_INVALID;
   }
-  struct mde_jwt_expect x = {.tenant_id = mde_is_guid(g->home) ? g->home : NULL,
-                             .client_id = g->client_id,
-                             .now = g->e->now};
+  const char *want_tid = mde_is_guid(g->home) ? g->home
+                         : g->tid[0]          ? g->tid
+                                              : NULL;
+  struct mde_jwt_expect x = {
+      .tenant_id = want_tid, .client_id = g->client_id, .now = g->e->now};
   enum mde_failure f = mde_jwt_check_claims(&jwt, &x, NULL, err, sizeof err);
   const char *aud = mde_jwt_claim_string(&jwt, "aud");
   size_t rl = strlen(g->resource);
@@ -297,6 +299,8 @@ static enum mde_failure check_token(struct graph_entry *g,
             g->home, held ? held : "none");
     free(held);
   }
+  if (f == MDE_FAIL_NONE && !g->tid[0]) /* a domain: pin its GUID */
+    snprintf(g->tid, sizeof g->tid, "%s", tid);
   mde_strlist_free(&roles);
   mde_jwt_free(&jwt);
   return f;

@@ -54,6 +54,9 @@ struct jwks_entry {
 struct graph_entry {
   struct mde_engine *e;
   char *client_id, *home; /* the key, as configured */
+  /* A domain home tenant's GUID, pinned by the first Graph token that
+   * passed its checks: later tokens must claim the same tid. */
+  char tid[40];
   struct tenant *owner;
   char *token_url, *app_url, *resource;
   long interval, warn;

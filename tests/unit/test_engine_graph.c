@@ -271,6 +271,26 @@ static void graph_token_claims_not_signature(void **state) {
   assert_non_null(strstr(app->reason, "tid"));
 }
 
+/* A home tenant given as a domain: the GUID of the first Graph token that
+ * passes pins it; a later token claiming another tenant is refused. */
+static void a_domain_home_tenant_is_pinned(void **state) {
+  struct fixture *f = *state;
+  snprintf(f->home->domain, sizeof f->home->domain, "partner.example");
+  struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
+  c.home_tenant = "partner.example";
+  int i = add(f, &c);
+  fw_cycle(&f->w, f->e, 10);
+  const struct mde_app_result *app = mde_engine_app_result(f->e, 0);
+  assert_int_equal(app->failure, MDE_FAIL_NONE);
+  assert_int_equal(result(f, i)->credential_from_graph, 1);
+  snprintf(f->home->token_tid, sizeof f->home->token_tid, "%s", FABRIKAM);
+  f->w.mono_ms += 900 * 1000; /* the next read, with a new token */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 1);
+  assert_int_equal(app->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_non_null(strstr(app->reason, "tid"));
+}
+
 /* Graph down after a read: the expiry it gave keeps counting down, a note
  * says why, and nothing else changes; Graph back: read again. */
 static void graph_down_keeps_the_last_expiry(void **state) {
@@ -411,6 +431,7 @@ int main(void) {
       T(each_read_role_is_enough),
       T(graph_refusals),
       T(graph_token_claims_not_signature),
+      T(a_domain_home_tenant_is_pinned),
       T(graph_down_keeps_the_last_expiry),
       T(graph_hanging_ends_with_the_cycle),
       T(configured_expiry_and_shared_hints),
