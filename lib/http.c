@@ -56,7 +56,6 @@ struct mde_http {
    * than the budget plus one body's cap, and a big page waits its turn
    * instead of being refused. */
   size_t budget, held, peak;
-  int n_paused;
 };
 
 int64_t mde_monotonic_ms(void) {
@@ -205,7 +204,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
   size_t len = size * n;
   if (h->held + len > h->budget && !holds_most(h, s)) {
     s->paused = true; /* libcurl hands the same bytes again on resume */
-    h->n_paused++;
     return CURL_WRITEFUNC_PAUSE;
   }
   if (mde_buf_append(&req->body, data, len) != 0) {
@@ -224,15 +222,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
 static void give_back(struct mde_http *h, struct slot *s) {
   h->held -= s->held;
   s->held = 0;
-  if (s->paused) {
-    s->paused = false;
-    h->n_paused--;
-  }
-  for (long i = 0; h->n_paused > 0 && i < h->n_slots; i++) {
+  s->paused = false;
+  for (long i = 0; i < h->n_slots; i++) {
     struct slot *o = &h->slots[i];
     if (o->req && o->paused) {
       o->paused = false;
-      h->n_paused--;
       curl_easy_pause(o->easy, CURLPAUSE_CONT); /* may pause it again */
     }
   }
@@ -544,7 +538,6 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
              "cycle deadline reached before the request could start");
   }
   h->wait_tail = NULL;
-  h->n_paused = 0;
   return cut;
 }
 
