@@ -30,6 +30,7 @@
 
 #include "mde/engine.h"
 #include "mde/escape.h"
+#include "mde/thread_times.h"
 #include "options.h"
 #include "submit.h"
 
@@ -180,10 +181,33 @@ static void submit_skipped(const struct skipped_tenant *s,
  * a TLS handshake and a request on a LAN); then values. A cycle cut short
  * by a stopping daemon reports nothing: every tenant would read as a
  * network failure, a false alarm at each restart. */
+/* A cycle longer than its interval delays the next one (the reads queue
+ * behind the worker), so it is logged as collectd logs a slow read
+ * function, with where the time went: a cycle overrun while its thread
+ * waited for a CPU is the host's doing, not the plugin's. */
+static void warn_if_late(const struct mde_thread_times *start,
+                         cdtime_t interval) {
+  struct mde_thread_times end;
+  mde_thread_times_now(&end);
+  struct mde_thread_times d = mde_thread_times_since(start, &end);
+  double limit = CDTIME_T_TO_DOUBLE(interval);
+  if ((double)d.wall_ns / 1e9 <= limit)
+    return;
+  char wait[64] = "time waiting for a CPU unknown";
+  if (d.wait_ns >= 0)
+    snprintf(wait, sizeof wait, "%.3f s waiting for a CPU",
+             (double)d.wait_ns / 1e9);
+  WARNING("mde plugin: a cycle took %.3f s, more than the interval (%.3f s): "
+          "%.3f s on a CPU, %s",
+          (double)d.wall_ns / 1e9, limit, (double)d.cpu_ns / 1e9, wait);
+}
+
 static void run_cycle(struct state *st, cdtime_t interval) {
   int64_t budget_ms = (int64_t)CDTIME_T_TO_MS(interval) * 8 / 10;
   if (budget_ms < 100)
     budget_ms = 100;
+  struct mde_thread_times times;
+  mde_thread_times_now(&times);
   int64_t start = mde_monotonic_ms();
   if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
     ERROR("mde plugin: the engine failed this cycle (out of memory?)");
@@ -200,6 +224,7 @@ static void run_cycle(struct state *st, cdtime_t interval) {
     submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
   submit_apps(st->engine, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
+  warn_if_late(&times, interval);
 }
 
 static void *worker_main(void *arg) {

@@ -9,7 +9,7 @@
 # read's context (no "Interval from context" complaint), and a cycle cut by
 # the stop reports nothing (no false network alarm at every restart).
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 13
 start_sim "$MDE_ROOT/tests/integration/scenarios/collectd.json"
 APP=11111111-2222-3333-4444-555555555555
 umask 077
@@ -32,7 +32,25 @@ ok $? "values flow from the plugin's own thread (2 cycles)"
 is "$(value mde-healthy/bool-token_valid)" "1.000000e+00" "healthy: bool-token_valid = 1"
 unlike "$(cat "$WORK/collectd.log")" "context|Interval" \
   "no complaint about a missing plugin context or interval"
+unlike "$(cat "$WORK/collectd.log")" "a cycle took" \
+  "cycles within the interval are not logged as late"
 stop_collectd
+
+# --- a cycle longer than its interval is logged, as collectd logs a slow
+# read function, with where the time went. At Interval 0.1 the engine's
+# budget is its floor, 100 ms, the whole interval: a hung peer makes every
+# cycle overrun.
+admin POST /faults '{"endpoint": "token", "tenant": "c0000000-0000-4000-8000-000000000003", "latency_ms": 10000}' >/dev/null
+start_collectd "$(block norole)" 0.1 || exit 1
+for i in $(seq 1 150); do
+  grep -q "a cycle took" "$WORK/collectd.log" && break
+  sleep 0.2
+done
+like "$(grep -m1 'a cycle took' "$WORK/collectd.log")" \
+  "mde plugin: a cycle took 0\.[0-9]{3} s, more than the interval \(0\.100 s\): 0\.[0-9]{3} s on a CPU, 0\.[0-9]{3} s waiting for a CPU" \
+  "a cycle over the interval is logged with its CPU and run-queue times"
+stop_collectd
+admin DELETE /faults >/dev/null
 
 # --- a hung peer at Interval 60: the cycle would last 48 s
 admin POST /faults '{"endpoint": "token", "tenant": "c0000000-0000-4000-8000-000000000003", "latency_ms": 10000}' >/dev/null
