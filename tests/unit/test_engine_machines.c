@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "assert_near.h"
 #include "fakeworld.h"
 
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
@@ -97,7 +98,7 @@ static void a_large_fleet_syncs_across_cycles(void **state) {
   assert_int_equal(r->machines.health[MDE_HEALTH_INACTIVE], 1234);
   assert_int_equal(r->machines.health[MDE_HEALTH_ACTIVE], 25000 - 1234);
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, 0), 25); /* no restart */
-  assert_float_equal(r->machines_age, 0, 0.001);
+  assert_near(r->machines_age, 0, 0.001);
 }
 
 /* The first sync runs in the first cycle, then one per MachinesInterval;
@@ -255,7 +256,7 @@ static void exposure_score_once_per_interval(void **state) {
   int i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
   assert_true(result(f, i)->exposure_valid);
-  assert_float_equal(result(f, i)->exposure_score, 33.491554051195706, 1e-12);
+  assert_near(result(f, i)->exposure_score, 33.491554051195706, 1e-12);
   for (int c = 0; c < 11; c++)
     fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_SCORE, 0, 0), 2); /* 0 s and 60 s */

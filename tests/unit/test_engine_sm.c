@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "assert_near.h"
 #include "fakeworld.h"
 #include "testkeys.h"
 
@@ -139,7 +140,7 @@ static void stale_counts_are_not_reported(void **state) {
   int i = contoso(f, 60);
   fw_cycle(&f->w, f->e, 10);
   assert_true(result(f, i)->alerts_valid);
-  assert_float_equal(result(f, i)->alerts_age, 0, 0.001);
+  assert_near(result(f, i)->alerts_age, 0, 0.001);
   t->ov[FW_ALERTS] = (struct fw_override){
       .status = 503, .body = "{}", .retry_after = -1, .times = -1};
   int valid_cycles = 0;
@@ -155,11 +156,11 @@ static void stale_counts_are_not_reported(void **state) {
   }
   /* ages 10 .. 130 s are current: 13 cycles, then a gap */
   assert_int_equal(valid_cycles, 13);
-  assert_float_equal(result(f, i)->alerts_age, 200, 0.001);
+  assert_near(result(f, i)->alerts_age, 200, 0.001);
   t->ov[FW_ALERTS].times = 0; /* the API heals */
   fw_cycle(&f->w, f->e, 10);
   assert_true(result(f, i)->alerts_valid);
-  assert_float_equal(result(f, i)->alerts_age, 0, 0.001);
+  assert_near(result(f, i)->alerts_age, 0, 0.001);
 }
 
 /* Item 2: a full resync spanning several cycles keeps the counts current
@@ -230,7 +231,7 @@ static void no_answer_no_latency(void **state) {
   assert_false(result(f, i)->token_timing_valid);
   fw_cycle(&f->w, f->e, 10);
   assert_true(result(f, i)->token_timing_valid);
-  assert_float_equal(result(f, i)->token_time.total, 0.020, 0.0001);
+  assert_near(result(f, i)->token_time.total, 0.020, 0.0001);
   assert_true(result(f, i)->api_timing_valid);
   assert_false(result(f, i)->timed_out);
   /* the next cycle asks for nothing (the token is cached, the alerts are
@@ -325,7 +326,7 @@ static void a_huge_retry_after_is_clamped(void **state) {
       .status = 429, .body = "{}", .retry_after = 3600, .times = 1};
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(result(f, i)->failure, MDE_FAIL_THROTTLED);
-  assert_float_equal(result(f, i)->retry_after, 3600, 0.5);
+  assert_near(result(f, i)->retry_after, 3600, 0.5);
   int from = f->w.n_log;
   int cycles = 0;
   while (fw_count(&f->w, FW_ALERTS, 0, from) == 0 && cycles++ < 1000)
