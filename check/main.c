@@ -4,8 +4,6 @@
  * the <Plugin mde> block collectd uses (--config), and the result in the
  * form the monitoring-plugins guidelines ask for. A secret is read from a
  * file or MDE_CLIENT_SECRET, never from the command line. */
-#include "collectd.h"
-
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,7 +20,6 @@
 #include "mde/escape.h"
 #include "options.h"
 #include "report.h"
-#include "shim.h"
 
 static const char usage[] =
     "Usage:\n"
@@ -488,14 +485,22 @@ static bool wanted(const struct cli *c, const char *name) {
   return false;
 }
 
+/* -v: each error of the <Plugin mde> block as it is read (the status line
+ * has the one that stopped it). Config values in it are escaped. */
+static void log_option_error(const char *msg) {
+  fputs("check_mde: ", stderr);
+  mde_escape_fputs(msg, 0, stderr);
+  fputc('\n', stderr);
+}
+
 /* The tenants of the collectd configuration, with its defaults. */
 static int add_config_tenants(struct mde_engine **e, const struct cli *c,
                               struct plugin_options *po) {
   char err[1024];
-  oconfig_item_t *root = conffile_parse_file(c->config, err, sizeof err);
+  struct conf_item *root = conffile_parse_file(c->config, err, sizeof err);
   if (!root)
     return unknown("%s", err);
-  const oconfig_item_t *block = conffile_plugin_block(root, "mde");
+  const struct conf_item *block = conffile_plugin_block(root, "mde");
   int rc = -1;
   if (!block) {
     rc = unknown("%s has no <Plugin mde> block", c->config);
@@ -505,7 +510,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
                  "Includes); collectd refuses that: keep one",
                  c->config);
   } else if (options_parse(block, po) != 0) {
-    rc = unknown("%s", shim_last_error());
+    rc = unknown("%s", options_last_error());
   } else {
     struct mde_engine_options eo;
     options_engine(po, &eo);
@@ -530,10 +535,7 @@ static int add_config_tenants(struct mde_engine **e, const struct cli *c,
         continue;
       }
       struct mde_tenant_config t;
-      if (options_tenant_config(po, i, &t) != 0) {
-        rc = unknown("%s", shim_last_error());
-        break;
-      }
+      options_tenant_config(po, i, &t);
       t.fetch_alerts = 0;
       t.fetch_machines = c->machines;
       t.probe_roles = c->api;
@@ -569,7 +571,8 @@ int main(int argc, char **argv) {
   int rc = parse_cli(argc, argv, &c);
   if (rc >= 0)
     return rc;
-  shim_set_verbose(c.verbose);
+  if (c.verbose)
+    options_set_log(log_option_error);
   signal(SIGALRM, on_alarm);
   alarm((unsigned)timeout_s + 1); /* the engine's deadline comes first */
 
