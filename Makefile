@@ -75,7 +75,7 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: deps-demo deps-package deps-bench deps-all pkg-tree all plugin check_mde install-plugin install-check install-sim deps check tests demo bench install clean format format-check help \
+.PHONY: deps-demo deps-package deps-bench deps-all pkg-tree all plugin check_mde sim install-plugin install-check install-sim deps check tests demo bench install clean format format-check help \
         fuzz fuzz-build deb rpm soak mutate
 .DEFAULT_GOAL := all
 
@@ -85,10 +85,12 @@ all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
 # without libmicrohttpd.
 plugin: $(MDE_SO)
 check_mde: $(CHECK_MDE)
+sim: $(MDE_SIM)
 
 help:
 	@echo "make            build everything into $(BUILD)/"
-	@echo "make plugin check_mde   only mde.so and check_mde (no libmicrohttpd)"
+	@echo "make plugin check_mde   only mde.so and check_mde (no libmicrohttpd;"
+	@echo "                check_mde needs no collectd headers either)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
