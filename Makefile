@@ -39,6 +39,10 @@ ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -fPIC $(OPT) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
+# The <Plugin mde> option model (conf/): no collectd headers, so the plugin
+# and check_mde share it and only the plugin needs collectd-dev.
+CONF_SRC := $(wildcard conf/*.c)
+CONF_OBJ := $(CONF_SRC:%.c=$(BUILD)/%.o)
 SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/%.o)
@@ -52,17 +56,18 @@ SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 BENCH_BINS := $(subst _,-,$(BENCH_BINS))
 
-# The collectd plugin: Debian collectd-dev's headers need HAVE_CONFIG_H and
-# these three include roots; only module_register is exported.
+# The collectd plugin, and nothing else: Debian collectd-dev's headers need
+# HAVE_CONFIG_H and these three include roots; only module_register is
+# exported. (tests/integration/build_without_collectd.sh proves the rest
+# builds without them.)
 COLLECTD_INCLUDE ?= /usr/include/collectd
 COLLECTD_CPPFLAGS := -DHAVE_CONFIG_H -I$(COLLECTD_INCLUDE) \
                      -I$(COLLECTD_INCLUDE)/core \
                      -I$(COLLECTD_INCLUDE)/core/daemon
-PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c))
+PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c)) $(CONF_OBJ)
 MDE_SO := $(BUILD)/mde.so
-# check_mde reuses the plugin's option parser (options.o) for --config.
-CHECK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard check/*.c)) \
-             $(BUILD)/plugin/options.o
+# check_mde reads --config with the plugin's option model (conf/).
+CHECK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard check/*.c)) $(CONF_OBJ)
 CHECK_MDE := $(BUILD)/check_mde
 
 LIBMDE := $(BUILD)/libmde.a
@@ -70,7 +75,7 @@ LIBSIM := $(BUILD)/libsim.a
 MDE_SIM := $(BUILD)/mde-sim
 
 .SECONDARY:
-.PHONY: deps-demo deps-package deps-bench deps-all pkg-tree all plugin check_mde install-plugin install-check install-sim deps check tests demo bench install clean format format-check help \
+.PHONY: deps-demo deps-package deps-bench deps-all pkg-tree all plugin check_mde sim install-plugin install-check install-sim deps check tests demo bench install clean format format-check help \
         fuzz fuzz-build deb rpm soak mutate
 .DEFAULT_GOAL := all
 
@@ -80,10 +85,12 @@ all: $(LIBMDE) $(MDE_SIM) $(MDE_SO) $(CHECK_MDE)
 # without libmicrohttpd.
 plugin: $(MDE_SO)
 check_mde: $(CHECK_MDE)
+sim: $(MDE_SIM)
 
 help:
 	@echo "make            build everything into $(BUILD)/"
-	@echo "make plugin check_mde   only mde.so and check_mde (no libmicrohttpd)"
+	@echo "make plugin check_mde   only mde.so and check_mde (no libmicrohttpd;"
+	@echo "                check_mde needs no collectd headers either)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make check      every test, sanitised (ASan+UBSan), with a summary"
 	@echo "make demo       start the simulator and show the partner flows live"
@@ -130,17 +137,23 @@ $(BUILD)/lib/%.o: lib/%.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# The option model: shipped in both, and no collectd headers either.
+$(BUILD)/conf/%.o: conf/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/plugin/%.o: plugin/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) $(CORE_CFLAGS) $(ALL_CFLAGS) \
-	  -fvisibility=hidden -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) -Iconf $(CORE_CFLAGS) \
+	  $(ALL_CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
 
 $(BUILD)/check/%.o: check/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(COLLECTD_CPPFLAGS) -Iplugin $(CORE_CFLAGS) \
-	  $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Iconf $(CORE_CFLAGS) $(ALL_CFLAGS) -MMD -MP \
+	  -c $< -o $@
 
 $(CHECK_MDE): $(CHECK_OBJ) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
@@ -171,20 +184,25 @@ $(BUILD)/tests/itest_%: $(BUILD)/tests/integration/itest_%.o $(SUPPORT_OBJ) \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 
-# check_mde's own modules are unit-tested too (they need collectd's headers).
-$(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
+# check_mde's own modules are unit-tested too (without collectd's headers).
+$(BUILD)/tests/unit/test_check.o: ALL_CPPFLAGS += -Icheck -Iconf
 # (its own rule: the check's objects must come before libmde on the line)
 $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
-  $(addprefix $(BUILD)/check/,conffile.o range.o report.o shim.o) \
+  $(addprefix $(BUILD)/check/,conffile.o range.o report.o) \
   $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
-# The plugin's option parser, with the collectd helpers check_mde provides.
-$(BUILD)/tests/unit/test_options.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck \
-  -Iplugin
+# The option model, fed by check_mde's config reader (no collectd headers).
+$(BUILD)/tests/unit/test_options.o: ALL_CPPFLAGS += -Icheck -Iconf
 $(BUILD)/tests/test_options: $(BUILD)/tests/unit/test_options.o \
-  $(addprefix $(BUILD)/,check/conffile.o check/shim.o plugin/options.o) \
-  $(LIBSIM) $(LIBMDE)
+  $(BUILD)/check/conffile.o $(CONF_OBJ) $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# The plugin's copy of collectd's config tree into ours: collectd's headers.
+$(BUILD)/tests/unit/test_conf_adapt.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) \
+  -Iplugin -Iconf
+$(BUILD)/tests/test_conf_adapt: $(BUILD)/tests/unit/test_conf_adapt.o \
+  $(BUILD)/plugin/conf_adapt.o $(CONF_OBJ) $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
@@ -212,7 +230,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
-FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/%.o) \
+            $(CONF_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB := $(FUZZ_BUILD)/libmde-fuzz.a
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,\
              $(wildcard tests/fuzz/fuzz_*.c))
@@ -234,18 +253,13 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(Q)$(FUZZ_CC) $(FUZZ_OPT) -fsanitize=fuzzer $(filter-out $(FUZZ_LIB),$^) \
 	  $(FUZZ_LIB) $(PKG_LIBS) -lpthread -o $@
 
-# check_mde's config reader needs collectd's oconfig header.
-$(FUZZ_BUILD)/check/conffile.o $(FUZZ_BUILD)/tests/fuzz/fuzz_conffile.o: \
-  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck
+# check_mde's config reader and the option model (conf/) it feeds.
+$(FUZZ_BUILD)/check/conffile.o $(FUZZ_BUILD)/tests/fuzz/fuzz_conffile.o \
+  $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: ALL_CPPFLAGS += -Icheck -Iconf
 $(FUZZ_BUILD)/fuzz_conffile: $(FUZZ_BUILD)/check/conffile.o
 $(FUZZ_BUILD)/tests/fuzz/fuzz_range.o: ALL_CPPFLAGS += -Icheck
 $(FUZZ_BUILD)/fuzz_range: $(FUZZ_BUILD)/check/range.o
-# The option parser, with the collectd functions check_mde provides.
-$(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
-  $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: \
-  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck -Iplugin
-$(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
-  $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
+$(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o
 
 # The engine's state machine, in the scripted world of its unit tests.
 $(FUZZ_BUILD)/tests/fuzz/fuzz_engine.o: ALL_CPPFLAGS += -Itests/unit
@@ -329,7 +343,7 @@ rpm: deps-package pkg-tree
 clean:
 	rm -rf build
 
-C_FILES = $(shell find include lib sim plugin check tests bench \
+C_FILES = $(shell find include lib conf sim plugin check tests bench \
                   -name '*.[ch]' 2>/dev/null)
 
 format:

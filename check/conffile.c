@@ -46,10 +46,10 @@ static int fail(struct parser *ps, const char *fmt, ...) {
   return -1;
 }
 
-static void free_item(oconfig_item_t *ci) {
+static void free_item(struct conf_item *ci) {
   free(ci->key);
   for (int i = 0; i < ci->values_num; i++)
-    if (ci->values[i].type == OCONFIG_TYPE_STRING)
+    if (ci->values[i].type == CONF_STRING)
       free(ci->values[i].value.string);
   free(ci->values);
   for (int i = 0; i < ci->children_num; i++)
@@ -57,7 +57,7 @@ static void free_item(oconfig_item_t *ci) {
   free(ci->children);
 }
 
-void conffile_free(oconfig_item_t *root) {
+void conffile_free(struct conf_item *root) {
   if (!root)
     return;
   free_item(root);
@@ -94,7 +94,7 @@ static bool word_char(char c) {
 }
 
 /* One value: "string", number, boolean or unquoted word. */
-static int read_value(struct parser *ps, oconfig_value_t *v) {
+static int read_value(struct parser *ps, struct conf_value *v) {
   if (*ps->p == '"') {
     ps->p++;
     size_t cap = 64, n = 0;
@@ -126,7 +126,7 @@ static int read_value(struct parser *ps, oconfig_value_t *v) {
       s[n++] = c;
     }
     s[n] = '\0';
-    *v = (oconfig_value_t){.value.string = s, .type = OCONFIG_TYPE_STRING};
+    *v = (struct conf_value){.value.string = s, .type = CONF_STRING};
     return 0;
   }
   const char *start = ps->p;
@@ -146,8 +146,8 @@ static int read_value(struct parser *ps, oconfig_value_t *v) {
   static const char *const lies[] = {"false", "no", "off"};
   for (int i = 0; i < 3; i++) {
     if (!strcasecmp(word, truths[i]) || !strcasecmp(word, lies[i])) {
-      *v = (oconfig_value_t){.value.boolean = !strcasecmp(word, truths[i]),
-                             .type = OCONFIG_TYPE_BOOLEAN};
+      *v = (struct conf_value){.value.boolean = !strcasecmp(word, truths[i]),
+                               .type = CONF_BOOLEAN};
       free(word);
       return 0;
     }
@@ -156,11 +156,11 @@ static int read_value(struct parser *ps, oconfig_value_t *v) {
   errno = 0;
   double d = strtod(word, &endp);
   if (*endp == '\0' && errno == 0) {
-    *v = (oconfig_value_t){.value.number = d, .type = OCONFIG_TYPE_NUMBER};
+    *v = (struct conf_value){.value.number = d, .type = CONF_NUMBER};
     free(word);
     return 0;
   }
-  *v = (oconfig_value_t){.value.string = word, .type = OCONFIG_TYPE_STRING};
+  *v = (struct conf_value){.value.string = word, .type = CONF_STRING};
   return 0;
 }
 
@@ -174,20 +174,21 @@ static int read_key(struct parser *ps, char **key) {
   return *key ? 0 : fail(ps, "out of memory");
 }
 
-static oconfig_item_t *add_child(struct parser *ps, oconfig_item_t *parent) {
-  oconfig_item_t *v =
+static struct conf_item *add_child(struct parser *ps,
+                                   struct conf_item *parent) {
+  struct conf_item *v =
       realloc(parent->children, (size_t)(parent->children_num + 1) * sizeof *v);
   if (!v) {
     fail(ps, "out of memory");
     return NULL;
   }
   parent->children = v;
-  oconfig_item_t *ci = &v[parent->children_num++];
-  *ci = (oconfig_item_t){.parent = parent};
+  struct conf_item *ci = &v[parent->children_num++];
+  *ci = (struct conf_item){.parent = parent};
   return ci;
 }
 
-static int read_values(struct parser *ps, oconfig_item_t *ci, bool in_tag) {
+static int read_values(struct parser *ps, struct conf_item *ci, bool in_tag) {
   for (;;) {
     if (in_tag) {
       skip_blanks(ps);
@@ -200,7 +201,7 @@ static int read_values(struct parser *ps, oconfig_item_t *ci, bool in_tag) {
     }
     if (ci->values_num == MAX_VALUES)
       return fail(ps, "more than %d values", MAX_VALUES);
-    oconfig_value_t *v =
+    struct conf_value *v =
         realloc(ci->values, (size_t)(ci->values_num + 1) * sizeof *v);
     if (!v)
       return fail(ps, "out of memory");
@@ -211,10 +212,11 @@ static int read_values(struct parser *ps, oconfig_item_t *ci, bool in_tag) {
   }
 }
 
-static int expand_include(struct parser *ps, oconfig_item_t *parent, int depth);
+static int expand_include(struct parser *ps, struct conf_item *parent,
+                          int depth);
 
 /* Statements until the end of input or until </closing>. */
-static int parse_block(struct parser *ps, oconfig_item_t *parent,
+static int parse_block(struct parser *ps, struct conf_item *parent,
                        const char *closing, int depth) {
   if (depth > MAX_DEPTH)
     return fail(ps, "blocks nested more than %d deep", MAX_DEPTH);
@@ -254,7 +256,7 @@ static int parse_block(struct parser *ps, oconfig_item_t *parent,
     bool block = *ps->p == '<';
     if (block)
       ps->p++;
-    oconfig_item_t *ci = add_child(ps, parent);
+    struct conf_item *ci = add_child(ps, parent);
     if (!ci || read_key(ps, &ci->key) != 0 || read_values(ps, ci, block) != 0)
       return -1;
     if (block) {
@@ -299,7 +301,7 @@ static char *read_file(const char *path, size_t *len, char *err,
   return buf;
 }
 
-static int parse_into(oconfig_item_t *root, const char *text, size_t len,
+static int parse_into(struct conf_item *root, const char *text, size_t len,
                       const char *name, int *includes, char *err,
                       size_t err_size, int depth) {
   struct parser ps = {.p = text,
@@ -319,7 +321,7 @@ static int compare(const void *a, const void *b) {
 /* One path of an Include, as collectd 5.12 reads it: a directory
  * recursively (names starting with '.' skipped, strcmp order at each
  * level), a file if its name matches `pattern` (fnmatch; NULL: any). */
-static int include_path(struct parser *ps, oconfig_item_t *parent,
+static int include_path(struct parser *ps, struct conf_item *parent,
                         const char *path, const char *pattern, int depth,
                         int nesting) {
   struct stat st;
@@ -378,20 +380,20 @@ static int include_path(struct parser *ps, oconfig_item_t *parent,
  * the statements read replace the Include item, the parent's last child.
  * PATH may be a shell wildcard (collectd uses wordexp; glob(3) here, which
  * never runs a command), its matches read in order. */
-static int expand_include(struct parser *ps, oconfig_item_t *parent,
+static int expand_include(struct parser *ps, struct conf_item *parent,
                           int depth) {
-  oconfig_item_t *ci = &parent->children[parent->children_num - 1];
+  struct conf_item *ci = &parent->children[parent->children_num - 1];
   char *path = NULL, *pattern = NULL;
   int rc = 0;
   if (ci->values_num < 1 || ci->values_num > 2 ||
-      ci->values[0].type != OCONFIG_TYPE_STRING ||
-      (ci->values_num == 2 && ci->values[1].type != OCONFIG_TYPE_STRING))
+      ci->values[0].type != CONF_STRING ||
+      (ci->values_num == 2 && ci->values[1].type != CONF_STRING))
     rc = fail(ps, "Include takes a path and, optionally, a file name "
                   "pattern");
   for (int i = 0; rc == 0 && i < ci->children_num; i++) {
-    const oconfig_item_t *o = &ci->children[i];
+    const struct conf_item *o = &ci->children[i];
     if (strcasecmp(o->key, "Filter") || o->values_num != 1 ||
-        o->values[0].type != OCONFIG_TYPE_STRING)
+        o->values[0].type != CONF_STRING)
       rc = fail(ps, "<Include> takes only Filter \"PATTERN\"");
     else if (ci->values_num == 2)
       rc = fail(ps, "Include has two patterns; keep one");
@@ -426,17 +428,17 @@ static int expand_include(struct parser *ps, oconfig_item_t *parent,
 }
 
 /* Children moved while their arrays grew: set the parent links last. */
-static void fix_parents(oconfig_item_t *ci) {
+static void fix_parents(struct conf_item *ci) {
   for (int i = 0; i < ci->children_num; i++) {
     ci->children[i].parent = ci;
     fix_parents(&ci->children[i]);
   }
 }
 
-oconfig_item_t *conffile_parse_text(const char *text, size_t len,
-                                    const char *name, char *err,
-                                    size_t err_size) {
-  oconfig_item_t *root = calloc(1, sizeof *root);
+struct conf_item *conffile_parse_text(const char *text, size_t len,
+                                      const char *name, char *err,
+                                      size_t err_size) {
+  struct conf_item *root = calloc(1, sizeof *root);
   if (!root) {
     snprintf(err, err_size, "out of memory");
     return NULL;
@@ -450,31 +452,32 @@ oconfig_item_t *conffile_parse_text(const char *text, size_t len,
   return root;
 }
 
-oconfig_item_t *conffile_parse_file(const char *path, char *err,
-                                    size_t err_size) {
+struct conf_item *conffile_parse_file(const char *path, char *err,
+                                      size_t err_size) {
   size_t len = 0;
   char *text = read_file(path, &len, err, err_size);
   if (!text)
     return NULL;
-  oconfig_item_t *root = conffile_parse_text(text, len, path, err, err_size);
+  struct conf_item *root = conffile_parse_text(text, len, path, err, err_size);
   free(text);
   return root;
 }
 
-static bool names(const oconfig_item_t *ci, const char *key, const char *name) {
+static bool names(const struct conf_item *ci, const char *key,
+                  const char *name) {
   return !strcasecmp(ci->key, key) && ci->values_num >= 1 &&
-         ci->values[0].type == OCONFIG_TYPE_STRING &&
+         ci->values[0].type == CONF_STRING &&
          !strcasecmp(ci->values[0].value.string, name);
 }
 
-const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
-                                            const char *name) {
+const struct conf_item *conffile_plugin_block(const struct conf_item *root,
+                                              const char *name) {
   for (int i = 0; i < root->children_num; i++) {
-    const oconfig_item_t *ci = &root->children[i];
+    const struct conf_item *ci = &root->children[i];
     if (names(ci, "Plugin", name))
       return ci;
     if (names(ci, "LoadPlugin", name)) {
-      const oconfig_item_t *inner = conffile_plugin_block(ci, name);
+      const struct conf_item *inner = conffile_plugin_block(ci, name);
       if (inner)
         return inner;
     }
@@ -482,10 +485,10 @@ const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
   return NULL;
 }
 
-int conffile_plugin_blocks(const oconfig_item_t *root, const char *name) {
+int conffile_plugin_blocks(const struct conf_item *root, const char *name) {
   int n = 0;
   for (int i = 0; i < root->children_num; i++) {
-    const oconfig_item_t *ci = &root->children[i];
+    const struct conf_item *ci = &root->children[i];
     if (names(ci, "Plugin", name))
       n++;
     else if (names(ci, "LoadPlugin", name))

@@ -7,30 +7,30 @@
  * directory (recursively, dot-files skipped, in strcmp order) or a shell
  * wildcard, with an optional file name pattern — `Include "DIR" "*.conf"` or
  * Debian's `<Include "DIR"> Filter "*.conf" </Include>`. Built into
- * collectd's own oconfig_item_t tree. Bounded (size, depth, values, files)
- * because a config file is input too; a NUL byte is refused, not a string
- * silently cut short. */
+ * our own item shape (conf_item.h), as collectd builds its oconfig_item_t.
+ * Bounded (size, depth, values, files) because a config file is input too; a
+ * NUL byte is refused, not a string silently cut short. */
 #ifndef CHECK_CONFFILE_H
 #define CHECK_CONFFILE_H
 
 #include <stddef.h>
 
-#include "liboconfig/oconfig.h"
+#include "conf_item.h"
 
 /* Returns the root item (its children are the file's statements) or NULL
  * with "FILE:LINE: what" in `err`. */
-oconfig_item_t *conffile_parse_file(const char *path, char *err,
-                                    size_t err_size);
-oconfig_item_t *conffile_parse_text(const char *text, size_t len,
-                                    const char *name, char *err,
-                                    size_t err_size);
-void conffile_free(oconfig_item_t *root);
+struct conf_item *conffile_parse_file(const char *path, char *err,
+                                      size_t err_size);
+struct conf_item *conffile_parse_text(const char *text, size_t len,
+                                      const char *name, char *err,
+                                      size_t err_size);
+void conffile_free(struct conf_item *root);
 /* The first <Plugin NAME> block (also one nested in <LoadPlugin NAME>),
  * or NULL. */
-const oconfig_item_t *conffile_plugin_block(const oconfig_item_t *root,
-                                            const char *name);
+const struct conf_item *conffile_plugin_block(const struct conf_item *root,
+                                              const char *name);
 /* How many <Plugin NAME> blocks there are (collectd allows the mde plugin
  * one). */
-int conffile_plugin_blocks(const oconfig_item_t *root, const char *name);
+int conffile_plugin_blocks(const struct conf_item *root, const char *name);
 
 #endif

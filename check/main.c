@@ -4,11 +4,10 @@
  * the <Plugin mde> block collectd uses (--config), and the result in the
  * form the monitoring-plugins guidelines ask for. A secret is read from a
  * file or MDE_CLIENT_SECRET, never from the command line. */
-#include "collectd.h"
-
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 #include "mde/escape.h"
 #include "options.h"
 #include "report.h"
-#include "shim.h"
 
 static const char usage[] =
     "Usage:\n"
@@ -143,8 +141,6 @@ static const char help[] =
     "machines_onboarding_unknown, machines_unhealthy (not Active) and\n"
     "exposure_score.\n";
 
-static int timeout_s = 10;
-
 static void on_alarm(int sig) {
   (void)sig;
   /* write(2): the only output that is safe in a signal handler */
@@ -154,11 +150,19 @@ static void on_alarm(int sig) {
   _exit(STATE_UNKNOWN);
 }
 
-/* The message may hold argv, a configuration value or a message naming
- * one: escaped as a whole, so that it can neither start a line of its own
- * nor become perfdata. */
-static int unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int unknown(const char *fmt, ...) {
+/* A step that settles the exit state (help, a usage error, an unusable
+ * configuration) says so: it returns true with the state in *state. */
+static bool stop(int *state, int s) {
+  *state = s;
+  return true;
+}
+
+/* UNKNOWN with the message: stops (see stop()). The message may hold argv,
+ * a configuration value or a message naming one: escaped as a whole, so
+ * that it can neither start a line of its own nor become perfdata. */
+static bool unknown(int *state, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static bool unknown(int *state, const char *fmt, ...) {
   char msg[2048];
   va_list ap;
   va_start(ap, fmt);
@@ -167,7 +171,7 @@ static int unknown(const char *fmt, ...) {
   printf("MDE UNKNOWN - ");
   mde_escape_fputs(msg, MDE_ESC_PIPE, stdout);
   printf("\n");
-  return STATE_UNKNOWN;
+  return stop(state, STATE_UNKNOWN);
 }
 
 struct cli {
@@ -182,10 +186,12 @@ struct cli {
   int token_version, ps256 /* -1: the default */, verbose, api, validate;
   struct mde_shard shard; /* --shard; n == 0: the file's Shard */
   int machines;
+  int timeout_s; /* -t */
   struct thresholds th;
 };
 
-static int parse_cli(int argc, char **argv, struct cli *c) {
+/* argv into *c. Returns false to carry on, or stops (see stop()). */
+static bool parse_cli(int argc, char **argv, struct cli *c, int *state) {
   enum {
     OPT_VALIDATE = 255,
     OPT_SECRET = 256,
@@ -254,6 +260,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
   };
   c->th.cred_warn_days = c->th.cred_crit_days = -1;
   c->ps256 = -1;
+  c->timeout_s = 10;
   for (int o;
        (o = getopt_long(argc, argv, "T:C:r:w:c:t:vhV", opts, NULL)) != -1;) {
     char *end = NULL;
@@ -278,7 +285,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       break;
     case OPT_ALG:
       if (strcasecmp(optarg, "PS256") != 0 && strcasecmp(optarg, "RS256") != 0)
-        return unknown("--assertion-algorithm is PS256 or RS256, not \"%s\"",
+        return unknown(state,
+                       "--assertion-algorithm is PS256 or RS256, not \"%s\"",
                        optarg);
       c->ps256 = strcasecmp(optarg, "PS256") == 0;
       break;
@@ -319,29 +327,30 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
       char why[160], msg[200];
       if (mde_shard_parse(optarg, &c->shard, why, sizeof why) != 0) {
         snprintf(msg, sizeof msg, "--shard %s", why);
-        return unknown("%s", msg);
+        return unknown(state, "%s", msg);
       }
       break;
     }
     case 'r':
       if (c->n_roles == 64)
-        return unknown("too many --role options (64 at most)");
+        return unknown(state, "too many --role options (64 at most)");
       c->roles[c->n_roles++] = optarg;
       break;
     case OPT_TENANT:
       if (c->n_names == 256)
-        return unknown("too many --tenant options (256 at most)");
+        return unknown(state, "too many --tenant options (256 at most)");
       c->names[c->n_names++] = optarg;
       break;
     case OPT_VERSION:
       c->token_version = (int)strtol(optarg, &end, 10);
       if (*end || (c->token_version != 1 && c->token_version != 2))
-        return unknown("--token-version is 1 or 2, not \"%s\"", optarg);
+        return unknown(state, "--token-version is 1 or 2, not \"%s\"", optarg);
       break;
     case 'w':
     case 'c':
       if (range_parse(optarg, o == 'w' ? &c->th.warn : &c->th.crit) != 0)
-        return unknown("-w/-c take a Nagios range such as 2, 1:5 or @0:1, "
+        return unknown(state,
+                       "-w/-c take a Nagios range such as 2, 1:5 or @0:1, "
                        "not \"%s\"",
                        optarg);
       break;
@@ -349,20 +358,22 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     case OPT_CCRIT:
       if (range_parse_days(optarg, o == OPT_CWARN ? &c->th.cred_warn_days
                                                   : &c->th.cred_crit_days) != 0)
-        return unknown("--cred-warn/--cred-crit take days (0 to 36525), not "
+        return unknown(state,
+                       "--cred-warn/--cred-crit take days (0 to 36525), not "
                        "\"%s\"",
                        optarg);
       break;
     case OPT_SEXPIRES:
       if (options_parse_date(optarg, &c->secret_expires) != 0)
-        return unknown("--secret-expires takes a date such as 2027-01-31 or "
+        return unknown(state,
+                       "--secret-expires takes a date such as 2027-01-31 or "
                        "2027-01-31T12:00:00Z, not \"%s\"",
                        optarg);
       break;
     case 't':
-      timeout_s = (int)strtol(optarg, &end, 10);
-      if (*end || timeout_s < 1 || timeout_s > 3600)
-        return unknown("-t takes seconds (1-3600), not \"%s\"", optarg);
+      c->timeout_s = (int)strtol(optarg, &end, 10);
+      if (*end || c->timeout_s < 1 || c->timeout_s > 3600)
+        return unknown(state, "-t takes seconds (1-3600), not \"%s\"", optarg);
       break;
     case OPT_MACHINES:
       c->machines = 1;
@@ -376,7 +387,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                         : o == OPT_UPWARN ? &c->th.unprotected_warn
                                           : &c->th.unprotected_crit;
       if (range_parse(optarg, r) != 0)
-        return unknown("--unhealthy-warn/-crit and --unprotected-warn/-crit "
+        return unknown(state,
+                       "--unhealthy-warn/-crit and --unprotected-warn/-crit "
                        "take a Nagios range of devices such as 10, 5:20 or "
                        "@1:, not \"%s\"",
                        optarg);
@@ -384,63 +396,70 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     }
     case 'h':
       printf("check_mde %s\n%s%s", MDE_VERSION, usage, help);
-      return STATE_UNKNOWN;
+      return stop(state, STATE_UNKNOWN);
     case 'V':
       printf("check_mde %s\n", MDE_VERSION);
-      return STATE_UNKNOWN;
+      return stop(state, STATE_UNKNOWN);
     default:
       printf("MDE UNKNOWN - bad usage\n%s", usage);
-      return STATE_UNKNOWN;
+      return stop(state, STATE_UNKNOWN);
     }
   }
   if (optind < argc)
-    return unknown("unexpected argument \"%s\" (secrets are never given on "
+    return unknown(state,
+                   "unexpected argument \"%s\" (secrets are never given on "
                    "the command line: use --secret-file or "
                    "MDE_CLIENT_SECRET)",
                    argv[optind]);
   if (c->validate && !c->config)
-    return unknown("--validate goes with --config FILE");
+    return unknown(state, "--validate goes with --config FILE");
   if (c->shard.n && !c->config)
-    return unknown("--shard goes with --config FILE");
+    return unknown(state, "--shard goes with --config FILE");
   if (c->config && (c->tenant_id || c->client_id))
-    return unknown("use either --config or -T/-C");
+    return unknown(state, "use either --config or -T/-C");
   if (!c->config && (!c->tenant_id || !c->client_id))
-    return unknown("-T TENANT and -C CLIENT_ID are required (or "
-                   "--config FILE)");
+    return unknown(state, "-T TENANT and -C CLIENT_ID are required (or "
+                          "--config FILE)");
   if (!c->config && !!c->cert != !!c->key)
-    return unknown("--cert and --key go together");
+    return unknown(state, "--cert and --key go together");
   if (c->config && c->region)
-    return unknown("with --config, a tenant's region is its Region option");
+    return unknown(state,
+                   "with --config, a tenant's region is its Region option");
   if (c->region && !mde_cloud_region_api(c->region)) {
     char list[64];
     mde_cloud_region_list(list, sizeof list);
     printf("MDE UNKNOWN - --region is one of %s, not \"%s\"\n", list,
            c->region);
-    return STATE_UNKNOWN;
+    return stop(state, STATE_UNKNOWN);
   }
   const struct mde_cloud *cl = mde_cloud_from_name(c->cloud ? c->cloud : "");
   if (c->region && cl && cl->id != MDE_CLOUD_PUBLIC)
-    return unknown("--region is for the public cloud only; --cloud %s has one "
+    return unknown(state,
+                   "--region is for the public cloud only; --cloud %s has one "
                    "API host (drop --region, or use --api-endpoint)",
                    c->cloud);
   if (c->secret_expires && (c->config || c->cert))
-    return unknown("--secret-expires is for a secret given on the command "
+    return unknown(state,
+                   "--secret-expires is for a secret given on the command "
                    "line (--config has ClientSecretExpires; a certificate "
                    "has its own date)");
   if (c->graph && !c->home && !c->config)
-    return unknown("--graph-endpoint goes with --home-tenant TENANT");
+    return unknown(state, "--graph-endpoint goes with --home-tenant TENANT");
   bool limits = c->th.unhealthy_warn.set || c->th.unhealthy_crit.set ||
                 c->th.unprotected_warn.set || c->th.unprotected_crit.set;
   if (limits && !c->machines)
-    return unknown("--unhealthy-* and --unprotected-* judge device counts: "
+    return unknown(state,
+                   "--unhealthy-* and --unprotected-* judge device counts: "
                    "add --machines");
   c->th.api = c->api;
   c->th.machines = c->machines;
-  return -1; /* go on */
+  return false;
 }
 
-/* One tenant from the command line, as the engine takes it. */
-static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
+/* One tenant from the command line, as the engine takes it. Returns false
+ * to carry on, or stops (see stop()). */
+static bool add_cli_tenant(struct mde_engine *e, const struct cli *c,
+                           int *state) {
   struct mde_tenant_config t;
   mde_tenant_config_defaults(&t);
   t.name = c->tenant_id;
@@ -452,8 +471,8 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
   if (!c->secret_file && !c->cert) {
     const char *env = getenv("MDE_CLIENT_SECRET");
     if (!env || !*env)
-      return unknown("no credential: use --secret-file FILE, --cert PEM "
-                     "--key PEM, or set MDE_CLIENT_SECRET");
+      return unknown(state, "no credential: use --secret-file FILE, --cert PEM "
+                            "--key PEM, or set MDE_CLIENT_SECRET");
     t.secret_env = "MDE_CLIENT_SECRET";
   }
   t.secret_expires = c->secret_expires;
@@ -475,8 +494,8 @@ static int add_cli_tenant(struct mde_engine *e, const struct cli *c) {
   t.probe_roles = c->api;
   char err[MDE_ERR_SIZE];
   if (mde_engine_add(e, &t, err, sizeof err) < 0)
-    return unknown("%s", err);
-  return -1;
+    return unknown(state, "%s", err);
+  return false;
 }
 
 static bool wanted(const struct cli *c, const char *name) {
@@ -488,77 +507,91 @@ static bool wanted(const struct cli *c, const char *name) {
   return false;
 }
 
-/* The tenants of the collectd configuration, with its defaults. */
-static int add_config_tenants(struct mde_engine **e, const struct cli *c,
-                              struct plugin_options *po) {
-  char err[1024];
-  oconfig_item_t *root = conffile_parse_file(c->config, err, sizeof err);
-  if (!root)
-    return unknown("%s", err);
-  const oconfig_item_t *block = conffile_plugin_block(root, "mde");
-  int rc = -1;
-  if (!block) {
-    rc = unknown("%s has no <Plugin mde> block", c->config);
-  } else if (conffile_plugin_blocks(root, "mde") > 1) {
-    /* collectd hands the plugin each block; the plugin refuses a second */
-    rc = unknown("%s has more than one <Plugin mde> block (with its "
-                 "Includes); collectd refuses that: keep one",
-                 c->config);
-  } else if (options_parse(block, po) != 0) {
-    rc = unknown("%s", shim_last_error());
-  } else {
-    struct mde_engine_options eo;
-    options_engine(po, &eo);
-    eo.front = MDE_FRONT_CHECK; /* fixes name `--cloud`, not `Cloud` */
-    if (c->cacert)
-      eo.http.ca_file = c->cacert;
-    eo.http.timeout_ms = timeout_s * 1000L;
-    *e = mde_engine_new(&eo, err, sizeof err);
-    if (!*e)
-      rc = unknown("%s", err);
-    /* --validate checks every block; a run, this host's shard only. */
-    struct mde_shard every = {0, 0};
-    const struct mde_shard *shard = c->validate  ? &every
-                                    : c->shard.n ? &c->shard
-                                                 : &po->shard;
-    size_t added = 0, outside = 0;
-    for (size_t i = 0; *e && rc < 0 && i < po->n_tenants; i++) {
-      if (!wanted(c, po->tenants[i].name))
-        continue;
-      if (!mde_shard_keeps(shard, po->tenants[i].tenant_id)) {
-        outside++;
-        continue;
-      }
-      struct mde_tenant_config t;
-      if (options_tenant_config(po, i, &t) != 0) {
-        rc = unknown("%s", shim_last_error());
-        break;
-      }
-      t.fetch_alerts = 0;
-      t.fetch_machines = c->machines;
-      t.probe_roles = c->api;
-      if (c->home) /* the command line wins over HomeTenantId */
-        t.home_tenant = c->home;
-      if (c->graph)
-        t.graph_endpoint = c->graph;
-      if (mde_engine_add(*e, &t, err, sizeof err) < 0)
-        rc = unknown("%s", err);
-      added++;
+/* -v: each error of the <Plugin mde> block as it is read (the status line
+ * has the one that stopped it). Config values in it are escaped. */
+static void log_option_error(const char *msg) {
+  fputs("check_mde: ", stderr);
+  mde_escape_fputs(msg, 0, stderr);
+  fputc('\n', stderr);
+}
+
+/* The <Plugin mde> block of the parsed configuration `root`: its options
+ * into *po, its tenants (this host's shard's, those --tenant names) into a
+ * new engine *e. Returns false to carry on, or stops (see stop()). */
+static bool add_config_block(struct mde_engine **e, const struct cli *c,
+                             const struct conf_item *root,
+                             struct plugin_options *po, int *state) {
+  const struct conf_item *block = conffile_plugin_block(root, "mde");
+  if (!block)
+    return unknown(state, "%s has no <Plugin mde> block", c->config);
+  if (conffile_plugin_blocks(root, "mde") > 1) /* collectd refuses it too */
+    return unknown(state,
+                   "%s has more than one <Plugin mde> block "
+                   "(with its Includes); collectd refuses that: "
+                   "keep one",
+                   c->config);
+  if (options_parse(block, po) != 0)
+    return unknown(state, "%s", options_last_error());
+  struct mde_engine_options eo;
+  options_engine(po, &eo);
+  eo.front = MDE_FRONT_CHECK; /* fixes name `--cloud`, not `Cloud` */
+  if (c->cacert)
+    eo.http.ca_file = c->cacert;
+  eo.http.timeout_ms = c->timeout_s * 1000L;
+  char err[MDE_ERR_SIZE];
+  if (!(*e = mde_engine_new(&eo, err, sizeof err)))
+    return unknown(state, "%s", err);
+  /* --validate checks every block; a run, this host's shard only. */
+  struct mde_shard every = {0, 0};
+  const struct mde_shard *shard = c->validate  ? &every
+                                  : c->shard.n ? &c->shard
+                                               : &po->shard;
+  size_t added = 0, outside = 0;
+  for (size_t i = 0; i < po->n_tenants; i++) {
+    if (!wanted(c, po->tenants[i].name))
+      continue;
+    if (!mde_shard_keeps(shard, po->tenants[i].tenant_id)) {
+      outside++;
+      continue;
     }
-    if (rc < 0 && added == 0 && outside > 0) {
-      char msg[64];
-      snprintf(msg, sizeof msg, "shard %u/%u", shard->k, shard->n);
-      printf("MDE OK - no tenant of ");
-      mde_escape_fputs(c->config, MDE_ESC_PIPE, stdout);
-      printf(" is in %s", msg);
-      printf("|tenants=0\n");
-      rc = STATE_OK;
-    } else if (rc < 0 && added == 0) {
-      rc = unknown("no <Tenant> matched in %s", c->config);
-    }
+    struct mde_tenant_config t;
+    options_tenant_config(po, i, &t);
+    t.fetch_alerts = 0;
+    t.fetch_machines = c->machines;
+    t.probe_roles = c->api;
+    if (c->home) /* the command line wins over HomeTenantId */
+      t.home_tenant = c->home;
+    if (c->graph)
+      t.graph_endpoint = c->graph;
+    if (mde_engine_add(*e, &t, err, sizeof err) < 0)
+      return unknown(state, "%s", err);
+    added++;
   }
+  if (added == 0 && outside > 0) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "shard %u/%u", shard->k, shard->n);
+    printf("MDE OK - no tenant of ");
+    mde_escape_fputs(c->config, MDE_ESC_PIPE, stdout);
+    printf(" is in %s", msg);
+    printf("|tenants=0\n");
+    return stop(state, STATE_OK);
+  }
+  if (added == 0)
+    return unknown(state, "no <Tenant> matched in %s", c->config);
+  return false;
+}
+
+/* The tenants of the collectd configuration, with its defaults, into a new
+ * engine *e. Returns false to carry on, or stops (see stop()). */
+static bool add_config_tenants(struct mde_engine **e, const struct cli *c,
+                               struct plugin_options *po, int *state) {
+  char err[1024];
+  struct conf_item *root = conffile_parse_file(c->config, err, sizeof err);
+  if (!root)
+    return unknown(state, "%s", err);
+  bool stopped = add_config_block(e, c, root, po, state);
   conffile_free(root);
-  return rc;
+  return stopped;
 }
 
 int main(int argc, char **argv) {
@@ -566,34 +599,36 @@ int main(int argc, char **argv) {
    * by other users' processes. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   struct cli c = {0};
-  int rc = parse_cli(argc, argv, &c);
-  if (rc >= 0)
+  int rc = STATE_OK;
+  if (parse_cli(argc, argv, &c, &rc))
     return rc;
-  shim_set_verbose(c.verbose);
+  if (c.verbose)
+    options_set_log(log_option_error);
   signal(SIGALRM, on_alarm);
-  alarm((unsigned)timeout_s + 1); /* the engine's deadline comes first */
+  alarm((unsigned)c.timeout_s + 1); /* the engine's deadline comes first */
 
   struct plugin_options po = {0};
   struct mde_engine *e = NULL;
+  bool stopped;
   if (c.config) {
-    rc = add_config_tenants(&e, &c, &po);
+    stopped = add_config_tenants(&e, &c, &po, &rc);
   } else {
     char err[MDE_ERR_SIZE];
     struct mde_engine_options eo = {
-        .http = {.ca_file = c.cacert, .timeout_ms = timeout_s * 1000L},
+        .http = {.ca_file = c.cacert, .timeout_ms = c.timeout_s * 1000L},
         .front = MDE_FRONT_CHECK};
     e = mde_engine_new(&eo, err, sizeof err);
-    rc = e ? add_cli_tenant(e, &c) : unknown("%s", err);
+    stopped = e ? add_cli_tenant(e, &c, &rc) : unknown(&rc, "%s", err);
   }
-  if (rc < 0 && c.validate) {
+  if (!stopped && c.validate) {
     printf("MDE OK - ");
     mde_escape_fputs(c.config, MDE_ESC_PIPE, stdout);
     printf(": valid, %zu tenant%s|tenants=%zu\n", mde_engine_count(e),
            mde_engine_count(e) == 1 ? "" : "s", mde_engine_count(e));
-    rc = STATE_OK;
+    stopped = stop(&rc, STATE_OK);
   }
-  if (rc < 0) {
-    int64_t deadline = mde_monotonic_ms() + timeout_s * 1000L - 200;
+  if (!stopped) {
+    int64_t deadline = mde_monotonic_ms() + c.timeout_s * 1000L - 200;
     mde_engine_cycle(e, deadline, MDE_CYCLE_ONESHOT);
     size_t n = mde_engine_count(e);
     struct verdict *v = calloc(n, sizeof *v);
@@ -605,12 +640,12 @@ int main(int argc, char **argv) {
       if (r[i]->timed_out) { /* the guidelines: a timeout is UNKNOWN */
         v[i].state = STATE_UNKNOWN;
         snprintf(v[i].text, sizeof v[i].text,
-                 "%s: plugin timed out after %d s (%s)", r[i]->name, timeout_s,
-                 r[i]->reason);
+                 "%s: plugin timed out after %d s (%s)", r[i]->name,
+                 c.timeout_s, r[i]->reason);
       }
     }
     if (!v || !r) {
-      rc = unknown("out of memory");
+      unknown(&rc, "out of memory");
     } else if (!c.config) {
       report_single(stdout, r[0], &v[0], &c.th);
       rc = v[0].state;

@@ -28,11 +28,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_adapt.h"
 #include "mde/engine.h"
 #include "mde/escape.h"
 #include "mde/thread_times.h"
 #include "options.h"
 #include "submit.h"
+
+/* A tenant's name is the plugin instance: the option model's limit must be
+ * collectd's. */
+_Static_assert(OPTIONS_NAME_MAX == DATA_MAX_NAME_LEN,
+               "OPTIONS_NAME_MAX differs from collectd's DATA_MAX_NAME_LEN");
 
 struct state {
   struct mde_engine *engine;  /* the worker's alone while it runs */
@@ -70,6 +76,9 @@ static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
              mde_escape(safe, sizeof safe, msg, 0));
 }
 
+/* The option model's errors and skipped tenants, in collectd's log. */
+static void options_log(const char *msg) { ERROR("mde plugin: %s", msg); }
+
 static bool skipped(const struct plugin_options *o, const char *name) {
   for (size_t i = 0; i < o->n_skipped; i++)
     if (strcmp(o->skipped[i].name, name) == 0)
@@ -98,14 +107,11 @@ static struct mde_engine *build(struct plugin_options *o) {
       continue;
     struct mde_tenant_config c;
     enum mde_failure why = MDE_FAIL_CONFIG;
-    int rc = options_tenant_config(o, i, &c); /* it logged its own */
-    const char *reason = options_last_error();
-    if (rc == 0 && mde_engine_add_why(e, &c, err, sizeof err, &why) < 0) {
-      engine_log(NULL, MDE_LOG_ERR, err); /* names a configured value */
-      rc = -1;
-      reason = err;
-    }
-    if (rc != 0 && options_skip(o, name, why, reason) != 0) {
+    options_tenant_config(o, i, &c);
+    if (mde_engine_add_why(e, &c, err, sizeof err, &why) >= 0)
+      continue;
+    engine_log(NULL, MDE_LOG_ERR, err); /* names a configured value */
+    if (options_skip(o, name, why, err) != 0) {
       mde_engine_free(e);
       return NULL;
     }
@@ -118,7 +124,15 @@ static int mde_config(oconfig_item_t *ci) {
     ERROR("mde plugin: only one <Plugin mde> block is allowed");
     return -1;
   }
-  if (options_parse_skipping(ci, &opts) != 0) {
+  options_set_log(options_log);
+  struct conf_item *block = conf_adapt(ci);
+  if (!block) {
+    ERROR("mde plugin: out of memory reading <Plugin mde>");
+    return -1;
+  }
+  int rc = options_parse_skipping(block, &opts);
+  conf_adapt_free(block); /* the options hold copies of what they keep */
+  if (rc != 0) {
     options_free(&opts);
     return -1;
   }

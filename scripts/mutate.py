@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Mutation testing for lib/, plugin/ and check/ (`make mutate`).
+"""Mutation testing for lib/, conf/, plugin/ and check/ (`make mutate`).
 
 Each mutant is one small change to one line of a function body: a
 comparison or its boundary flipped (< <=, == !=), && for ||, + for -, a
@@ -17,7 +17,7 @@ MUTATE_SECONDS. Releases (free, cleanup, close, wipe) are not removed: a
 plain build cannot see a leak; the sanitised `make check` does.
 
 Environment: MUTATE_SEED (1), MUTATE_MAX (all), MUTATE_SECONDS (3600),
-MUTATE_FILES (space-separated globs; default lib/*.c plugin/*.c check/*.c),
+MUTATE_FILES (space-separated globs; default lib/*.c conf/*.c plugin/*.c check/*.c),
 MUTATE_EXCLUDE (globs to leave out),
 MUTATE_TESTS ("fast": unit tests, itest_engine and the check and plugin
 scripts; "unit": unit tests only), MUTATE_REPORT (bench/results/mutate.md),
@@ -52,10 +52,10 @@ ENGINE = re.compile(r"^lib/(engine.*\.c|http\.c)$")
 SCRIPTS = {
     "build/tests/itest_engine": (["tests/itest_engine"], ["lib/*"]),
     "tests/integration/check_mde.sh": (
-        ["check_mde", "mde-sim"], ["lib/*", "check/*", "plugin/options.c"]),
+        ["check_mde", "mde-sim"], ["lib/*", "check/*", "conf/options.c"]),
     "tests/integration/collectd_config.sh": (["mde.so"], ["plugin/*"]),
     "tests/integration/config_sweep.sh": (
-        ["mde.so", "check_mde"], ["plugin/options.c", "check/conffile.c"]),
+        ["mde.so", "check_mde"], ["conf/options.c", "check/conffile.c"]),
     "tests/integration/collectd_plugin.sh": (
         ["mde.so", "mde-sim"], ["plugin/*"]),
 }
@@ -431,7 +431,7 @@ def main():
     limit = int(os.environ.get("MUTATE_MAX", "0")) or None
     budget = float(os.environ.get("MUTATE_SECONDS", "3600"))
     kind = os.environ.get("MUTATE_TESTS", "fast")
-    globs = os.environ.get("MUTATE_FILES", "lib/*.c plugin/*.c check/*.c")
+    globs = os.environ.get("MUTATE_FILES", "lib/*.c conf/*.c plugin/*.c check/*.c")
     report = os.environ.get("MUTATE_REPORT",
                             os.path.join(ROOT, "bench", "results",
                                          "mutate.md"))

@@ -11,7 +11,7 @@
 
 #include "fuzz.h"
 
-static size_t count(const oconfig_item_t *ci) {
+static size_t count(const struct conf_item *ci) {
   size_t n = 1;
   for (int i = 0; i < ci->children_num; i++) {
     fz_assert(ci->children[i].parent == ci);
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   char err[512] = "";
-  oconfig_item_t *root =
+  struct conf_item *root =
       conffile_parse_text(text, size, "fuzz.conf", err, sizeof(err));
   if (root) {
     fz_assert(count(root) >= 1);

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer harness for the <Plugin mde> option parser (plugin/options.c,
+/* libFuzzer harness for the <Plugin mde> option model (conf/options.c,
  * shared by collectd and check_mde --config): any block gives options or an
  * error, never a crash or a leak; what it accepts converts to the engine's
- * view. The input is also read as a ClientSecretExpires/--secret-expires
- * date: an accepted one is a real day that prints back as written, and
- * never 0 (the engine's "no date"). Inputs with Include are skipped, as in
- * the conffile harness. */
+ * view (every value was checked when read). The input is also read as a
+ * ClientSecretExpires/--secret-expires date: an accepted one is a real day that
+ * prints back as written, and never 0 (the engine's "no date"). Inputs with
+ * Include are skipped, as in the conffile harness. */
 #define _GNU_SOURCE /* memmem */
-#include "collectd.h"
-
+#include <string.h>
 #include <time.h>
 
 #include "conffile.h"
@@ -38,9 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   char err[512];
-  oconfig_item_t *root =
+  struct conf_item *root =
       conffile_parse_text(text, strlen(text), "fuzz.conf", err, sizeof err);
-  const oconfig_item_t *block = root ? conffile_plugin_block(root, "mde") : 0;
+  const struct conf_item *block = root ? conffile_plugin_block(root, "mde") : 0;
   if (block) {
     struct plugin_options po = {0};
     if (options_parse(block, &po) == 0) {
@@ -48,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       for (size_t i = 0; i < po.n_tenants; i++) {
         fz_assert(po.tenants[i].name && po.tenants[i].tenant_id);
         struct mde_tenant_config c;
-        if (options_tenant_config(&po, i, &c) == 0)
-          fz_assert(c.name == po.tenants[i].name);
+        options_tenant_config(&po, i, &c);
+        fz_assert(c.name == po.tenants[i].name);
       }
       struct mde_engine_options eo;
       options_engine(&po, &eo);

@@ -264,6 +264,9 @@ is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 4 tenants|tenants=4" \
 run --config "$WORK/collectd.conf" --validate --tenant litware
 is "$RC $FIRST" "0 MDE OK - $WORK/collectd.conf: valid, 1 tenant|tenants=1" \
   "--config --validate --tenant: one tenant"
+run --config "$WORK/collectd.conf" --tenant nosuch
+is "$RC $FIRST" "3 MDE UNKNOWN - no <Tenant> matched in $WORK/collectd.conf" \
+  "--config --tenant NAME that no block has: UNKNOWN, said"
 # --- Shard "K/N": the same file on three hosts checks each tenant once
 sed 's|^<Plugin mde>$|<Plugin mde>\n  Shard "SHARD"|' "$WORK/conf.d/mde.conf" >"$WORK/sharded.conf"
 total=0 same=0

@@ -127,7 +127,7 @@ refused "an unknown assertion algorithm" "<Plugin mde>
   ClientSecretFile \"$WORK/secret\"
   AssertionAlgorithm \"ES256\"
   $(tenant healthy.onmicrosoft.com)
-</Plugin>" 'mde plugin: <Tenant "t1">: "AssertionAlgorithm" is RS256 or PS256, not "ES256"'
+</Plugin>" 'mde plugin: <Plugin mde>: "AssertionAlgorithm" is RS256 or PS256, not "ES256"'
 said_once "an unknown assertion algorithm"
 # A second tenant of the same name is skipped (its values would mix with
 # the first's, so it is only logged); the first runs.

@@ -6,7 +6,7 @@
 # collectd starts, skipping that tenant and naming the option and the tenant
 # (one bad tenant must not take collectd down); check_mde --config --validate
 # exits UNKNOWN and names the option in every case. The option list is read
-# from the plugin's own table (plugin/options.c), so an option added later is
+# from the plugin's own table (conf/options.c), so an option added later is
 # swept without touching this test. Then secret files that cannot be used
 # (world-readable, missing, empty, a directory, a FIFO): both refuse a lone
 # tenant, naming the file and why, without hanging; beside a good tenant,
@@ -22,10 +22,10 @@ preload=""
 readelf -d "$MDE_BUILD/mde.so" | grep -q libasan && preload="$(gcc -print-file-name=libasan.so)"
 
 # NAME SCOPE KIND MIN MAX, one line per row of the table
-rows=$(tr -d '\n' <"$MDE_ROOT/plugin/options.c" |
+rows=$(tr -d '\n' <"$MDE_ROOT/conf/options.c" |
   grep -oE '\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *[A-Z]+, *[A-Za-z_]+\([a-z_0-9]*\)|\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *[A-Z]+, *0' |
   sed -E 's/^\{"([A-Za-z0-9]+)", *([A-Z]+), *([A-Z]+).*/\1 \2 \3/')
-ranges=$(tr -d '\n' <"$MDE_ROOT/plugin/options.c" |
+ranges=$(tr -d '\n' <"$MDE_ROOT/conf/options.c" |
   grep -oE '\{"[A-Za-z0-9]+", *(TOP|TENANT|BOTH), *INT, *[A-Za-z_]+\([a-z_0-9]*\), *-?[0-9]+, *-?[0-9]+\}' |
   sed -E 's/^\{"([A-Za-z0-9]+)".*, *(-?[0-9]+), *(-?[0-9]+)\}$/\1 \2 \3/')
 n_rows=$(wc -l <<<"$rows")

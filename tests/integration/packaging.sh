@@ -9,7 +9,9 @@
 # from /usr/lib/collectd, the installed check_mde and mde-sim working, the
 # shipped collectd.conf.d/mde.conf loading nothing until edited, then removal
 # and purge leaving nothing behind. The build profile pkg.collectd-mde.nosim
-# builds the plugin and check packages without libmicrohttpd. And `make rpm`
+# builds the plugin and check packages without libmicrohttpd, and
+# pkg.collectd-mde.nocollectd the check's alone without collectd's headers.
+# And `make rpm`
 # builds the spec's three packages, the check's without collectd.
 . "$(dirname "$0")/lib.sh"
 cd "$MDE_ROOT" || exit 1
@@ -31,6 +33,15 @@ is "$?" 0 "the pkg.collectd-mde.nosim profile builds without libmicrohttpd"
 is "$(cd "$WORK/nosim" && ls ./*.deb | grep -v dbgsym | tr '\n' ' ')" \
   "./collectd-mde_0.1.0_amd64.deb ./monitoring-plugins-mde_0.1.0_amd64.deb " \
   "... and makes the plugin and check packages, no simulator"
+# the build profile that leaves the plugin out builds the check's package
+# where collectd's headers are out of reach (COLLECTD_INCLUDE: empty)
+mkdir -p "$WORK/no-collectd"
+rm -rf "$WORK/nosim/src/build" "$WORK/nosim"/*.deb
+out=$(cd "$WORK/nosim/src" && COLLECTD_INCLUDE="$WORK/no-collectd" nice dpkg-buildpackage \
+  -us -uc -b --build-profiles=pkg.collectd-mde.nocollectd,pkg.collectd-mde.nosim 2>&1)
+is "$?" 0 "the pkg.collectd-mde.nocollectd profile builds without collectd's headers"
+is "$(cd "$WORK/nosim" && ls ./*.deb | grep -v dbgsym | tr '\n' ' ')" \
+  "./monitoring-plugins-mde_0.1.0_amd64.deb " "... and makes the check's package alone"
 check_deb=(build/pkg/monitoring-plugins-mde_*_amd64.deb)
 debs=(build/pkg/collectd-mde_*_amd64.deb build/pkg/mde-sim_*_amd64.deb)
 trap 'rc=$?; dpkg -P $PKGS >/dev/null 2>&1; finish_exit $rc' EXIT

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,15 +21,8 @@
 #include "conffile.h"
 #include "range.h"
 #include "report.h"
-#include "shim.h"
 
-/* collectd's option helpers, which check/shim.c provides for check_mde */
-int cf_util_get_string(const oconfig_item_t *ci, char **ret);
-int cf_util_get_int(const oconfig_item_t *ci, int *ret);
-int cf_util_get_boolean(const oconfig_item_t *ci, bool *ret);
-void plugin_log(int level, const char *format, ...);
-
-static oconfig_item_t *parse(const char *text, char *err) {
+static struct conf_item *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);
 }
 
@@ -50,23 +42,23 @@ static void reads_a_collectd_configuration(void **state) {
                              "  </Tenant>\n"
                              "</Plugin>\n";
   char err[512] = "";
-  oconfig_item_t *root = parse(text, err);
+  struct conf_item *root = parse(text, err);
   if (!root)
     fail_msg("%s", err);
   assert_int_equal(root->children_num, 3);
-  const oconfig_item_t *p = conffile_plugin_block(root, "MDE");
+  const struct conf_item *p = conffile_plugin_block(root, "MDE");
   assert_non_null(p);
   assert_int_equal(p->children_num, 5);
-  const oconfig_item_t *id = &p->children[0];
+  const struct conf_item *id = &p->children[0];
   assert_string_equal(id->key, "ClientId");
   assert_int_equal(id->values_num, 2);
   assert_string_equal(id->values[1].value.string, "continued");
-  assert_int_equal(p->children[1].values[0].type, OCONFIG_TYPE_NUMBER);
+  assert_int_equal(p->children[1].values[0].type, CONF_NUMBER);
   assert_true(p->children[1].values[0].value.number == 10);
-  assert_int_equal(p->children[2].values[0].type, OCONFIG_TYPE_BOOLEAN);
+  assert_int_equal(p->children[2].values[0].type, CONF_BOOLEAN);
   assert_int_equal(p->children[2].values[0].value.boolean, 0);
   assert_string_equal(p->children[3].values[0].value.string, "a \"b\" \\ c");
-  const oconfig_item_t *t = &p->children[4];
+  const struct conf_item *t = &p->children[4];
   assert_ptr_equal(t->parent, p);
   assert_string_equal(t->children[0].values[0].value.string,
                       "contoso.onmicrosoft.com");
@@ -119,7 +111,7 @@ static void stops_at_the_length_given(void **state) {
   assert_string_equal(err, "t.conf:2: expected an option name");
   /* nor a '\\' as the last byte a continuation */
   static const char cont[] = "A \\\n1\n";
-  oconfig_item_t *root = conffile_parse_text(cont, 3, "t.conf", err, 512);
+  struct conf_item *root = conffile_parse_text(cont, 3, "t.conf", err, 512);
   assert_non_null(root);
   assert_int_equal(root->children_num, 1);
   assert_int_equal(root->children[0].values_num, 1);
@@ -138,7 +130,7 @@ static void reads_a_long_quoted_value(void **state) {
     text[6 + i] = (char)('a' + i % 26);
   memcpy(text + 6 + LEN, "\"\n", 3);
   char err[512] = "";
-  oconfig_item_t *root = parse(text, err);
+  struct conf_item *root = parse(text, err);
   if (!root)
     fail_msg("%s", err);
   const char *got = root->children[0].values[0].value.string;
@@ -164,7 +156,7 @@ static void a_file_of_one_mebibyte_at_most(void **state) {
     fwrite(line, 1, sizeof line, f);
   fclose(f);
   char err[512] = "";
-  oconfig_item_t *root = conffile_parse_file(path, err, sizeof err);
+  struct conf_item *root = conffile_parse_file(path, err, sizeof err);
   if (!root)
     fail_msg("1 MiB refused: %s", err);
   conffile_free(root);
@@ -177,73 +169,6 @@ static void a_file_of_one_mebibyte_at_most(void **state) {
   snprintf(want, sizeof want, "%s is larger than 1 MiB", path);
   assert_string_equal(err, want);
   unlink(path);
-}
-
-/* strdup that fails on demand: a helper out of memory must fail and keep
- * the value it had. (This program's strdup is the one check/shim.c calls.) */
-static int fail_strdup;
-char *strdup(const char *s) {
-  if (fail_strdup)
-    return NULL;
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  return d ? memcpy(d, s, n) : NULL;
-}
-
-/* check_mde's stand-ins for collectd's option helpers: exactly one value
- * of the right type, or an error naming the option. */
-static void options_take_one_value_of_their_type(void **state) {
-  (void)state;
-  static const char text[] = "On \"yes\"\nOff \"off\"\nTrue true\n"
-                             "Two \"yes\" \"no\"\nWord \"maybe\"\n"
-                             "Name \"x\"\nNames \"x\" \"y\"\nN 42\n";
-  char err[512] = "";
-  oconfig_item_t *root = parse(text, err);
-  assert_non_null(root);
-  const oconfig_item_t *c = root->children;
-  bool b = false;
-  assert_int_equal(cf_util_get_boolean(&c[0], &b), 0);
-  assert_true(b);
-  assert_int_equal(cf_util_get_boolean(&c[1], &b), 0);
-  assert_false(b);
-  assert_int_equal(cf_util_get_boolean(&c[2], &b), 0);
-  assert_true(b);
-  b = false;
-  assert_int_equal(cf_util_get_boolean(&c[3], &b), -1);
-  assert_false(b);
-  assert_string_equal(shim_last_error(),
-                      "The `Two' option requires exactly one boolean "
-                      "argument.");
-  /* the first error wins: not a warning, not a second generic error; but
-   * the plugin's own message (it names the block) replaces collectd's
-   * generic one, once */
-  plugin_log(LOG_WARNING, "mde plugin: only a warning");
-  plugin_log(LOG_ERR, "The `Other' option requires something.");
-  assert_string_equal(shim_last_error(),
-                      "The `Two' option requires exactly one boolean "
-                      "argument.");
-  plugin_log(LOG_ERR, "mde plugin: <Tenant \"a\">: \"Two\" takes one");
-  plugin_log(LOG_ERR, "mde plugin: <Tenant \"b\">: a later one");
-  assert_string_equal(shim_last_error(), "<Tenant \"a\">: \"Two\" takes one");
-  assert_int_equal(cf_util_get_boolean(&c[4], &b), -1);
-  assert_int_equal(cf_util_get_boolean(&c[7], &b), -1);
-  char *s = NULL;
-  assert_int_equal(cf_util_get_string(&c[5], &s), 0);
-  assert_string_equal(s, "x");
-  assert_int_equal(cf_util_get_string(&c[6], &s), -1);
-  assert_int_equal(cf_util_get_string(&c[7], &s), -1);
-  assert_string_equal(s, "x");
-  fail_strdup = 1;
-  assert_int_equal(cf_util_get_string(&c[5], &s), -1);
-  fail_strdup = 0;
-  assert_string_equal(s, "x");
-  free(s);
-  int n = 0;
-  assert_int_equal(cf_util_get_int(&c[7], &n), 0);
-  assert_int_equal(n, 42);
-  assert_int_equal(cf_util_get_int(&c[5], &n), -1);
-  assert_int_equal(n, 42);
-  conffile_free(root);
 }
 
 /* A NUL inside a quoted string once cut it short without a word. */
@@ -272,7 +197,7 @@ static void put(const char *name, const char *text) {
 }
 
 /* The option keys of the statements read, in order, joined by spaces. */
-static void keys(const oconfig_item_t *root, char *out, size_t n) {
+static void keys(const struct conf_item *root, char *out, size_t n) {
   out[0] = '\0';
   for (int i = 0; i < root->children_num; i++)
     snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "",
@@ -305,7 +230,7 @@ static void follows_includes_as_collectd(void **state) {
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     char text[1024], err[512] = "", got[256];
     snprintf(text, sizeof text, rows[i].statement, tmp);
-    oconfig_item_t *root = parse(text, err);
+    struct conf_item *root = parse(text, err);
     if (!root)
       fail_msg("row %zu: %s", i, err);
     keys(root, got, sizeof got);
@@ -326,7 +251,7 @@ static void follows_includes_as_collectd(void **state) {
   assert_null(parse(text, err));
   assert_non_null(strstr(err, "fifo.conf: not a regular file"));
   /* two <Plugin mde> blocks, one of them inside <LoadPlugin>: counted */
-  oconfig_item_t *root =
+  struct conf_item *root =
       parse("<Plugin mde>\n</Plugin>\n<LoadPlugin mde>\n<Plugin mde>\n"
             "</Plugin>\n</LoadPlugin>\n",
             err);
@@ -354,7 +279,7 @@ static int include_deep(const char *base, int levels, bool wildcard) {
   fclose(f);
   snprintf(text, sizeof text, "Include \"%s/%s\"\n", base,
            wildcard ? "[d]" : "d");
-  oconfig_item_t *root = parse(text, err);
+  struct conf_item *root = parse(text, err);
   unlink(path);
   conffile_free(root);
   return root ? 0 : -1;
@@ -395,7 +320,7 @@ static int include_doubling(const char *dir, int levels, char *err,
     fclose(f);
   }
   snprintf(path, sizeof path, "%s/f0.conf", dir);
-  oconfig_item_t *root = conffile_parse_file(path, err, err_size);
+  struct conf_item *root = conffile_parse_file(path, err, err_size);
   if (!root)
     return -1;
   conffile_free(root);
@@ -718,7 +643,6 @@ int main(void) {
       cmocka_unit_test(stops_at_the_length_given),
       cmocka_unit_test(reads_a_long_quoted_value),
       cmocka_unit_test(a_file_of_one_mebibyte_at_most),
-      cmocka_unit_test(options_take_one_value_of_their_type),
       cmocka_unit_test(refuses_a_nul_in_a_string),
       cmocka_unit_test(follows_includes_as_collectd),
       cmocka_unit_test(includes_nest_as_deep_with_a_wildcard),

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The <Plugin mde> options as the engine sees them (plugin/options.c, with
- * the collectd helpers check_mde provides): what a tenant leaves unset
- * keeps the engine's default, what it sets (false included) wins, and a
- * value that cannot be converted is an error naming the option and the
- * tenant. */
-#include "collectd.h"
-
+/* The <Plugin mde> option model (conf/options.c), fed by check_mde's config
+ * reader, without collectd: values are read as collectd's cf_util helpers
+ * read them; what a tenant leaves unset keeps the engine's default, what it
+ * sets (false included) wins; a bad value is an error when it is read,
+ * naming the option and the tenant (or the top of the block), and is
+ * reported through the log callback the front end sets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,20 +18,19 @@
 #include "conffile.h"
 #include "mde/engine.h"
 #include "options.h"
-#include "shim.h"
 
 /* The block in `text` parsed into *po; its root, to free. */
-static oconfig_item_t *parse(const char *text, struct plugin_options *po) {
+static struct conf_item *parse(const char *text, struct plugin_options *po) {
   char err[512] = "";
-  oconfig_item_t *root =
+  struct conf_item *root =
       conffile_parse_text(text, strlen(text), "t.conf", err, sizeof err);
   if (!root)
     fail_msg("%s", err);
-  const oconfig_item_t *block = conffile_plugin_block(root, "mde");
+  const struct conf_item *block = conffile_plugin_block(root, "mde");
   assert_non_null(block);
   *po = (struct plugin_options){0};
   if (options_parse(block, po) != 0)
-    fail_msg("%s", shim_last_error());
+    fail_msg("%s", options_last_error());
   return root;
 }
 
@@ -50,12 +48,12 @@ static void booleans_set_to_false_are_kept(void **state) {
       "    ProbeRoles true\n    FetchAlerts true\n  </Tenant>\n"
       "</Plugin>\n";
   struct plugin_options po;
-  oconfig_item_t *root = parse(text, &po);
+  struct conf_item *root = parse(text, &po);
   assert_int_equal(po.n_tenants, 3);
   static const int want[3] = {1, 0, 1};
   for (size_t i = 0; i < 3; i++) {
     struct mde_tenant_config c;
-    assert_int_equal(options_tenant_config(&po, i, &c), 0);
+    options_tenant_config(&po, i, &c);
     assert_string_equal(c.name, po.tenants[i].name);
     assert_int_equal(c.probe_roles, want[i]);
     assert_int_equal(c.fetch_alerts, want[i]);
@@ -64,8 +62,8 @@ static void booleans_set_to_false_are_kept(void **state) {
   conffile_free(root);
 }
 
-/* AssertionAlgorithm: PS256 or RS256 in any case, the default PS256;
- * anything else names the option and the tenant. */
+/* AssertionAlgorithm: PS256 or RS256 in any case, the default PS256
+ * (anything else: see errors_name_the_option_when_read). */
 static void assertion_algorithm_is_ps256_or_rs256(void **state) {
   (void)state;
   static const char text[] =
@@ -76,28 +74,159 @@ static void assertion_algorithm_is_ps256_or_rs256(void **state) {
       "    AssertionAlgorithm \"ps256\"\n  </Tenant>\n"
       "  <Tenant \"rs\">\n    TenantId \"t3\"\n"
       "    AssertionAlgorithm \"RS256\"\n  </Tenant>\n"
-      "  <Tenant \"es\">\n    TenantId \"t4\"\n"
-      "    AssertionAlgorithm \"ES256\"\n  </Tenant>\n"
       "</Plugin>\n";
   struct plugin_options po;
-  oconfig_item_t *root = parse(text, &po);
-  assert_int_equal(po.n_tenants, 4);
+  struct conf_item *root = parse(text, &po);
+  assert_int_equal(po.n_tenants, 3);
   struct mde_tenant_config c;
   static const int want[3] = {1, 1, 0};
   for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(options_tenant_config(&po, i, &c), 0);
+    options_tenant_config(&po, i, &c);
     assert_int_equal(c.assertion_ps256, want[i]);
   }
-  assert_int_equal(options_tenant_config(&po, 3, &c), -1);
-  assert_string_equal(shim_last_error(),
-                      "<Tenant \"es\">: \"AssertionAlgorithm\" is RS256 or "
-                      "PS256, not \"ES256\"");
+  options_free(&po);
+  conffile_free(root);
+}
+
+/* The block around one tenant "t": TOP at the top, IN inside the tenant. */
+static void block(char *out, size_t n, const char *top, const char *in) {
+  snprintf(out, n,
+           "<Plugin mde>\n  ClientId \"app\"\n  %s\n"
+           "  <Tenant \"t\">\n    TenantId \"t1\"\n    %s\n  </Tenant>\n"
+           "</Plugin>\n",
+           top, in);
+}
+
+/* Values as collectd's cf_util helpers take them: booleans also as the
+ * strings true/yes/on and false/no/off, numbers as whole numbers. */
+static void values_are_read_as_collectd_reads_them(void **state) {
+  (void)state;
+  static const struct {
+    const char *line;
+    int fetch_alerts, probe_roles, token_version;
+  } cases[] = {
+      {"FetchAlerts \"yes\"\n    ProbeRoles \"off\"", 1, 0, 0},
+      {"FetchAlerts \"ON\"\n    ProbeRoles \"No\"", 1, 0, 0},
+      {"FetchAlerts true\n    ProbeRoles false", 1, 0, 0},
+      {"FetchAlerts \"true\"\n    ProbeRoles \"false\"", 1, 0, 0},
+      {"TokenVersion 2", -1, -1, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[512];
+    block(text, sizeof text, "", cases[i].line);
+    struct plugin_options po;
+    struct conf_item *root = parse(text, &po);
+    assert_int_equal(po.tenants[0].fetch_alerts, cases[i].fetch_alerts);
+    assert_int_equal(po.tenants[0].probe_roles, cases[i].probe_roles);
+    assert_int_equal(po.tenants[0].token_version, cases[i].token_version);
+    options_free(&po);
+    conffile_free(root);
+  }
+}
+
+static char logged[4][1024];
+static size_t n_logged;
+static void capture(const char *msg) {
+  if (n_logged < 4)
+    snprintf(logged[n_logged++], sizeof logged[0], "%s", msg);
+}
+
+/* A bad value is refused as the block is read (options_parse), not when a
+ * tenant is converted for the engine, with an error naming the option and
+ * where it is written; the front end's log callback gets it too. */
+static void errors_name_the_option_when_read(void **state) {
+  (void)state;
+  static const struct {
+    const char *top, *in, *error; /* error: its beginning */
+  } cases[] = {
+      {"Proxy \"a\" \"b\"", "", "<Plugin mde>: \"Proxy\" takes one string"},
+      {"", "ClientId 42", "<Tenant \"t\">: \"ClientId\" takes one string"},
+      {"", "FetchAlerts \"maybe\"",
+       "<Tenant \"t\">: \"FetchAlerts\" takes true or false"},
+      {"", "FetchAlerts 1", "<Tenant \"t\">: \"FetchAlerts\" takes true"},
+      {"Timeout \"ten\"", "",
+       "<Plugin mde>: \"Timeout\" takes a whole number from 1 to 300"},
+      {"Timeout 2.5", "", "<Plugin mde>: \"Timeout\" takes a whole number"},
+      {"", "RequireRole 7", "<Tenant \"t\">: \"RequireRole\" takes one role"},
+      {"AssertionAlgorithm \"ES256\"", "",
+       "<Plugin mde>: \"AssertionAlgorithm\" is RS256 or PS256, not "
+       "\"ES256\""},
+      {"", "AssertionAlgorithm \"ES256\"",
+       "<Tenant \"t\">: \"AssertionAlgorithm\" is RS256 or PS256, not "
+       "\"ES256\""},
+      {"", "ClientSecretExpires \"2027-02-30\"",
+       "<Tenant \"t\">: \"ClientSecretExpires\" is a date such as "
+       "\"2027-01-31\", not \"2027-02-30\""},
+      {"ClientSecretExpires \"soon\"", "",
+       "<Plugin mde>: \"ClientSecretExpires\" is a date such as "
+       "\"2027-01-31\", not \"soon\""},
+      {"", "Region \"mars\"", "<Tenant \"t\">: \"Region\" is one of "},
+      {"Region \"eu\"\n  Cloud \"gcc\"", "",
+       "<Tenant \"t\">: \"Region\" is for the public cloud only"},
+      {"Cloud \"gcc\"", "Region \"eu\"",
+       "<Tenant \"t\">: \"Region\" is for the public cloud only"},
+  };
+  options_set_log(capture);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[512], err[512] = "";
+    block(text, sizeof text, cases[i].top, cases[i].in);
+    struct conf_item *root =
+        conffile_parse_text(text, strlen(text), "t.conf", err, sizeof err);
+    assert_non_null(root);
+    struct plugin_options po = {0};
+    n_logged = 0;
+    if (options_parse(conffile_plugin_block(root, "mde"), &po) != -1)
+      fail_msg("case %zu accepted", i);
+    const char *e = options_last_error();
+    if (strncmp(e, cases[i].error, strlen(cases[i].error)) != 0)
+      fail_msg("case %zu: \"%s\", not \"%s...\"", i, e, cases[i].error);
+    assert_int_equal(n_logged, 1);
+    assert_string_equal(logged[0], e);
+    options_free(&po);
+    conffile_free(root);
+  }
+  options_set_log(NULL);
+}
+
+/* Beside a good tenant, a bad one is skipped; the log callback hears why
+ * and that it is skipped, with its failure class. */
+static void a_skipped_tenant_is_reported(void **state) {
+  (void)state;
+  static const char text[] =
+      "<Plugin mde>\n"
+      "  <Tenant \"good\">\n    TenantId \"t1\"\n  </Tenant>\n"
+      "  <Tenant \"bad\">\n    TenantId \"t2\"\n"
+      "    ClientSecretExpires \"2027-13-01\"\n  </Tenant>\n"
+      "</Plugin>\n";
+  char err[512] = "";
+  struct conf_item *root =
+      conffile_parse_text(text, strlen(text), "t.conf", err, sizeof err);
+  assert_non_null(root);
+  struct plugin_options po = {0};
+  options_set_log(capture);
+  n_logged = 0;
+  assert_int_equal(
+      options_parse_skipping(conffile_plugin_block(root, "mde"), &po), 0);
+  options_set_log(NULL);
+  assert_int_equal(po.n_tenants, 1);
+  assert_string_equal(po.tenants[0].name, "good");
+  assert_int_equal(po.n_skipped, 1);
+  assert_string_equal(po.skipped[0].name, "bad");
+  assert_string_equal(po.skipped[0].reason,
+                      "<Tenant \"bad\">: \"ClientSecretExpires\" is a date "
+                      "such as \"2027-01-31\", not \"2027-13-01\"");
+  assert_int_equal(n_logged, 2);
+  assert_string_equal(logged[0], po.skipped[0].reason);
+  assert_string_equal(logged[1], "<Tenant \"bad\"> skipped (config)");
   options_free(&po);
   conffile_free(root);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(values_are_read_as_collectd_reads_them),
+      cmocka_unit_test(errors_name_the_option_when_read),
+      cmocka_unit_test(a_skipped_tenant_is_reported),
       cmocka_unit_test(booleans_set_to_false_are_kept),
       cmocka_unit_test(assertion_algorithm_is_ps256_or_rs256),
   };

@@ -4,9 +4,6 @@
  * parser and its errors cannot drift apart. */
 #include "options.h"
 
-#include "plugin.h"
-#include "utils/common/common.h"
-
 #include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,14 +16,23 @@
 #include "mde/escape.h"
 
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
-enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL };
+/* How a value is read; ALGORITHM, DATE and REGION are strings checked as
+ * they are read, so that the error names the option where it is written. */
+enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL, ALGORITHM, DATE, REGION };
 
-/* Every error is logged and kept: the plugin reports a skipped tenant with
- * it, and check_mde prints it. */
+/* Every error is reported and kept: the plugin reports a skipped tenant
+ * with it, and check_mde prints it. */
 static char last_error[1024];
+static options_log_fn *log_fn;
 #define FAIL(...)                                                              \
-  (snprintf(last_error, sizeof last_error, __VA_ARGS__),                       \
-   ERROR("mde plugin: %s", last_error))
+  (snprintf(last_error, sizeof last_error, __VA_ARGS__), report(last_error))
+
+static void report(const char *msg) {
+  if (log_fn)
+    log_fn(msg);
+}
+
+void options_set_log(options_log_fn *log) { log_fn = log; }
 
 const char *options_last_error(void) { return last_error; }
 
@@ -48,12 +54,12 @@ static const struct option {
     {"ClientKey", BOTH, CREDENTIAL, T(key), 0, 0},
     {"ClientPKCS12", BOTH, CREDENTIAL, T(pkcs12), 0, 0},
     {"KeyPassphraseEnv", BOTH, STRING, T(key_passphrase_env), 0, 0},
-    {"AssertionAlgorithm", BOTH, STRING, T(assertion_algorithm), 0, 0},
-    {"ClientSecretExpires", BOTH, STRING, T(secret_expires), 0, 0},
+    {"AssertionAlgorithm", BOTH, ALGORITHM, T(assertion_algorithm), 0, 0},
+    {"ClientSecretExpires", BOTH, DATE, T(secret_expires), 0, 0},
     {"Cloud", BOTH, STRING, T(cloud), 0, 0},
     {"LoginEndpoint", BOTH, STRING, T(login_endpoint), 0, 0},
     {"ApiEndpoint", BOTH, STRING, T(api_endpoint), 0, 0},
-    {"Region", BOTH, STRING, T(region), 0, 0},
+    {"Region", BOTH, REGION, T(region), 0, 0},
     {"Resource", BOTH, STRING, T(resource), 0, 0},
     {"TokenVersion", BOTH, INT, T(token_version), 1, 2},
     {"RequireRole", BOTH, ROLES, 0, 0, 0},
@@ -160,11 +166,69 @@ static const char *where(const struct tenant_options *t, char *buf, size_t n) {
   return buf;
 }
 
+/* The value of a one-string option, as collectd's cf_util_get_string takes
+ * it, or NULL. */
+static const char *one_string(const struct conf_item *ci) {
+  return ci->values_num == 1 && ci->values[0].type == CONF_STRING
+             ? ci->values[0].value.string
+             : NULL;
+}
+
+/* A boolean, or a string collectd's cf_util_get_boolean takes for one. */
+static int one_boolean(const struct conf_item *ci, bool *b) {
+  static const char *const truths[] = {"true", "yes", "on"};
+  static const char *const lies[] = {"false", "no", "off"};
+  if (ci->values_num == 1 && ci->values[0].type == CONF_BOOLEAN) {
+    *b = ci->values[0].value.boolean != 0;
+    return 0;
+  }
+  const char *s = one_string(ci);
+  for (size_t i = 0; s && i < sizeof truths / sizeof truths[0]; i++) {
+    if (strcasecmp(s, truths[i]) == 0 || strcasecmp(s, lies[i]) == 0) {
+      *b = strcasecmp(s, truths[i]) == 0;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* Checks a string value of a checked kind where it is read. Returns 0, or
+ * -1 after reporting it, named by option and place. */
+static int check_string(const struct option *opt, const char *place,
+                        const char *v) {
+  char safe[256];
+  time_t when;
+  switch (opt->kind) {
+  case ALGORITHM:
+    if (strcasecmp(v, "PS256") == 0 || strcasecmp(v, "RS256") == 0)
+      return 0;
+    FAIL("%s: \"%s\" is RS256 or PS256, not \"%s\"", place, opt->name,
+         mde_escape(safe, sizeof safe, v, 0));
+    return -1;
+  case DATE:
+    if (options_parse_date(v, &when) == 0)
+      return 0;
+    FAIL("%s: \"%s\" is a date such as \"2027-01-31\", not \"%s\"", place,
+         opt->name, mde_escape(safe, sizeof safe, v, 0));
+    return -1;
+  case REGION:
+    if (mde_cloud_region_api(v))
+      return 0;
+    char list[64];
+    mde_cloud_region_list(list, sizeof list);
+    FAIL("%s: \"%s\" is one of %s, not \"%s\"", place, opt->name, list,
+         mde_escape(safe, sizeof safe, v, 0));
+    return -1;
+  default:
+    return 0;
+  }
+}
+
 /* Applies one option. `t` is the tenant being read (NULL at the top). */
-static int apply(const oconfig_item_t *ci, struct plugin_options *o,
+static int apply(const struct conf_item *ci, struct plugin_options *o,
                  struct tenant_options *t, bool *credential_set,
                  bool *roles_set) {
-  char place[DATA_MAX_NAME_LEN + 16];
+  char place[OPTIONS_NAME_MAX + 16];
   const struct option *opt = lookup(ci->key);
   if (!opt) {
     FAIL("%s: unknown option \"%s\"", where(t, place, sizeof place), ci->key);
@@ -191,33 +255,46 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
   }
   switch (opt->kind) {
   case STRING:
-  case CREDENTIAL: {
+  case CREDENTIAL:
+  case ALGORITHM:
+  case DATE:
+  case REGION: {
     char **field = (char **)(base + opt->offset);
-    if (cf_util_get_string(ci, field) != 0) {
+    const char *v = one_string(ci);
+    if (!v) {
       FAIL("%s: \"%s\" takes one string", where(t, place, sizeof place),
            opt->name);
       return -1;
     }
+    if (check_string(opt, where(t, place, sizeof place), v) != 0)
+      return -1;
+    char *copy = strdup(v);
+    if (!copy) {
+      FAIL("%s: out of memory", where(t, place, sizeof place));
+      return -1;
+    }
+    free(*field);
+    *field = copy;
     return 0;
   }
   case INT: {
     int *field = (int *)(base + opt->offset);
     /* The number is checked before collectd casts it: (int)1e30 is
      * undefined (found by fuzzing), and 2.5 is not a whole number. */
-    double d = ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_NUMBER
+    double d = ci->values_num == 1 && ci->values[0].type == CONF_NUMBER
                    ? ci->values[0].value.number
                    : (double)opt->min - 1;
-    if (!(d >= opt->min && d <= opt->max) || d != (double)(long)d ||
-        cf_util_get_int(ci, field) != 0) {
+    if (!(d >= opt->min && d <= opt->max) || d != (double)(long)d) {
       FAIL("%s: \"%s\" takes a whole number from %d to %d",
            where(t, place, sizeof place), opt->name, opt->min, opt->max);
       return -1;
     }
+    *field = (int)d;
     return 0;
   }
   case BOOL: {
     bool b = false;
-    if (cf_util_get_boolean(ci, &b) != 0) {
+    if (one_boolean(ci, &b) != 0) {
       FAIL("%s: \"%s\" takes true or false", where(t, place, sizeof place),
            opt->name);
       return -1;
@@ -226,8 +303,9 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
     return 0;
   }
   case ROLES: {
-    char *role = NULL;
-    if (cf_util_get_string(ci, &role) != 0) {
+    const char *v = one_string(ci);
+    char *role = v ? strdup(v) : NULL;
+    if (!role) {
       FAIL("%s: \"RequireRole\" takes one role name, e.g. "
            "\"Alert.Read.All\"",
            where(t, place, sizeof place));
@@ -255,7 +333,7 @@ static int apply(const oconfig_item_t *ci, struct plugin_options *o,
 }
 
 static bool valid_instance(const char *s) {
-  if (!*s || strlen(s) >= DATA_MAX_NAME_LEN)
+  if (!*s || strlen(s) >= OPTIONS_NAME_MAX)
     return false;
   for (const char *p = s; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -264,9 +342,24 @@ static bool valid_instance(const char *s) {
   return true;
 }
 
-static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
-  char *name = NULL;
-  if (cf_util_get_string(ci, &name) != 0 || !valid_instance(name)) {
+/* Region names a public-cloud host: with another Cloud (the tenant's own
+ * or inherited, known only once the block is read) it is an error. */
+static int region_fits_cloud(const struct tenant_options *t) {
+  const struct mde_cloud *cl =
+      mde_cloud_from_name(t->cloud ? t->cloud : "public");
+  if (!t->region || !cl || cl->id == MDE_CLOUD_PUBLIC)
+    return 0;
+  FAIL("<Tenant \"%s\">: \"Region\" is for the public cloud "
+       "only; Cloud \"%s\" has one API host (drop Region, or use "
+       "ApiEndpoint)",
+       t->name, t->cloud);
+  return -1;
+}
+
+static int parse_tenant(const struct conf_item *ci, struct plugin_options *o) {
+  const char *given = one_string(ci);
+  char *name = given && valid_instance(given) ? strdup(given) : NULL;
+  if (!name) {
     FAIL("<Tenant> needs a name of letters, digits, '_', '.' or "
          "'-' (it becomes the plugin instance), e.g. <Tenant \"contoso\">");
     free(name);
@@ -302,7 +395,7 @@ static int parse_tenant(const oconfig_item_t *ci, struct plugin_options *o) {
          name);
     return -1;
   }
-  return 0;
+  return region_fits_cloud(t);
 }
 
 int options_skip(struct plugin_options *o, const char *name,
@@ -321,8 +414,10 @@ int options_skip(struct plugin_options *o, const char *name,
     return -1;
   }
   o->n_skipped++;
-  ERROR("mde plugin: <Tenant \"%s\"> skipped (%s)", name,
-        mde_failure_name(failure));
+  char msg[OPTIONS_NAME_MAX + 64];
+  snprintf(msg, sizeof msg, "<Tenant \"%s\"> skipped (%s)", name,
+           mde_failure_name(failure));
+  report(msg);
   return 0;
 }
 
@@ -333,7 +428,7 @@ static int tenant_failed(struct plugin_options *o, size_t before, bool skip) {
   if (!skip)
     return -1;
   if (o->n_tenants == before) { /* no usable name, or a repeated one */
-    ERROR("mde plugin: that <Tenant> block is skipped");
+    report("that <Tenant> block is skipped");
     return 0;
   }
   struct tenant_options *t = &o->tenants[--o->n_tenants];
@@ -342,7 +437,7 @@ static int tenant_failed(struct plugin_options *o, size_t before, bool skip) {
   return rc;
 }
 
-static int parse(const oconfig_item_t *ci, struct plugin_options *o,
+static int parse(const struct conf_item *ci, struct plugin_options *o,
                  bool skip) {
   *o = (struct plugin_options){0};
   o->defaults.fetch_alerts = o->defaults.probe_roles = -1;
@@ -379,11 +474,12 @@ static int parse(const oconfig_item_t *ci, struct plugin_options *o,
   return 0;
 }
 
-int options_parse(const oconfig_item_t *ci, struct plugin_options *o) {
+int options_parse(const struct conf_item *ci, struct plugin_options *o) {
   return parse(ci, o, false);
 }
 
-int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o) {
+int options_parse_skipping(const struct conf_item *ci,
+                           struct plugin_options *o) {
   return parse(ci, o, true);
 }
 
@@ -464,30 +560,8 @@ int options_parse_date(const char *s, time_t *out) {
   return 0;
 }
 
-int options_region(const char *tenant, const char *cloud, const char *region,
-                   const char **api) {
-  const struct mde_cloud *cl = mde_cloud_from_name(cloud ? cloud : "public");
-  *api = mde_cloud_region_api(region);
-  if (!*api) {
-    char list[64];
-    mde_cloud_region_list(list, sizeof list);
-    FAIL("<Tenant \"%s\">: \"Region\" is one of %s, not \"%s\"", tenant, list,
-         region);
-    return -1;
-  }
-  if (cl && cl->id != MDE_CLOUD_PUBLIC) {
-    FAIL("<Tenant \"%s\">: \"Region\" is for the public cloud "
-         "only; Cloud \"%s\" has one API host (drop Region, or use "
-         "ApiEndpoint)",
-         tenant, cloud);
-    *api = NULL;
-    return -1;
-  }
-  return 0;
-}
-
-int options_tenant_config(const struct plugin_options *o, size_t i,
-                          struct mde_tenant_config *c) {
+void options_tenant_config(const struct plugin_options *o, size_t i,
+                           struct mde_tenant_config *c) {
   const struct tenant_options *t = &o->tenants[i];
   mde_tenant_config_defaults(c);
   c->name = t->name;
@@ -524,33 +598,14 @@ int options_tenant_config(const struct plugin_options *o, size_t i,
                                       : OPTIONS_CREDENTIAL_WARNING_DAYS);
   c->fetch_machines = t->fetch_machines;
   c->machines_interval = t->machines_interval;
-  if (t->region &&
-      options_region(t->name, t->cloud, t->region, &c->api_endpoint) != 0)
-    return -1;
+  if (t->region) /* a known region: checked when read */
+    c->api_endpoint = mde_cloud_region_api(t->region);
   if (t->api_endpoint) /* the override wins over a region */
     c->api_endpoint = t->api_endpoint;
-  if (t->assertion_algorithm) {
-    if (strcasecmp(t->assertion_algorithm, "PS256") == 0) {
-      c->assertion_ps256 = 1;
-    } else if (strcasecmp(t->assertion_algorithm, "RS256") == 0) {
-      c->assertion_ps256 = 0;
-    } else {
-      char safe[256];
-      FAIL("<Tenant \"%s\">: \"AssertionAlgorithm\" is RS256 or "
-           "PS256, not \"%s\"",
-           t->name, mde_escape(safe, sizeof safe, t->assertion_algorithm, 0));
-      return -1;
-    }
-  }
-  if (t->secret_expires &&
-      options_parse_date(t->secret_expires, &c->secret_expires)) {
-    char safe[256];
-    FAIL("<Tenant \"%s\">: \"ClientSecretExpires\" is a date "
-         "such as \"2027-01-31\", not \"%s\"",
-         t->name, mde_escape(safe, sizeof safe, t->secret_expires, 0));
-    return -1;
-  }
-  return 0;
+  if (t->assertion_algorithm) /* PS256 or RS256: checked when read */
+    c->assertion_ps256 = strcasecmp(t->assertion_algorithm, "PS256") == 0;
+  if (t->secret_expires) /* a date: checked when read */
+    (void)options_parse_date(t->secret_expires, &c->secret_expires);
 }
 
 void options_engine(const struct plugin_options *o,

@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* The <Plugin mde> block: options set once at the top (the partner app,
  * usually shared by every tenant) and <Tenant "name"> blocks that inherit
- * them and may override any. Parsed with collectd's own cf_util helpers;
- * every error names the option and the tenant. */
-#ifndef MDE_PLUGIN_OPTIONS_H
-#define MDE_PLUGIN_OPTIONS_H
+ * them and may override any. Read from our own item shape (conf_item.h),
+ * without collectd's headers, so collectd and check_mde --config read the
+ * block alike; every value is checked when read, and every error names the
+ * option and the tenant. */
+#ifndef MDE_CONF_OPTIONS_H
+#define MDE_CONF_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
-#include "collectd.h"
-
-#include "liboconfig/oconfig.h"
-
+#include "conf_item.h"
 #include "mde/engine.h"
 #include "mde/shard.h"
 
@@ -56,22 +55,34 @@ struct plugin_options {
   int credential_warning, credential_critical;
 };
 
+/* A tenant name becomes the plugin instance: shorter than collectd's
+ * DATA_MAX_NAME_LEN (the plugin asserts the two agree). */
+#define OPTIONS_NAME_MAX 128
+
 #define OPTIONS_CREDENTIAL_WARNING_DAYS 30
 #define OPTIONS_CREDENTIAL_CRITICAL_DAYS 7
 
-/* Parses the block. Returns 0, or -1 after logging what is wrong. */
-int options_parse(const oconfig_item_t *ci, struct plugin_options *out);
+/* Where every error (and every skipped tenant) is reported, besides
+ * options_last_error(): the plugin logs it with plugin_log, check_mde
+ * prints it with -v. `msg` has no "mde plugin: " prefix. NULL, the
+ * default: nowhere. */
+typedef void options_log_fn(const char *msg);
+void options_set_log(options_log_fn *log);
+
+/* Parses the block. Returns 0, or -1 after reporting what is wrong. */
+int options_parse(const struct conf_item *ci, struct plugin_options *out);
 /* As options_parse, but a <Tenant> block with a bad option is skipped
  * (logged, and kept in o->skipped) instead of failing the whole block: one
  * bad tenant must not take collectd down. Returns -1 only when the block
  * itself is unusable (a bad option outside the tenants) or no tenant is. */
-int options_parse_skipping(const oconfig_item_t *ci, struct plugin_options *o);
+int options_parse_skipping(const struct conf_item *ci,
+                           struct plugin_options *o);
 /* Adds a skipped tenant to o->skipped and logs that it is skipped. Returns
  * 0, or -1 when out of memory. */
 int options_skip(struct plugin_options *o, const char *name,
                  enum mde_failure failure, const char *reason);
 void options_skipped_free(struct skipped_tenant *s, size_t n);
-/* The last error this parser logged, without the "mde plugin: " prefix. */
+/* The last error this parser reported ("" if none). */
 const char *options_last_error(void);
 void options_free(struct plugin_options *o);
 /* The tenant named `name`, or NULL. */
@@ -85,17 +96,10 @@ size_t options_apply_shard(struct plugin_options *o, const struct mde_shard *s);
  * date (the secret has expired); the epoch comes back as 1, never 0. */
 int options_parse_date(const char *s, time_t *out);
 
-/* The Defender API host of `region` for the tenant named `tenant` (its
- * `cloud` NULL: public) into *api (static). Returns 0, or -1 after logging
- * an unknown region, or a region with another cloud, naming "Region". */
-int options_region(const char *tenant, const char *cloud, const char *region,
-                   const char **api);
-
-/* The engine's view of tenant i; points into `o` (and `roles`, which must
- * hold o->tenants[i].n_roles pointers). Returns 0, or -1 after logging a
- * value that cannot be converted (a bad expiry date). */
-int options_tenant_config(const struct plugin_options *o, size_t i,
-                          struct mde_tenant_config *c);
+/* The engine's view of tenant i; points into `o`. Every value was checked
+ * when the block was read, so the conversion cannot fail. */
+void options_tenant_config(const struct plugin_options *o, size_t i,
+                           struct mde_tenant_config *c);
 void options_engine(const struct plugin_options *o,
                     struct mde_engine_options *e);
 
