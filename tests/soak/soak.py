@@ -21,12 +21,14 @@ summary. Standard library only; loopback only; every wait is bounded.
 """
 
 import argparse
+import bisect
 import collections
 import glob
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,7 +47,13 @@ RETRY_AFTER = 2  # s: what the injected 429 storms ask for
 # acquired again, at most every CREDENTIAL_CHECK seconds; API faults when
 # the alerts are polled.
 TOKEN_PHASE = CREDENTIAL_CHECK + 4
-API_PHASE = 6
+# The engine's call budget (lib/budget.c) lets a tenant make 600 API calls
+# an hour once its burst is spent: one every 6 s, shared by the alerts,
+# machines and score steps. An API fault must last long enough for at
+# least two polls, or a single poll cut by the cycle deadline (a busy
+# host) leaves the fault unmet.
+API_CALL_GAP = 3600 / 600
+API_PHASE = 2 * API_CALL_GAP + 1
 
 
 def endpoint_kinds(prefix, endpoint, phase, server_error, extra=None):
@@ -241,17 +249,22 @@ LoadPlugin mde
         env["LD_PRELOAD"] = subprocess.run(
             ["gcc", "-print-file-name=libasan.so"], capture_output=True,
             text=True).stdout.strip()
-        # A small quarantine, so that RSS settles within the warm-up.
+        # A small quarantine, so that RSS settles within the warm-up. Stacks
+        # are unwound by frame pointers (ASan's default): the slow unwinder
+        # made every malloc of a TLS handshake so dear that cycles spent
+        # 0.3-0.5 s on a CPU in ASan itself, overrunning the interval.
         env["ASAN_OPTIONS"] = (f"detect_leaks=1:quarantine_size_mb=16:log_path={work}/asan"
-                               + os.environ.get("SOAK_ASAN_EXTRA", ":fast_unwind_on_malloc=0:malloc_context_size=5"))
+                               + os.environ.get("SOAK_ASAN_EXTRA", ":malloc_context_size=5"))
         # Loading match_regex leaks 12 bytes inside collectd's config reader
-        # (collectd 5.12, not ours): matched by name, so the stacks are
-        # unwound without frame pointers, and kept short (5 frames), which
-        # keeps this cheap and out of reach of the plugin's own leaks.
-        # The plugin's configuration code runs under cf_read too, but
-        # collectd_plugin.sh checks it without this suppression.
+        # (collectd 5.12, not ours), a strdup called from collectd's binary,
+        # which has no symbols: suppressed by that module, anchored (no other
+        # file matches). A leak allocated on the plugin's own thread, where
+        # the cycles run, never has a collectd frame, and stays reported;
+        # what the configuration, init and read callbacks allocate (called
+        # from collectd) is checked without this by collectd_plugin.sh.
+        collectd_bin = os.path.realpath(shutil.which("collectd") or "/usr/sbin/collectd")
         with open(f"{work}/lsan.supp", "w") as f:
-            f.write("leak:cf_read\n")
+            f.write(f"leak:^{collectd_bin}$\n")
         env["LSAN_OPTIONS"] = f"suppressions={work}/lsan.supp:print_suppressions=0"
         env["UBSAN_OPTIONS"] = f"print_stacktrace=1:halt_on_error=1:log_path={work}/ubsan"
     out = open(f"{work}/collectd.out", "w")
@@ -297,6 +310,62 @@ def rss_kib(pid):
     except OSError:
         return None
     return None
+
+
+class LateCycles:
+    """The plugin's warnings for cycles longer than the interval."""
+    LINE = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] \[warning\] mde plugin: "
+                      r"a cycle took ([\d.]+) s, more than the interval \([\d.]+ s\): "
+                      r"([\d.]+) s on a CPU, (?:([\d.]+) s waiting for a CPU|time waiting "
+                      r"for a CPU unknown)")
+
+    def __init__(self, path):
+        self.cycles = []
+        with open(path) as f:
+            for line in f:
+                m = self.LINE.match(line)
+                if m:
+                    at = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
+                    self.cycles.append({"at": at, "wall": float(m.group(2)),
+                                        "cpu": float(m.group(3)),
+                                        "wait": float(m.group(4)) if m.group(4) else None})
+
+
+ANSWER_MARGIN = 0.05  # s: an answer's way back, read and parsed (ASan)
+
+
+class CycleWindows:
+    """When each cycle's engine ran: from its start (the CSV time, when the
+    engine returned, less the cycle's duration, a little early) to the
+    deadline, the start plus the engine's budget."""
+
+    def __init__(self, work, budget):
+        self.budget = budget
+        self.starts = []
+        for path in sorted(glob.glob(f"{work}/csv/soak/mde/duration-cycle-*")):
+            with open(path) as f:
+                for line in f:
+                    if line[0].isdigit():
+                        end, seconds = (float(x) for x in line.split(","))
+                        self.starts.append(end - seconds)
+        self.starts.sort()
+
+    def read_in_time(self, arrived, answered):
+        """Whether an answer sent at ANSWERED to a request that arrived at
+        ARRIVED reached the engine before its cycle's deadline."""
+        i = bisect.bisect_right(self.starts, arrived) - 1
+        if i < 0:
+            return False
+        return answered + ANSWER_MARGIN <= self.starts[i] + self.budget
+
+
+def cold_end_time(work, cold):
+    """The Unix time the cold start's last cycle ended (from the CSV)."""
+    ends = []
+    for path in sorted(glob.glob(f"{work}/csv/soak/mde/duration-cycle-*")):
+        with open(path) as f:
+            ends += [float(line.split(",")[0]) for line in f if line[0].isdigit()]
+    return ends[cold - 1] if len(ends) >= cold else float("inf")
 
 
 REASON = re.compile(r"mde plugin: (t\d+): (\w+): (.*)")
@@ -538,11 +607,27 @@ def main():
     tap.ok(len(cycles) >= args.cycles * 0.9,
            f"the plugin ran {len(cycles)} cycles (asked for {args.cycles})")
     over = sum(1 for c in cycles if c > budget + 0.01)
-    tap.ok(not slow, f"no cycle after the cold start ({cold} cycles, longest "
+    # A cycle longer than the interval is logged by the plugin with where
+    # its time went. Time its thread spent runnable but waiting for a CPU
+    # is the host's (2 cores shared with the simulator, collectd's writers
+    # and this script, on a VM); what is left is the plugin's own work or
+    # blocking, and that must not delay the next read by half an interval.
+    late = LateCycles(f"{work}/collectd.log")
+    cold_end = cold_end_time(work, cold)
+    after_cold = [w for w in late.cycles if w["at"] > cold_end]
+    ours = [w for w in after_cold if w["wait"] is None
+            or w["wall"] - w["wait"] > args.interval * 1.5]
+    logged_all = len(late.cycles) >= sum(1 for c in cycles if c > args.interval)
+    tap.ok(not ours and logged_all,
+           f"no cycle after the cold start ({cold} cycles, longest "
            f"{max(cycles[:cold], default=0):.3f} s) delayed the next read by half an "
-           f"interval (engine budget {budget:.2f} s, passed by >10 ms in {over}; longest "
-           f"{max(cycles[cold:], default=0):.3f} s)",
-           f"{len(slow)} late: {slow[:10]}")
+           f"interval by the plugin's own work (engine budget {budget:.2f} s, passed "
+           f"by >10 ms in {over}; longest {max(cycles[cold:], default=0):.3f} s; "
+           f"{len(slow)} late by the wall clock, each explained by time waiting "
+           f"for a CPU)",
+           f"{len(ours)} late by the plugin's own work: {ours[:10]}; "
+           f"{len(late.cycles)} logged as over the interval, "
+           f"{sum(1 for c in cycles if c > args.interval)} measured")
 
     # --- RSS flat after warm-up: the first 20% of the run, and at least
     # 30 s, which is how long ASan's 16 MiB quarantine and its allocator's
@@ -568,16 +653,21 @@ def main():
         json.dump(reqlog.entries, f)
     api = collections.defaultdict(list)
     tokens = collections.defaultdict(list)
-    # In arrival order (the log is in answer order). An answer delayed past
-    # the cycle's budget reached a client that had already given up on it:
-    # it cannot have been told to wait.
+    # In arrival order (the log is in answer order). An answer the client
+    # never read cannot have told it to wait: the engine cuts what is still
+    # under way at its cycle deadline (the next cycle asks afresh). So an
+    # answer counts only if it left the simulator (arrival + the delay it
+    # was given) at least ANSWER_MARGIN before the deadline of the cycle the
+    # request arrived in.
+    windows = CycleWindows(work, budget)
     for e in sorted(reqlog.entries, key=lambda e: e["t_ms"]):
         t = e.get("tenant") or ""
         if e["endpoint"] in ("alerts", "machines", "score"):
             api[t].append(e["t_ms"] / 1000)
         elif e["endpoint"].startswith("token"):
-            seen = e.get("delay_ms", 0) < budget * 1000
-            tokens[t].append((e["t_ms"] / 1000, e["status"] if seen else 0))
+            at = e["t_ms"] / 1000
+            seen = windows.read_in_time(at, at + e.get("delay_ms", 0) / 1000)
+            tokens[t].append((at, e["status"] if seen else 0))
     hist = collections.Counter((e["endpoint"], e["status"]) for e in reqlog.entries)
     print("# requests by endpoint and status: " +
           ", ".join(f"{ep} {st}: {c}" for (ep, st), c in sorted(hist.items())))
@@ -640,6 +730,11 @@ def main():
                     f"Interval {args.interval} s.\n\n")
             f.write(f"- cycles: {len(cycles)} (longest {max(cycles, default=0):.3f} s, "
                     f"deadline {budget:.2f} s)\n")
+            waits = [w["wait"] for w in after_cold if w["wait"] is not None]
+            f.write(f"- after the cold start, {len(slow)} cycles delayed the next read by "
+                    f"more than half an interval by the wall clock; {len(ours)} of them by "
+                    f"the plugin's own work (the rest waited for a CPU: up to "
+                    f"{max(waits, default=0):.3f} s)\n")
             f.write(f"- phases: {phase_no}; faults injected: {total_injected}, reported as "
                     f"their class: {sum(reported.values())}; key rotations: {rotations}; "
                     f"noise on every endpoint throughout\n")
