@@ -54,8 +54,8 @@ static time_t real_wall(void *ctx) {
   return time(NULL);
 }
 
-static void http_submit(void *ctx, struct mde_http_req *req) {
-  mde_http_submit(ctx, req);
+static int http_submit(void *ctx, struct mde_http_req *req) {
+  return mde_http_submit(ctx, req);
 }
 
 static int http_run(void *ctx, int64_t deadline_ms) {
@@ -523,7 +523,11 @@ enum step mde_tenant_send(struct tenant *t, enum step resume) {
   t->req.done = on_answer;
   t->req.user = t;
   t->resume = resume;
-  t->e->transport.submit(t->e->transport.ctx, &t->req);
+  if (t->e->transport.submit(t->e->transport.ctx, &t->req) != 0) {
+    mde_tenant_fail(t, MDE_FAIL_INTERNAL,
+                    "out of memory: request to %s not queued", t->req.url);
+    return STEP_END;
+  }
   return STEP_WAIT;
 }
 

@@ -355,7 +355,8 @@ static void on_token(struct mde_http_req *req) {
                                  .max_body = MDE_GRAPH_BODY_MAX,
                                  .done = on_app,
                                  .user = g};
-  e->transport.submit(e->transport.ctx, &g->req);
+  if (e->transport.submit(e->transport.ctx, &g->req) != 0)
+    finish(g, MDE_FAIL_INTERNAL, "out of memory: Graph request not queued");
 }
 
 static void start(struct graph_entry *g) {
@@ -375,7 +376,9 @@ static void start(struct graph_entry *g) {
                                  .max_body = MDE_TOKEN_BODY_MAX,
                                  .done = on_token,
                                  .user = g};
-  e->transport.submit(e->transport.ctx, &g->req);
+  if (e->transport.submit(e->transport.ctx, &g->req) != 0)
+    finish(g, MDE_FAIL_INTERNAL,
+           "out of memory: Graph token request not queued");
 }
 
 void mde_graph_cycle(struct mde_engine *e) {

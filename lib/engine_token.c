@@ -387,15 +387,20 @@ enum step mde_step_keys(struct tenant *t) {
     j->waiters = w;
     j->cap_waiters = cap;
   }
-  j->waiters[j->n_waiters++] = t;
   if (!j->fetching) {
-    j->fetching = true;
     j->req = (struct mde_http_req){.url = j->url,
                                    .done = on_jwks,
                                    .user = j,
                                    .max_body = MDE_JWKS_BODY_MAX};
-    t->e->transport.submit(t->e->transport.ctx, &j->req);
+    if (t->e->transport.submit(t->e->transport.ctx, &j->req) != 0) {
+      mde_tenant_fail(t, MDE_FAIL_INTERNAL,
+                      "out of memory: key set request to %s not queued",
+                      j->url);
+      return STEP_END;
+    }
+    j->fetching = true;
   }
+  j->waiters[j->n_waiters++] = t;
   return STEP_WAIT;
 }
 

@@ -46,7 +46,10 @@ struct mde_http {
   struct slot *slots;
   long n_slots;
   long busy;
-  struct mde_http_req *wait_head, *wait_tail;
+  /* Requests waiting for a slot, oldest first: a ring the HTTP layer
+   * owns, so a caller's request carries no bookkeeping of ours. */
+  struct mde_http_req **wait;
+  size_t wait_first, wait_n, wait_cap;
   char *ca_file, *ca_path, *proxy, *user_agent;
   long timeout_ms;
   size_t max_body;
@@ -169,6 +172,7 @@ void mde_http_free(struct mde_http *h) {
       curl_easy_cleanup(s->easy);
   }
   free(h->slots);
+  free(h->wait);
   if (h->multi)
     curl_multi_cleanup(h->multi);
   if (h->share)
@@ -198,8 +202,8 @@ static bool holds_most(const struct mde_http *h, const struct slot *s) {
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *user) {
-  struct mde_http_req *req = user;
-  struct slot *s = req->priv_;
+  struct slot *s = user;
+  struct mde_http_req *req = s->req;
   struct mde_http *h = s->h;
   size_t len = size * n;
   if (h->held + len > h->budget && !holds_most(h, s)) {
@@ -281,7 +285,6 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   s->headers = NULL;
   s->req = req;
   s->errbuf[0] = '\0';
-  req->priv_ = s;
   req->started = 1;
   size_t cap = req->max_body && req->max_body < h->max_body ? req->max_body
                                                             : h->max_body;
@@ -314,7 +317,7 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
@@ -357,7 +360,6 @@ static void complete(struct mde_http_req *req, int curl_code,
   req->curl_code = curl_code;
   if (error && !req->error[0])
     snprintf(req->error, sizeof req->error, "%s", error);
-  req->priv_ = NULL;
   if (req->done)
     req->done(req);
 }
@@ -418,30 +420,44 @@ void mde_http_req_reset(struct mde_http_req *req) {
   req->retry_after = -1;
   req->attempts = 0;
   req->timing = (struct mde_http_timing){0};
-  req->next_ = NULL;
   mde_buf_init(&req->body, 0);
 }
 
-void mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
+/* The oldest waiting request, taken off the ring (NULL: none waits). */
+static struct mde_http_req *next_waiting(struct mde_http *h) {
+  if (h->wait_n == 0)
+    return NULL;
+  struct mde_http_req *req = h->wait[h->wait_first];
+  h->wait_first = (h->wait_first + 1) % h->wait_cap;
+  h->wait_n--;
+  return req;
+}
+
+int mde_http_submit(struct mde_http *h, struct mde_http_req *req) {
   mde_http_req_reset(req);
-  if (h->wait_tail)
-    h->wait_tail->next_ = req;
-  else
-    h->wait_head = req;
-  h->wait_tail = req;
+  if (h->wait_n == h->wait_cap) { /* doubled, unrolled oldest first */
+    size_t cap = h->wait_cap ? h->wait_cap * 2 : 64;
+    struct mde_http_req **ring = malloc(cap * sizeof *ring);
+    if (!ring)
+      return -1;
+    for (size_t i = 0; i < h->wait_n; i++)
+      ring[i] = h->wait[(h->wait_first + i) % h->wait_cap];
+    free(h->wait);
+    h->wait = ring;
+    h->wait_first = 0;
+    h->wait_cap = cap;
+  }
+  h->wait[(h->wait_first + h->wait_n++) % h->wait_cap] = req;
+  return 0;
 }
 
 /* Moves waiting requests into free slots. */
 static void fill(struct mde_http *h) {
-  for (long i = 0; i < h->n_slots && h->wait_head && h->busy < h->n_slots;
-       i++) {
+  for (long i = 0; i < h->n_slots && h->wait_n && h->busy < h->n_slots; i++) {
     struct slot *s = &h->slots[i];
     if (s->req)
       continue;
-    struct mde_http_req *req = h->wait_head;
-    h->wait_head = req->next_;
-    if (!h->wait_head)
-      h->wait_tail = NULL;
+    struct mde_http_req *req = next_waiting(h);
     if (start(h, s, req) != 0) {
       s->req = NULL;
       complete(req, CURLE_OUT_OF_MEMORY, "could not start the request");
@@ -474,7 +490,7 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     if (now >= deadline_ms || atomic_load(&h->stop))
       break;
     fill(h);
-    if (h->busy == 0 && !h->wait_head)
+    if (h->busy == 0 && h->wait_n == 0)
       return 0;
     if (h->timer_at >= 0 && h->timer_at <= now) {
       h->timer_at = -1; /* the callback may set the next one */
@@ -529,15 +545,12 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     req->deadline_cut = 1;
     complete(req, CURLE_OPERATION_TIMEDOUT, "cycle deadline reached");
   }
-  while (h->wait_head) {
-    struct mde_http_req *req = h->wait_head;
-    h->wait_head = req->next_;
+  for (struct mde_http_req *req; (req = next_waiting(h));) {
     cut++;
     req->deadline_cut = 1;
     complete(req, CURLE_OPERATION_TIMEDOUT,
              "cycle deadline reached before the request could start");
   }
-  h->wait_tail = NULL;
   return cut;
 }
 

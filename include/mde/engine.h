@@ -39,9 +39,11 @@ struct mde_clock {
 };
 
 /* Requests go out through submit and are answered during run, which
- * returns by its deadline (mde_http's contract, include/mde/http.h). */
+ * returns by its deadline (mde_http's contract, include/mde/http.h).
+ * submit returns 0, or -1 when it cannot take the request (out of memory):
+ * then no answer comes, and the caller fails at once. */
 struct mde_transport {
-  void (*submit)(void *ctx, struct mde_http_req *req);
+  int (*submit)(void *ctx, struct mde_http_req *req);
   int (*run)(void *ctx, int64_t deadline_ms);
   void *ctx;
   /* Optional, any thread: makes the running and every later run return at

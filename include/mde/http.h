@@ -68,9 +68,6 @@ struct mde_http_req {
   int attempts;     /* times sent: 1, or MDE_HTTP_MAX_ATTEMPTS at most */
   struct mde_buf body;
   struct mde_http_timing timing;
-
-  void *priv_;                /* the transfer slot, while it runs */
-  struct mde_http_req *next_; /* the wait queue */
 };
 
 struct mde_http;
@@ -80,8 +77,9 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
 void mde_http_free(struct mde_http *h);
 
 /* Queues a request; it starts when a slot is free during mde_http_run.
- * The request's result fields are reset here. */
-void mde_http_submit(struct mde_http *h, struct mde_http_req *req);
+ * The request's result fields are reset here. Returns 0, or -1 when the
+ * queue cannot grow (out of memory): then `done` is never called. */
+int mde_http_submit(struct mde_http *h, struct mde_http_req *req);
 /* Runs transfers until none is waiting or running, or until `deadline_ms`
  * (mde_monotonic_ms clock). `done` callbacks may submit more requests.
  * At the deadline, waiting and running requests complete with an error

@@ -3,7 +3,8 @@
  * that never end): response bodies together stay within the budget plus
  * one body's cap, and every transfer still ends on its own (each cut at
  * its cap, none left to the deadline): past the budget, transfers wait
- * their turn instead of being refused or starved. */
+ * their turn instead of being refused or starved. And requests waiting for
+ * a connection start in the order they came, however many wait. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,7 +58,7 @@ static size_t run_endless(size_t budget, int *too_large, int *cut) {
   for (int i = 0; i < TRANSFERS; i++) {
     reqs[i] =
         (struct mde_http_req){.url = url, .max_body = CAP, .done = on_done};
-    mde_http_submit(h, &reqs[i]);
+    assert_int_equal(mde_http_submit(h, &reqs[i]), 0);
   }
   mde_http_run(h, mde_monotonic_ms() + 30000);
   *too_large = *cut = 0;
@@ -92,9 +93,62 @@ static void bodies_stay_within_the_budget(void **state) {
   assert_true(unbounded > budget + 2 * CAP); /* the control */
 }
 
+#define QUEUED 300 /* past the wait ring's first sizes (64, 128, 256) */
+
+static struct mde_http *queue_http;
+static struct mde_http_req queued[QUEUED];
+static int order[QUEUED], n_order, n_submitted;
+
+static void on_queued_done(struct mde_http_req *req);
+static void submit_next(void) {
+  int i = n_submitted++;
+  queued[i].done = on_queued_done;
+  queued[i].user = (void *)(intptr_t)i;
+  assert_int_equal(mde_http_submit(queue_http, &queued[i]), 0);
+}
+
+/* Each answer queues two more: the ring grows while its oldest entry is
+ * no longer at its start. */
+static void on_queued_done(struct mde_http_req *req) {
+  order[n_order++] = (int)(intptr_t)req->user;
+  for (int k = 0; k < 2 && n_submitted < QUEUED; k++)
+    submit_next();
+}
+
+/* One connection, three hundred requests: each waits its turn, and they
+ * are answered in the order they were queued (the ring grows without
+ * losing or reordering any). */
+static void waiting_requests_start_in_order(void **state) {
+  (void)state;
+  struct mde_http_options o = {
+      .ca_file = sim.ca, .timeout_ms = 20000, .max_connections = 1};
+  char err[256];
+  queue_http = mde_http_new(&o, err, sizeof err);
+  assert_non_null(queue_http);
+  static char url[256];
+  snprintf(url, sizeof url,
+           "%s/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+           sim.base);
+  for (int i = 0; i < QUEUED; i++)
+    queued[i] = (struct mde_http_req){.url = url};
+  n_order = n_submitted = 0;
+  while (n_submitted < 100)
+    submit_next();
+  assert_int_equal(mde_http_run(queue_http, mde_monotonic_ms() + 60000), 0);
+  assert_int_equal(n_order, QUEUED);
+  for (int i = 0; i < QUEUED; i++) {
+    if (order[i] != i)
+      fail_msg("answer %d was request %d", i, order[i]);
+    assert_int_equal(queued[i].status, 200);
+    mde_http_req_release(&queued[i]);
+  }
+  mde_http_free(queue_http);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bodies_stay_within_the_budget),
+      cmocka_unit_test(waiting_requests_start_in_order),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

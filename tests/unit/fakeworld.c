@@ -26,11 +26,17 @@ static time_t fw_wall(void *ctx) {
   return w->wall0 + (time_t)(w->mono_ms / 1000);
 }
 
-static void fw_submit(void *ctx, struct mde_http_req *req) {
+/* Refuses, as mde_http does out of memory, when the queue is full or
+ * the test says so (the w->refuse_submit'th submission). */
+static int fw_submit(void *ctx, struct mde_http_req *req) {
   struct fakeworld *w = ctx;
   mde_http_req_reset(req);
-  if (w->n_queue < (int)(sizeof w->queue / sizeof w->queue[0]))
-    w->queue[w->n_queue++] = req;
+  if (++w->submits == w->refuse_submit)
+    return -1;
+  if (w->n_queue >= (int)(sizeof w->queue / sizeof w->queue[0]))
+    return -1;
+  w->queue[w->n_queue++] = req;
+  return 0;
 }
 
 static int find_tenant(const struct fakeworld *w, const char *seg, size_t len) {

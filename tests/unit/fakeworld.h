@@ -88,6 +88,8 @@ struct fakeworld {
   struct mde_transport transport;
   struct mde_http_req *queue[1024];
   int n_queue;
+  int submits;       /* submissions so far */
+  int refuse_submit; /* the submission with this number fails (0: none) */
   struct fw_request log[FW_MAX_LOG];
   int n_log;
   /* Graph's application object as the tests script it (with "%s" for

@@ -762,6 +762,26 @@ static void tenant_names_and_token_versions_are_checked(void **state) {
 
 /* Two names for one tenant share its key set: fetched once, not once per
  * name. */
+/* A request the transport cannot take (out of memory) fails the tenant
+ * at once as internal, naming it, instead of leaving it waiting for an
+ * answer that will never come; the next cycle tries again. */
+static void a_request_that_cannot_be_queued_fails_at_once(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO)->alerts = 3;
+  int i = contoso(f, 60);
+  f->w.refuse_submit = f->w.submits + 1; /* discovery */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_INTERNAL);
+  assert_non_null(strstr(result(f, i)->reason, "not queued"));
+  f->w.refuse_submit = f->w.submits + 3; /* discovery, token, key set */
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_INTERNAL);
+  assert_non_null(strstr(result(f, i)->reason, "key set request"));
+  fw_cycle(&f->w, f->e, 10);
+  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(total(result(f, i)), 3);
+}
+
 static void one_key_set_per_tenant(void **state) {
   struct fixture *f = *state;
   fw_tenant(&f->w, CONTOSO);
@@ -930,6 +950,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           tenant_names_and_token_versions_are_checked, setup, teardown),
       cmocka_unit_test_setup_teardown(one_key_set_per_tenant, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_request_that_cannot_be_queued_fails_at_once, setup, teardown),
       cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_new_secret_file_starts_the_backoff_over,
