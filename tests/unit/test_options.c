@@ -222,8 +222,50 @@ static void a_skipped_tenant_is_reported(void **state) {
   conffile_free(root);
 }
 
+/* The top-level transport options reach the engine: MemoryBudget in MiB
+ * as bytes, Timeout in seconds as milliseconds; unset, the defaults (the
+ * budget 0, which the HTTP layer reads as its own default). */
+static void transport_options_reach_the_engine(void **state) {
+  (void)state;
+  static const char set[] =
+      "<Plugin mde>\n"
+      "  ClientId \"app\"\n"
+      "  CACert \"/ca.pem\"\n"
+      "  Timeout 7\n"
+      "  MaxConnections 3\n"
+      "  MemoryBudget 9\n"
+      "  KeyRefetchInterval 120\n"
+      "  <Tenant \"a\">\n    TenantId \"t1\"\n  </Tenant>\n"
+      "</Plugin>\n";
+  struct plugin_options po;
+  struct conf_item *root = parse(set, &po);
+  struct mde_engine_options e;
+  options_engine(&po, &e);
+  assert_string_equal(e.http.ca_file, "/ca.pem");
+  assert_int_equal(e.http.timeout_ms, 7000);
+  assert_int_equal(e.http.max_connections, 3);
+  assert_int_equal(e.http.memory_budget, 9u * 1024 * 1024);
+  assert_int_equal(e.jwks_refetch_interval, 120);
+  options_free(&po);
+  conffile_free(root);
+
+  static const char unset[] =
+      "<Plugin mde>\n  ClientId \"app\"\n"
+      "  <Tenant \"a\">\n    TenantId \"t1\"\n  </Tenant>\n</Plugin>\n";
+  root = parse(unset, &po);
+  options_engine(&po, &e);
+  assert_null(e.http.ca_file);
+  assert_int_equal(e.http.timeout_ms, 10000);
+  assert_int_equal(e.http.max_connections, 32);
+  assert_int_equal(e.http.memory_budget, 0);
+  assert_int_equal(e.jwks_refetch_interval, 0);
+  options_free(&po);
+  conffile_free(root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(transport_options_reach_the_engine),
       cmocka_unit_test(values_are_read_as_collectd_reads_them),
       cmocka_unit_test(errors_name_the_option_when_read),
       cmocka_unit_test(a_skipped_tenant_is_reported),
