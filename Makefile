@@ -206,9 +206,11 @@ $(BUILD)/tests/test_conf_adapt: $(BUILD)/tests/unit/test_conf_adapt.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
-$(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
-$(BUILD)/tests/test_engine_graph: $(BUILD)/tests/unit/fakeworld.o
-$(BUILD)/tests/test_engine_machines: $(BUILD)/tests/unit/fakeworld.o
+# engine_fixture.c is their cmocka fixture.
+ENGINE_TEST_OBJ := $(addprefix $(BUILD)/tests/unit/,fakeworld.o engine_fixture.o)
+$(BUILD)/tests/test_engine_sm: $(ENGINE_TEST_OBJ)
+$(BUILD)/tests/test_engine_graph: $(ENGINE_TEST_OBJ)
+$(BUILD)/tests/test_engine_machines: $(ENGINE_TEST_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)

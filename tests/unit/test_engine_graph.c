@@ -19,6 +19,7 @@
 
 #include <unistd.h>
 
+#include "engine_fixture.h"
 #include "fakeworld.h"
 #include "testkeys.h"
 
@@ -29,16 +30,10 @@
 #define K2 "00000000-0000-4000-8000-000000000002"
 #define DAY 86400.0
 
-struct fixture {
-  struct fakeworld w;
-  struct mde_engine *e;
-  struct fw_tenant *home;
-};
-
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  fw_init(&f->w);
-  f->e = fw_engine(&f->w);
+  if (fixture_setup(state) != 0)
+    return -1;
+  struct fixture *f = *state;
   f->home = fw_tenant(&f->w, PARTNER);
   f->home->graph_roles[0] = "Application.Read.All";
   fw_tenant(&f->w, CONTOSO)->alerts = 3;
@@ -47,15 +42,6 @@ static int setup(void **state) {
   char s[512];
   fw_secret(&f->w, s, sizeof s, K1, "fak", 10);
   fw_graph_app(&f->w, s, NULL);
-  *state = f;
-  return f->e ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mde_engine_free(f->e);
-  fw_free(&f->w);
-  free(f);
   return 0;
 }
 
@@ -68,18 +54,6 @@ graph_config(struct fixture *f, const char *name, const char *tenant) {
   return c;
 }
 
-static int add(struct fixture *f, struct mde_tenant_config *c) {
-  char err[512];
-  int i = mde_engine_add(f->e, c, err, sizeof err);
-  if (i < 0)
-    fail_msg("add: %s", err);
-  return i;
-}
-
-static const struct mde_tenant_result *result(struct fixture *f, int i) {
-  return mde_engine_result(f->e, (size_t)i);
-}
-
 static bool near(double got, double want) { return fabs(got - want) < 2; }
 
 /* Two customer tenants on one app: one Graph token in the home tenant (for
@@ -87,9 +61,9 @@ static bool near(double got, double want) { return fabs(got - want) < 2; }
 static void one_read_feeds_every_tenant(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int a = add(f, &c);
+  int a = fixture_add(f, &c);
   c = graph_config(f, "fabrikam", FABRIKAM);
-  int b = add(f, &c);
+  int b = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, 0, 0), 1);
   int graph_tokens = 0;
@@ -101,7 +75,7 @@ static void one_read_feeds_every_tenant(void **state) {
   }
   assert_int_equal(graph_tokens, 1);
   for (int i = 0; i < 2; i++) {
-    const struct mde_tenant_result *r = result(f, i ? b : a);
+    const struct mde_tenant_result *r = fixture_result(f, i ? b : a);
     assert_int_equal(r->failure, MDE_FAIL_NONE);
     assert_int_equal(r->credential_from_graph, 1);
     assert_true(near(r->credential_ttl, 10 * DAY));
@@ -121,7 +95,7 @@ static void the_read_goes_to_graph_endpoint(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
   c.graph_endpoint = FW_GRAPH_HOST "/";
-  add(f, &c);
+  fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
   for (int i = 0; i < f->w.n_log; i++)
     if (f->w.log[i].ep == FW_GRAPH)
@@ -169,15 +143,15 @@ static void us_government_graph_hosts(void **state) {
 static void read_again_every_interval(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "fabrikam", FABRIKAM);
-  add(f, &c); /* 900 s, the default */
+  fixture_add(f, &c); /* 900 s, the default */
   c = graph_config(f, "contoso", CONTOSO);
   c.credential_check_interval = 600;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
   for (int k = 0; k < 59; k++) /* 590 s more */
     fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 1);
-  assert_true(near(result(f, i)->credential_ttl, 10 * DAY - 590));
+  assert_true(near(fixture_result(f, i)->credential_ttl, 10 * DAY - 590));
   fw_cycle(&f->w, f->e, 10); /* 600 s after the first read */
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 2);
 }
@@ -188,9 +162,9 @@ static void no_read_role_is_a_warning_class(void **state) {
   struct fixture *f = *state;
   f->home->graph_roles[0] = "User.Read.All";
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_int_equal(r->failure, MDE_FAIL_GRAPH_PERMISSION);
   assert_non_null(strstr(r->reason, "carries none of Application.Read.All"));
   assert_non_null(strstr(r->reason, "User.Read.All"));
@@ -209,15 +183,15 @@ static void each_read_role_is_enough(void **state) {
   struct fixture *f = *state;
   f->home->graph_roles[0] = "Directory.Read.All";
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_int_equal(result(f, i)->credential_from_graph, 1);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->credential_from_graph, 1);
   f->home->graph_roles[0] = "Application.ReadWrite.All";
   f->w.mono_ms += 900 * 1000;
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 2);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
 }
 
 /* Graph's own 403 (the token claimed the role) and 404 (the app is not
@@ -225,7 +199,7 @@ static void each_read_role_is_enough(void **state) {
 static void graph_refusals(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   f->home->ov[FW_GRAPH] = (struct fw_override){
       .status = 403,
       .body = "{\"error\":{\"code\":\"Authorization_RequestDenied\","
@@ -234,13 +208,15 @@ static void graph_refusals(void **state) {
       .times = 1,
       .retry_after = -1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_GRAPH_PERMISSION);
-  assert_non_null(strstr(result(f, i)->reason, "Authorization_RequestDenied"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_GRAPH_PERMISSION);
+  assert_non_null(
+      strstr(fixture_result(f, i)->reason, "Authorization_RequestDenied"));
   f->w.graph_app[0] = '\0'; /* 404 Request_ResourceNotFound */
   f->w.mono_ms += 900 * 1000;
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_GRAPH_PERMISSION);
-  assert_non_null(strstr(result(f, i)->reason, "not registered in home"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_GRAPH_PERMISSION);
+  assert_non_null(
+      strstr(fixture_result(f, i)->reason, "not registered in home"));
 }
 
 /* The Graph token is signed with a key Entra does not publish (and has a
@@ -249,20 +225,22 @@ static void graph_refusals(void **state) {
 static void graph_token_claims_not_signature(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   f->home->graph_aud = "https://api.securitycenter.microsoft.com";
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 0);
   const struct mde_app_result *app = mde_engine_app_result(f->e, 0);
   assert_int_equal(app->failure, MDE_FAIL_TOKEN_INVALID);
   assert_non_null(strstr(app->reason, "not https://graph.microsoft.com"));
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE); /* MDE is fine */
-  assert_non_null(strstr(result(f, i)->credential_note, "Microsoft Graph"));
+  assert_int_equal(fixture_result(f, i)->failure,
+                   MDE_FAIL_NONE); /* MDE is fine */
+  assert_non_null(
+      strstr(fixture_result(f, i)->credential_note, "Microsoft Graph"));
   f->home->graph_aud = "00000003-0000-0000-c000-000000000000";
   f->w.mono_ms += 60 * 1000; /* a failed read is tried again after 60 s */
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 1);
-  assert_int_equal(result(f, i)->credential_from_graph, 1);
+  assert_int_equal(fixture_result(f, i)->credential_from_graph, 1);
   snprintf(f->home->token_tid, sizeof f->home->token_tid, "%s", CONTOSO);
   f->w.mono_ms += 900 * 1000;
   fw_cycle(&f->w, f->e, 10);
@@ -278,11 +256,11 @@ static void a_domain_home_tenant_is_pinned(void **state) {
   snprintf(f->home->domain, sizeof f->home->domain, "partner.example");
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
   c.home_tenant = "partner.example";
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
   const struct mde_app_result *app = mde_engine_app_result(f->e, 0);
   assert_int_equal(app->failure, MDE_FAIL_NONE);
-  assert_int_equal(result(f, i)->credential_from_graph, 1);
+  assert_int_equal(fixture_result(f, i)->credential_from_graph, 1);
   snprintf(f->home->token_tid, sizeof f->home->token_tid, "%s", FABRIKAM);
   f->w.mono_ms += 900 * 1000; /* the next read, with a new token */
   fw_cycle(&f->w, f->e, 10);
@@ -296,12 +274,12 @@ static void a_domain_home_tenant_is_pinned(void **state) {
 static void graph_down_keeps_the_last_expiry(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
   f->home->ov[FW_GRAPH] = (struct fw_override){.reset = true, .times = -1};
   f->w.mono_ms += 3600 * 1000;
   fw_cycle(&f->w, f->e, 10);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 2);
   assert_int_equal(r->failure, MDE_FAIL_NONE);
   assert_true(near(r->credential_ttl, 10 * DAY - 3610));
@@ -314,7 +292,7 @@ static void graph_down_keeps_the_last_expiry(void **state) {
   f->w.mono_ms += 60 * 1000;
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 3);
-  assert_string_equal(result(f, i)->credential_note, "");
+  assert_string_equal(fixture_result(f, i)->credential_note, "");
 }
 
 /* A Graph that hangs holds nobody past the deadline, and costs the
@@ -322,10 +300,10 @@ static void graph_down_keeps_the_last_expiry(void **state) {
 static void graph_hanging_ends_with_the_cycle(void **state) {
   struct fixture *f = *state;
   struct mde_tenant_config c = graph_config(f, "contoso", CONTOSO);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   f->home->ov[FW_GRAPH] = (struct fw_override){.hang = true, .times = -1};
   fw_cycle(&f->w, f->e, 10);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_int_equal(r->failure, MDE_FAIL_NONE);
   assert_false(r->timed_out);
   assert_true(r->alerts_valid);
@@ -343,21 +321,21 @@ static void configured_expiry_and_shared_hints(void **state) {
   snprintf(both, sizeof both, "%s,%s", s1, s2);
   fw_graph_app(&f->w, both, NULL);
   struct mde_tenant_config c = graph_config(f, "shared", CONTOSO);
-  int a = add(f, &c);
+  int a = fixture_add(f, &c);
   c = graph_config(f, "picked", CONTOSO);
   c.secret_key_id = K1;
-  int b = add(f, &c);
+  int b = fixture_add(f, &c);
   c = graph_config(f, "typed", CONTOSO);
   c.secret_expires = f->w.wall0 + 5 * 86400;
-  int d = add(f, &c);
+  int d = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(near(result(f, a)->credential_ttl, 10 * DAY));
-  assert_non_null(strstr(result(f, a)->credential_note,
+  assert_true(near(fixture_result(f, a)->credential_ttl, 10 * DAY));
+  assert_non_null(strstr(fixture_result(f, a)->credential_note,
                          "2 secrets of the app begin as the configured one"));
-  assert_true(near(result(f, b)->credential_ttl, 40 * DAY));
-  assert_string_equal(result(f, b)->credential_note, "");
-  assert_true(near(result(f, d)->credential_ttl, 5 * DAY));
-  assert_int_equal(result(f, d)->credential_from_graph, 0);
+  assert_true(near(fixture_result(f, b)->credential_ttl, 40 * DAY));
+  assert_string_equal(fixture_result(f, b)->credential_note, "");
+  assert_true(near(fixture_result(f, d)->credential_ttl, 5 * DAY));
+  assert_int_equal(fixture_result(f, d)->credential_from_graph, 0);
   assert_int_equal(fw_count(&f->w, FW_GRAPH, -1, 0), 1);
   assert_int_equal(mde_engine_app_result(f->e, 0)->expiring, 1);
 }
@@ -380,9 +358,9 @@ static void certificate_not_registered(void **state) {
   c.secret_env = NULL;
   c.cert_file = cert;
   c.key_file = key;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_true(near(r->credential_ttl, 100 * DAY));
   assert_int_equal(r->credential_from_graph, 0);
   assert_non_null(strstr(r->credential_note, "is not registered on the app"));
@@ -422,7 +400,7 @@ static void bad_options(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
       T(one_read_feeds_every_tenant),
       T(the_read_goes_to_graph_endpoint),
       T(read_again_every_interval),

@@ -16,30 +16,10 @@
 #include <cmocka.h>
 
 #include "assert_near.h"
+#include "engine_fixture.h"
 #include "fakeworld.h"
 
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
-
-struct fixture {
-  struct fakeworld w;
-  struct mde_engine *e;
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  fw_init(&f->w);
-  f->e = fw_engine(&f->w);
-  *state = f;
-  return f->e ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mde_engine_free(f->e);
-  fw_free(&f->w);
-  free(f);
-  return 0;
-}
 
 /* A tenant whose token has Alert.Read.All and Machine.Read.All. */
 static struct fw_tenant *fleet(struct fixture *f, long machines) {
@@ -55,15 +35,7 @@ static int add(struct fixture *f, long interval, int fetch) {
   c.probe_roles = 0;
   c.machines_interval = interval;
   c.fetch_machines = fetch;
-  char err[512];
-  int i = mde_engine_add(f->e, &c, err, sizeof err);
-  if (i < 0)
-    fail_msg("add: %s", err);
-  return i;
-}
-
-static const struct mde_tenant_result *result(struct fixture *f, int i) {
-  return mde_engine_result(f->e, (size_t)i);
+  return fixture_add(f, &c);
 }
 
 static uint32_t devices(const struct mde_tenant_result *r) {
@@ -83,14 +55,14 @@ static void a_large_fleet_syncs_across_cycles(void **state) {
   t->inactive = 1234;
   int i = add(f, 900, -1);
   int cycles = 0;
-  while (!result(f, i)->machines_valid && cycles < 40) {
+  while (!fixture_result(f, i)->machines_valid && cycles < 40) {
     fw_cycle(&f->w, f->e, 10);
     cycles++;
-    assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-    if (!result(f, i)->machines_valid)
-      assert_int_equal(devices(result(f, i)), 0);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+    if (!fixture_result(f, i)->machines_valid)
+      assert_int_equal(devices(fixture_result(f, i)), 0);
   }
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_true(r->machines_valid);
   assert_true(cycles > 1);
   assert_int_equal(devices(r), 25000);
@@ -108,19 +80,21 @@ static void synced_every_interval(void **state) {
   struct fw_tenant *t = fleet(f, 5);
   int i = add(f, 120, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->machines_valid);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 5);
+  assert_true(fixture_result(f, i)->machines_valid);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 5);
   t->inactive = 1;
   int first = f->w.n_log;
   for (int c = 0; c < 11; c++) { /* up to 120 s: not due yet */
     fw_cycle(&f->w, f->e, 10);
-    assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_INACTIVE], 0);
+    assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_INACTIVE],
+                     0);
   }
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, first), 0);
   fw_cycle(&f->w, f->e, 10); /* 120 s after the first */
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, first), 1);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_INACTIVE], 1);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 4);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_INACTIVE],
+                   1);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 4);
   for (int c = 0; c < 24; c++)
     fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, first), 3);
@@ -135,9 +109,9 @@ static void the_role_decides_unless_forced(void **state) {
   int i = add(f, 60, -1);
   for (int c = 0; c < 3; c++) {
     fw_cycle(&f->w, f->e, 10);
-    assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   }
-  assert_false(result(f, i)->machines_valid);
+  assert_false(fixture_result(f, i)->machines_valid);
   assert_int_equal(fw_count(&f->w, FW_MACHINES, -1, 0), 0);
 
   mde_engine_free(f->e); /* forced on: asked, and the API's 403 reported */
@@ -151,11 +125,12 @@ static void the_role_decides_unless_forced(void **state) {
       .times = -1};
   i = add(f, 60, 1);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
-  assert_string_equal(result(f, i)->missing_roles.v[0], "Machine.Read.All");
-  assert_false(result(f, i)->machines_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_string_equal(fixture_result(f, i)->missing_roles.v[0],
+                      "Machine.Read.All");
+  assert_false(fixture_result(f, i)->machines_valid);
   fw_cycle(&f->w, f->e, 10); /* still missing, not asked again till due */
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
   assert_int_equal(fw_count(&f->w, FW_MACHINES, -1, 0), 1);
 
   mde_engine_free(f->e); /* forced off: the role is there, nothing asked */
@@ -168,14 +143,14 @@ static void the_role_decides_unless_forced(void **state) {
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_MACHINES, -1, from), 0);
   assert_int_equal(fw_count(&f->w, FW_SCORE, -1, from), 0);
-  assert_false(result(f, i)->machines_valid);
+  assert_false(fixture_result(f, i)->machines_valid);
 
   mde_engine_free(f->e); /* by default, ReadWrite grants Read */
   f->e = fw_engine(&f->w);
   i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->machines_valid);
-  assert_int_equal(devices(result(f, i)), 5);
+  assert_true(fixture_result(f, i)->machines_valid);
+  assert_int_equal(devices(fixture_result(f, i)), 5);
 }
 
 /* get-machines.md: no devices is a 404, which is zero counts and no
@@ -185,9 +160,9 @@ static void no_devices_is_zero_not_a_failure(void **state) {
   fleet(f, 0);
   int i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_true(result(f, i)->machines_valid);
-  assert_int_equal(devices(result(f, i)), 0);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_true(fixture_result(f, i)->machines_valid);
+  assert_int_equal(devices(fixture_result(f, i)), 0);
 }
 
 /* A page that fails is asked for again next cycle, where the sync stood,
@@ -199,25 +174,28 @@ static void a_failed_page_is_asked_again(void **state) {
   t->machines_page = 10;
   int i = add(f, 900, -1);
   fw_cycle(&f->w, f->e, 10); /* pages 1-3: complete */
-  assert_int_equal(devices(result(f, i)), 30);
+  assert_int_equal(devices(fixture_result(f, i)), 30);
   t->inactive = 30;
   fw_cycle(&f->w, f->e, 900); /* due again */
   int from = f->w.n_log;
   t->ov[FW_MACHINES] = (struct fw_override){
       .status = 503, .body = "{}", .retry_after = -1, .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_API_ERROR);
-  assert_true(result(f, i)->machines_valid);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 30);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_API_ERROR);
+  assert_true(fixture_result(f, i)->machines_valid);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_ACTIVE],
+                   30);
   t->ov[FW_MACHINES] = (struct fw_override){
       .status = 200, .body = "{\"value\":[{\"id\":\"x\"}", .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PROTOCOL);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_ACTIVE], 30);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PROTOCOL);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_ACTIVE],
+                   30);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_int_equal(result(f, i)->machines.health[MDE_HEALTH_INACTIVE], 30);
-  assert_int_equal(devices(result(f, i)), 30);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->machines.health[MDE_HEALTH_INACTIVE],
+                   30);
+  assert_int_equal(devices(fixture_result(f, i)), 30);
   /* page 1 twice refused, then the three pages */
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, from), 5);
 }
@@ -229,21 +207,21 @@ static void stale_counts_are_not_reported(void **state) {
   struct fw_tenant *t = fleet(f, 3);
   int i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->machines_valid);
+  assert_true(fixture_result(f, i)->machines_valid);
   t->ov[FW_MACHINES] = (struct fw_override){
       .status = 503, .body = "{}", .retry_after = -1, .times = -1};
   int valid = 0;
   for (int c = 0; c < 20; c++) {
     fw_cycle(&f->w, f->e, 10);
-    if (result(f, i)->machines_valid)
+    if (fixture_result(f, i)->machines_valid)
       valid++;
     else
-      assert_true(result(f, i)->machines_age > 2 * 60 + 10);
+      assert_true(fixture_result(f, i)->machines_age > 2 * 60 + 10);
   }
   assert_int_equal(valid, 13); /* ages 10 .. 130 s */
   t->ov[FW_MACHINES].times = 0;
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->machines_valid);
+  assert_true(fixture_result(f, i)->machines_valid);
 }
 
 /* The exposure score with Score.Read.All, once per interval; none
@@ -255,8 +233,8 @@ static void exposure_score_once_per_interval(void **state) {
   t->score = 33.491554051195706;
   int i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->exposure_valid);
-  assert_near(result(f, i)->exposure_score, 33.491554051195706, 1e-12);
+  assert_true(fixture_result(f, i)->exposure_valid);
+  assert_near(fixture_result(f, i)->exposure_score, 33.491554051195706, 1e-12);
   for (int c = 0; c < 11; c++)
     fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_SCORE, 0, 0), 2); /* 0 s and 60 s */
@@ -267,8 +245,8 @@ static void exposure_score_once_per_interval(void **state) {
   i = add(f, 60, -1);
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_SCORE, 0, from), 0);
-  assert_false(result(f, i)->exposure_valid);
-  assert_true(result(f, i)->machines_valid);
+  assert_false(fixture_result(f, i)->exposure_valid);
+  assert_true(fixture_result(f, i)->machines_valid);
 }
 
 /* Alerts are paid first from the shared budget: a large alerts sync
@@ -283,10 +261,10 @@ static void alerts_come_first(void **state) {
   assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 10); /* the burst */
   assert_int_equal(fw_count(&f->w, FW_MACHINES, 0, 0), 0);
   int c = 0;
-  while (!result(f, i)->machines_valid && c++ < 40)
+  while (!fixture_result(f, i)->machines_valid && c++ < 40)
     fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->alerts_valid);
-  assert_true(result(f, i)->machines_valid);
+  assert_true(fixture_result(f, i)->alerts_valid);
+  assert_true(fixture_result(f, i)->machines_valid);
 }
 
 /* The bearer token follows no nextLink off the Defender API. */
@@ -297,9 +275,9 @@ static void a_next_link_elsewhere_is_not_followed(void **state) {
   t->next_base = "https://evil.example";
   int i = add(f, 900, -1);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PROTOCOL);
-  assert_non_null(strstr(result(f, i)->reason, "nextLink"));
-  assert_false(result(f, i)->machines_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PROTOCOL);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "nextLink"));
+  assert_false(fixture_result(f, i)->machines_valid);
   int n = 0;
   for (int k = 0; k < f->w.n_log; k++)
     n += strstr(f->w.log[k].url, "evil") != NULL;
@@ -308,22 +286,24 @@ static void a_next_link_elsewhere_is_not_followed(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(a_large_fleet_syncs_across_cycles, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(synced_every_interval, setup, teardown),
-      cmocka_unit_test_setup_teardown(the_role_decides_unless_forced, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(no_devices_is_zero_not_a_failure, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(a_failed_page_is_asked_again, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(stale_counts_are_not_reported, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(exposure_score_once_per_interval, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(alerts_come_first, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_large_fleet_syncs_across_cycles,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(synced_every_interval, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(the_role_decides_unless_forced,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(no_devices_is_zero_not_a_failure,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_failed_page_is_asked_again,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(stale_counts_are_not_reported,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(exposure_score_once_per_interval,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(alerts_come_first, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(a_next_link_elsewhere_is_not_followed,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
   };
   return cmocka_run_group_tests_name("engine_machines", tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "assert_near.h"
+#include "engine_fixture.h"
 #include "fakeworld.h"
 #include "testkeys.h"
 
@@ -27,35 +28,6 @@
 
 static const char *const alert_read[] = {"Alert.Read.All"};
 
-struct fixture {
-  struct fakeworld w;
-  struct mde_engine *e;
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  fw_init(&f->w);
-  f->e = fw_engine(&f->w);
-  *state = f;
-  return f->e ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mde_engine_free(f->e);
-  fw_free(&f->w);
-  free(f);
-  return 0;
-}
-
-static int add(struct fixture *f, struct mde_tenant_config *c) {
-  char err[512];
-  int i = mde_engine_add(f->e, c, err, sizeof err);
-  if (i < 0)
-    fail_msg("add: %s", err);
-  return i;
-}
-
 /* A tenant of the fake world with Alert.Read.All required. */
 static int contoso(struct fixture *f, long alerts_interval) {
   struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
@@ -63,11 +35,7 @@ static int contoso(struct fixture *f, long alerts_interval) {
   c.n_required_roles = 1;
   c.alerts_interval = alerts_interval;
   c.probe_roles = 0;
-  return add(f, &c);
-}
-
-static const struct mde_tenant_result *result(struct fixture *f, int i) {
-  return mde_engine_result(f->e, (size_t)i);
+  return fixture_add(f, &c);
 }
 
 static uint32_t total(const struct mde_tenant_result *r) {
@@ -88,15 +56,15 @@ static void a_large_sync_resumes_across_cycles(void **state) {
   t->page_size = 2; /* 30 pages: three times the minute's burst */
   int i = contoso(f, 300);
   int cycles = 0;
-  while (!result(f, i)->alerts_valid && cycles < 40) {
+  while (!fixture_result(f, i)->alerts_valid && cycles < 40) {
     fw_cycle(&f->w, f->e, 10);
     cycles++;
-    if (!result(f, i)->alerts_valid) {
-      assert_int_equal(result(f, i)->alerts_complete, 0);
-      assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+    if (!fixture_result(f, i)->alerts_valid) {
+      assert_int_equal(fixture_result(f, i)->alerts_complete, 0);
+      assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
     }
   }
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_true(r->alerts_valid);
   assert_int_equal(r->alerts_complete, 1);
   assert_int_equal(total(r), 60);
@@ -115,19 +83,19 @@ static void a_sync_that_will_not_end_is_reported(void **state) {
   int i = contoso(f, 300);
   for (int c = 0; c < 10; c++) {
     fw_cycle(&f->w, f->e, 10);
-    assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   }
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_SYNC_INCOMPLETE);
-  assert_int_equal(result(f, i)->alerts_complete, 0);
-  assert_false(result(f, i)->alerts_valid);
-  assert_non_null(strstr(result(f, i)->reason, "not complete"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_SYNC_INCOMPLETE);
+  assert_int_equal(fixture_result(f, i)->alerts_complete, 0);
+  assert_false(fixture_result(f, i)->alerts_valid);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "not complete"));
   int c = 0;
-  while (!result(f, i)->alerts_valid && c++ < 200)
+  while (!fixture_result(f, i)->alerts_valid && c++ < 200)
     fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->alerts_valid);
-  assert_int_equal(total(result(f, i)), 400);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_true(fixture_result(f, i)->alerts_valid);
+  assert_int_equal(total(fixture_result(f, i)), 400);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 200);
 }
 
@@ -139,14 +107,14 @@ static void stale_counts_are_not_reported(void **state) {
   t->alerts = 5;
   int i = contoso(f, 60);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->alerts_valid);
-  assert_near(result(f, i)->alerts_age, 0, 0.001);
+  assert_true(fixture_result(f, i)->alerts_valid);
+  assert_near(fixture_result(f, i)->alerts_age, 0, 0.001);
   t->ov[FW_ALERTS] = (struct fw_override){
       .status = 503, .body = "{}", .retry_after = -1, .times = -1};
   int valid_cycles = 0;
   for (int c = 0; c < 20; c++) {
     fw_cycle(&f->w, f->e, 10);
-    const struct mde_tenant_result *r = result(f, i);
+    const struct mde_tenant_result *r = fixture_result(f, i);
     if (r->alerts_valid) {
       valid_cycles++;
       assert_true(r->alerts_age <= 2 * 60 + 10);
@@ -156,11 +124,11 @@ static void stale_counts_are_not_reported(void **state) {
   }
   /* ages 10 .. 130 s are current: 13 cycles, then a gap */
   assert_int_equal(valid_cycles, 13);
-  assert_near(result(f, i)->alerts_age, 200, 0.001);
+  assert_near(fixture_result(f, i)->alerts_age, 200, 0.001);
   t->ov[FW_ALERTS].times = 0; /* the API heals */
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->alerts_valid);
-  assert_near(result(f, i)->alerts_age, 0, 0.001);
+  assert_true(fixture_result(f, i)->alerts_valid);
+  assert_near(fixture_result(f, i)->alerts_age, 0, 0.001);
 }
 
 /* Item 2: a full resync spanning several cycles keeps the counts current
@@ -174,16 +142,16 @@ static void a_long_full_resync_keeps_counts_fresh(void **state) {
   c.alerts_interval = 20;
   c.full_resync_interval = 900;
   c.probe_roles = 0;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   int n = 0;
-  while (!result(f, i)->alerts_valid && n++ < 40)
+  while (!fixture_result(f, i)->alerts_valid && n++ < 40)
     fw_cycle(&f->w, f->e, 10);
   int first = f->w.n_log;
   for (int k = 0; k < 150; k++) { /* 25 minutes: a resync happens */
     fw_cycle(&f->w, f->e, 10);
-    assert_true(result(f, i)->alerts_valid);
-    assert_true(result(f, i)->alerts_age <= 2 * 20 + 10);
-    assert_int_equal(total(result(f, i)), 60);
+    assert_true(fixture_result(f, i)->alerts_valid);
+    assert_true(fixture_result(f, i)->alerts_age <= 2 * 20 + 10);
+    assert_int_equal(total(fixture_result(f, i)), 60);
   }
   /* the resync fetched all 30 pages again, beside incremental syncs */
   assert_true(fw_count(&f->w, FW_ALERTS, 0, first) >= 30 + 40);
@@ -199,7 +167,7 @@ static void incremental_syncs_ask_from_the_right_time(void **state) {
   int i = contoso(f, 60);
   for (int c = 0; c < 13; c++)
     fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->alerts_valid);
+  assert_true(fixture_result(f, i)->alerts_valid);
   const char *since[3] = {NULL, NULL, NULL};
   int n = 0;
   for (int k = 0; k < f->w.n_log && n < 3; k++)
@@ -222,24 +190,24 @@ static void no_answer_no_latency(void **state) {
   int i = contoso(f, 300);
   t->ov[FW_TOKEN] = (struct fw_override){.hang = true, .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NETWORK);
-  assert_true(result(f, i)->timed_out);
-  assert_false(result(f, i)->token_timing_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NETWORK);
+  assert_true(fixture_result(f, i)->timed_out);
+  assert_false(fixture_result(f, i)->token_timing_valid);
   t->ov[FW_TOKEN] = (struct fw_override){.reset = true, .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NETWORK);
-  assert_false(result(f, i)->token_timing_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NETWORK);
+  assert_false(fixture_result(f, i)->token_timing_valid);
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->token_timing_valid);
-  assert_near(result(f, i)->token_time.total, 0.020, 0.0001);
-  assert_true(result(f, i)->api_timing_valid);
-  assert_false(result(f, i)->timed_out);
+  assert_true(fixture_result(f, i)->token_timing_valid);
+  assert_near(fixture_result(f, i)->token_time.total, 0.020, 0.0001);
+  assert_true(fixture_result(f, i)->api_timing_valid);
+  assert_false(fixture_result(f, i)->timed_out);
   /* the next cycle asks for nothing (the token is cached, the alerts are
    * not due): no latency either */
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_false(result(f, i)->token_timing_valid);
-  assert_false(result(f, i)->api_timing_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_false(fixture_result(f, i)->token_timing_valid);
+  assert_false(fixture_result(f, i)->api_timing_valid);
 }
 
 /* Item 4: a 403 from the API, then 200s: permissions follow what the API
@@ -252,7 +220,7 @@ static void permission_follows_the_api(void **state) {
   const char *roles[] = {"Alert.Read.All", "Machine.Read.All"};
   c.required_roles = roles;
   c.n_required_roles = 2;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   t->ov[FW_MACHINES] = (struct fw_override){
       .status = 403,
       .body = "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Missing "
@@ -260,16 +228,17 @@ static void permission_follows_the_api(void **state) {
       .retry_after = -1,
       .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
-  assert_int_equal(result(f, i)->permissions, 0);
-  assert_int_equal(result(f, i)->missing_roles.n, 1);
-  assert_string_equal(result(f, i)->missing_roles.v[0], "Machine.Read.All");
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_int_equal(fixture_result(f, i)->permissions, 0);
+  assert_int_equal(fixture_result(f, i)->missing_roles.n, 1);
+  assert_string_equal(fixture_result(f, i)->missing_roles.v[0],
+                      "Machine.Read.All");
   int tokens = fw_count(&f->w, FW_TOKEN, -1, 0);
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, -1, 0), tokens); /* cached */
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_int_equal(result(f, i)->permissions, 1);
-  assert_int_equal(result(f, i)->missing_roles.n, 0);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->permissions, 1);
+  assert_int_equal(fixture_result(f, i)->missing_roles.n, 0);
 }
 
 /* A 403's reason is the API's message, however short; its code only
@@ -287,8 +256,9 @@ static void a_refusal_gives_the_apis_message(void **state) {
         .status = 403, .body = bodies[k], .retry_after = -1, .times = 1};
     f->w.mono_ms += 300 * 1000; /* the next alerts sync is due */
     fw_cycle(&f->w, f->e, 10);
-    const char *reason = result(f, i)->reason;
-    assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+    const char *reason = fixture_result(f, i)->reason;
+    assert_int_equal(fixture_result(f, i)->failure,
+                     MDE_FAIL_PERMISSION_MISSING);
     size_t n = strlen(reason), m = strlen(ends[k]);
     if (n < m || strcmp(reason + n - m, ends[k]) != 0)
       fail_msg("reason \"%s\" does not end in \"%s\"", reason, ends[k]);
@@ -306,9 +276,9 @@ static void readwrite_grants_read(void **state) {
   const char *roles[] = {"Alert.Read.All", "Machine.Read.All"};
   c.required_roles = roles;
   c.n_required_roles = 2;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_int_equal(r->failure, MDE_FAIL_NONE);
   assert_int_equal(r->permissions, 1);
   assert_int_equal(r->missing_roles.n, 0);
@@ -325,8 +295,8 @@ static void a_huge_retry_after_is_clamped(void **state) {
   t->ov[FW_ALERTS] = (struct fw_override){
       .status = 429, .body = "{}", .retry_after = 3600, .times = 1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_THROTTLED);
-  assert_near(result(f, i)->retry_after, 3600, 0.5);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_THROTTLED);
+  assert_near(fixture_result(f, i)->retry_after, 3600, 0.5);
   int from = f->w.n_log;
   int cycles = 0;
   while (fw_count(&f->w, FW_ALERTS, 0, from) == 0 && cycles++ < 1000)
@@ -334,7 +304,7 @@ static void a_huge_retry_after_is_clamped(void **state) {
   /* not one call before the hour (and a second) is over, none long after */
   int64_t waited = f->w.log[f->w.n_log - 1].ms - f->w.log[from - 1].ms;
   assert_true(waited >= 3601000 && waited <= 3611000);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
 }
 
 /* Item 8: an API that keeps answering 401 gets one re-acquired token, then
@@ -346,18 +316,19 @@ static void a_401_loop_backs_off(void **state) {
   t->ov[FW_ALERTS] = (struct fw_override){
       .status = 401, .body = "{}", .retry_after = -1, .times = -1};
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2); /* one re-acquire */
   for (int c = 0; c < 360; c++) /* an hour of 10 s cycles */
     fw_cycle(&f->w, f->e, 10);
   /* 60 + 120 + 240 + 480 + 960 + 1800 s: six more tries in the hour */
   int tokens = fw_count(&f->w, FW_TOKEN, 0, 0);
   assert_true(tokens >= 7 && tokens <= 9);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_TOKEN_INVALID);
   t->ov[FW_ALERTS].times = 0; /* the API accepts tokens again */
-  for (int c = 0; c < 200 && result(f, i)->failure != MDE_FAIL_NONE; c++)
+  for (int c = 0; c < 200 && fixture_result(f, i)->failure != MDE_FAIL_NONE;
+       c++)
     fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
 }
 
 /* Backoff after a failure nobody fixed: 60 s, doubling, capped at
@@ -367,7 +338,7 @@ static void backoff_doubles_up_to_the_cap(void **state) {
   struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
   struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
   c.backoff_cap = 600;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   t->ov[FW_TOKEN] = (struct fw_override){
       .status = 401,
       .body = "{\"error\":\"invalid_client\",\"error_description\":"
@@ -377,7 +348,7 @@ static void backoff_doubles_up_to_the_cap(void **state) {
       .times = -1};
   for (int s = 0; s < 3000; s++) /* 50 minutes of 1 s cycles */
     fw_cycle(&f->w, f->e, 1);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
   static const int64_t gaps[] = {60, 120, 240, 480, 600, 600, 600};
   int k = 0;
   int64_t prev = -1;
@@ -404,17 +375,17 @@ static void token_retry_after_is_honoured(void **state) {
                                          .retry_after = 30,
                                          .times = 1};
   fw_cycle(&f->w, f->e, 1);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_THROTTLED);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_THROTTLED);
   for (int s = 0; s < 30; s++) {
     fw_cycle(&f->w, f->e, 1);
     assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 1);
-    assert_true(result(f, i)->backoff);
-    assert_true(result(f, i)->throttled); /* still, while it waits */
-    assert_true(result(f, i)->retry_after == 30 - s);
+    assert_true(fixture_result(f, i)->backoff);
+    assert_true(fixture_result(f, i)->throttled); /* still, while it waits */
+    assert_true(fixture_result(f, i)->retry_after == 30 - s);
   }
   fw_cycle(&f->w, f->e, 1);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
 }
 
 /* Item 9: with one connection and a hung tenant, every other tenant still
@@ -434,22 +405,22 @@ static void a_hung_tenant_does_not_starve_the_rest(void **state) {
     char name[16];
     snprintf(name, sizeof name, "t%d", k);
     struct mde_tenant_config c = fw_config(&f->w, name, ids[k], NULL);
-    idx[k] = add(f, &c);
+    idx[k] = fixture_add(f, &c);
   }
   for (int c = 0; c < 3; c++)
     fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, idx[0])->failure, MDE_FAIL_NETWORK);
+  assert_int_equal(fixture_result(f, idx[0])->failure, MDE_FAIL_NETWORK);
   for (int k = 1; k < 4; k++) {
-    assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
-    assert_true(result(f, idx[k])->token_valid);
+    assert_int_equal(fixture_result(f, idx[k])->failure, MDE_FAIL_NONE);
+    assert_true(fixture_result(f, idx[k])->token_valid);
   }
   /* it answers again: last in line, it still gets its turn */
   f->w.t[0].ov[FW_TOKEN].times = 0;
   for (int c = 0; c < 3; c++)
     fw_cycle(&f->w, f->e, 10);
   for (int k = 0; k < 4; k++)
-    assert_int_equal(result(f, idx[k])->failure, MDE_FAIL_NONE);
-  assert_true(result(f, idx[0])->token_valid);
+    assert_int_equal(fixture_result(f, idx[k])->failure, MDE_FAIL_NONE);
+  assert_true(fixture_result(f, idx[0])->token_valid);
 }
 
 /* Item 10: a domain's tenant GUID comes from discovery, once, and a token
@@ -463,19 +434,19 @@ static void a_domain_is_pinned_by_discovery(void **state) {
   snprintf(other->token_tid, sizeof other->token_tid, "%s", CONTOSO);
   struct mde_tenant_config c =
       fw_config(&f->w, "contoso", "contoso.example.com", NULL);
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   struct mde_tenant_config d =
       fw_config(&f->w, "fabrikam", "fabrikam.example.com", NULL);
-  int j = add(f, &d);
+  int j = fixture_add(f, &d);
   for (int k = 0; k < 3; k++)
     fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_string_equal(result(f, i)->tenant_id, CONTOSO);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_string_equal(fixture_result(f, i)->tenant_id, CONTOSO);
   assert_int_equal(fw_count(&f->w, FW_DISCOVERY, 0, 0), 1);
   /* fabrikam's tokens claim contoso's tid: refused, not adopted */
-  assert_int_equal(result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
-  assert_false(result(f, j)->token_valid);
-  assert_string_equal(result(f, j)->tenant_id, FABRIKAM);
+  assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_false(fixture_result(f, j)->token_valid);
+  assert_string_equal(fixture_result(f, j)->tenant_id, FABRIKAM);
 }
 
 /* A nextLink to a host that is not a Defender API host of the tenant's
@@ -488,9 +459,9 @@ static void a_next_link_elsewhere_is_not_followed(void **state) {
   t->next_base = "https://api.example.evil.com";
   int i = contoso(f, 300);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PROTOCOL);
-  assert_non_null(strstr(result(f, i)->reason, "nextLink"));
-  assert_false(result(f, i)->alerts_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PROTOCOL);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "nextLink"));
+  assert_false(fixture_result(f, i)->alerts_valid);
   for (int n = 0; n < f->w.n_log; n++)
     assert_null(strstr(f->w.log[n].url, "evil"));
   assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 1);
@@ -506,9 +477,9 @@ static void an_opaque_token_is_used_and_reported(void **state) {
   int i = contoso(f, 300);
   for (int c = 0; c < 3; c++) {
     fw_cycle(&f->w, f->e, 10);
-    assert_int_equal(result(f, i)->failure, MDE_FAIL_TOKEN_OPAQUE);
-    assert_true(result(f, i)->alerts_valid);
-    assert_int_equal(total(result(f, i)), 7);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_TOKEN_OPAQUE);
+    assert_true(fixture_result(f, i)->alerts_valid);
+    assert_int_equal(total(fixture_result(f, i)), 7);
   }
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 1); /* cached */
   assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 0); /* nothing to check */
@@ -520,8 +491,8 @@ static void an_opaque_token_is_used_and_reported(void **state) {
       .times = -1};
   f->w.mono_ms += 300 * 1000; /* the next alerts sync is due */
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
-  assert_int_equal(result(f, i)->permissions, 0);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_PERMISSION_MISSING);
+  assert_int_equal(fixture_result(f, i)->permissions, 0);
 }
 
 /* The v1 issuer a token must carry comes from the tenant's discovery
@@ -535,12 +506,12 @@ static void the_issuer_comes_from_discovery(void **state) {
   u->token_issuer = "https://sts.windows.net";
   int i = contoso(f, 300);
   struct mde_tenant_config c = fw_config(&f->w, "fabrikam", FABRIKAM, NULL);
-  int j = add(f, &c);
+  int j = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_true(result(f, i)->token_valid);
-  assert_int_equal(result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
-  assert_non_null(strstr(result(f, j)->reason, "iss"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_true(fixture_result(f, i)->token_valid);
+  assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_TOKEN_INVALID);
+  assert_non_null(strstr(fixture_result(f, j)->reason, "iss"));
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_DISCOVERY, 0, 0), 1); /* pinned */
 }
@@ -572,15 +543,15 @@ static void a_key_file_opened_to_others_is_refused(void **state) {
   c.secret_env = NULL;
   c.cert_file = cert;
   c.key_file = key;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   assert_int_equal(chmod(key, 0644), 0);
   int tokens = fw_count(&f->w, FW_TOKEN, -1, 0);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_CREDENTIAL_UNUSABLE);
-  assert_non_null(strstr(result(f, i)->reason, "key.pem"));
-  assert_false(result(f, i)->token_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_CREDENTIAL_UNUSABLE);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "key.pem"));
+  assert_false(fixture_result(f, i)->token_valid);
   f->w.mono_ms += 3600 * 1000; /* long after: still no token asked for */
   fw_cycle(&f->w, f->e, 10);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, -1, 0), tokens);
@@ -614,13 +585,13 @@ static void a_refused_discovery_defers_to_the_token_endpoint(void **state) {
       .times = 1};
   int i = contoso(f, 300);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_CLOUD_MISMATCH);
-  assert_int_equal(result(f, i)->aadsts, 900382);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_CLOUD_MISMATCH);
+  assert_int_equal(fixture_result(f, i)->aadsts, 900382);
   /* the token endpoint now issues a token: still not accepted */
   f->w.mono_ms += 3600 * 1000;
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_TENANT_NOT_FOUND);
-  assert_false(result(f, i)->token_valid);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_TENANT_NOT_FOUND);
+  assert_false(fixture_result(f, i)->token_valid);
   assert_int_equal(fw_count(&f->w, FW_ALERTS, -1, 0), 0);
 }
 
@@ -639,7 +610,7 @@ static void a_recovered_tenant_keeps_no_old_trace(void **state) {
       .retry_after = -1,
       .times = 1};
   fw_cycle(&f->w, f->e, 30);
-  const struct mde_tenant_result *r = result(f, i);
+  const struct mde_tenant_result *r = fixture_result(f, i);
   assert_int_equal(r->failure, MDE_FAIL_SECRET_INVALID);
   assert_int_equal(r->aadsts, 7000215);
   assert_string_equal(r->trace_id, "tr-1");
@@ -671,17 +642,17 @@ static void a_known_secret_expiry_counts_down(void **state) {
   time_t now = f->w.wall0 + (time_t)(f->w.mono_ms / 1000); /* the fake's */
   c.secret_expires = now + 30 * 86400;
   c.probe_roles = 0;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   struct mde_tenant_config d = fw_config(&f->w, "fabrikam", FABRIKAM, NULL);
   d.probe_roles = 0;
-  int j = add(f, &d);
+  int j = fixture_add(f, &d);
   /* (not assert_float_equal: cmocka's passes a NaN) */
   fw_cycle(&f->w, f->e, 3600);
-  assert_true(result(f, i)->credential_ttl == 30 * 86400);
-  assert_true(isnan(result(f, j)->credential_ttl));
+  assert_true(fixture_result(f, i)->credential_ttl == 30 * 86400);
+  assert_true(isnan(fixture_result(f, j)->credential_ttl));
   fw_cycle(&f->w, f->e, 10);
-  assert_true(result(f, i)->credential_ttl == 30 * 86400 - 3600);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_true(fixture_result(f, i)->credential_ttl == 30 * 86400 - 3600);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
 }
 
 /* A recovery forgets the failures before it: the next failure backs off
@@ -699,16 +670,16 @@ static void backoff_starts_over_after_a_recovery(void **state) {
       .times = 1};
   t->ov[FW_TOKEN] = bad_secret;
   fw_cycle(&f->w, f->e, 61);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   f->w.mono_ms += 3600 * 1000; /* the token has expired */
   t->ov[FW_TOKEN] = bad_secret;
   t->ov[FW_TOKEN].times = -1;
   int from = f->w.n_log;
   for (int s = 0; s < 200; s++)
     fw_cycle(&f->w, f->e, 1);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
   int64_t at[3];
   int n = 0;
   for (int k = from; k < f->w.n_log && n < 3; k++)
@@ -771,15 +742,15 @@ static void a_request_that_cannot_be_queued_fails_at_once(void **state) {
   int i = contoso(f, 60);
   f->w.refuse_submit = f->w.submits + 1; /* discovery */
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_INTERNAL);
-  assert_non_null(strstr(result(f, i)->reason, "not queued"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_INTERNAL);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "not queued"));
   f->w.refuse_submit = f->w.submits + 3; /* discovery, token, key set */
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_INTERNAL);
-  assert_non_null(strstr(result(f, i)->reason, "key set request"));
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_INTERNAL);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "key set request"));
   fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_int_equal(total(result(f, i)), 3);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(total(fixture_result(f, i)), 3);
 }
 
 static void one_key_set_per_tenant(void **state) {
@@ -787,11 +758,11 @@ static void one_key_set_per_tenant(void **state) {
   fw_tenant(&f->w, CONTOSO);
   struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
   struct mde_tenant_config d = fw_config(&f->w, "contoso-2", CONTOSO, NULL);
-  int i = add(f, &c), j = add(f, &d);
+  int i = fixture_add(f, &c), j = fixture_add(f, &d);
   for (int k = 0; k < 3; k++)
     fw_cycle(&f->w, f->e, 10);
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_NONE);
-  assert_int_equal(result(f, j)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_NONE);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, 0), 2);
   assert_int_equal(fw_count(&f->w, FW_KEYS, -1, 0), 1);
 }
@@ -843,7 +814,7 @@ static void a_new_secret_file_starts_the_backoff_over(void **state) {
   c.secret_env = NULL;
   c.secret_file = secret;
   c.probe_roles = 0;
-  int i = add(f, &c);
+  int i = fixture_add(f, &c);
   t->ov[FW_TOKEN] = (struct fw_override){
       .status = 401,
       .body = "{\"error\":\"invalid_client\",\"error_description\":"
@@ -858,7 +829,7 @@ static void a_new_secret_file_starts_the_backoff_over(void **state) {
   int from = f->w.n_log;
   fw_cycle(&f->w, f->e, 1);
   assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1); /* at once */
-  assert_int_equal(result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_SECRET_INVALID);
   for (int s = 0; s < 60; s++) {
     assert_int_equal(fw_count(&f->w, FW_TOKEN, 0, from), 1);
     fw_cycle(&f->w, f->e, 1);
@@ -904,60 +875,67 @@ static void an_unknown_key_waits_for_the_refetch(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(a_large_sync_resumes_across_cycles,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(a_sync_that_will_not_end_is_reported,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(stale_counts_are_not_reported, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(stale_counts_are_not_reported,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(a_long_full_resync_keeps_counts_fresh,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(incremental_syncs_ask_from_the_right_time,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(no_answer_no_latency, setup, teardown),
-      cmocka_unit_test_setup_teardown(permission_follows_the_api, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(a_refusal_gives_the_apis_message, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(readwrite_grants_read, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_huge_retry_after_is_clamped, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(a_401_loop_backs_off, setup, teardown),
-      cmocka_unit_test_setup_teardown(backoff_doubles_up_to_the_cap, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(token_retry_after_is_honoured, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(no_answer_no_latency, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(permission_follows_the_api, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_refusal_gives_the_apis_message,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(readwrite_grants_read, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_huge_retry_after_is_clamped,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_401_loop_backs_off, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(backoff_doubles_up_to_the_cap,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(token_retry_after_is_honoured,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(a_hung_tenant_does_not_starve_the_rest,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(a_domain_is_pinned_by_discovery, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_domain_is_pinned_by_discovery,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(a_next_link_elsewhere_is_not_followed,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(an_opaque_token_is_used_and_reported,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(the_issuer_comes_from_discovery, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(the_issuer_comes_from_discovery,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(a_key_file_opened_to_others_is_refused,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(
-          a_refused_discovery_defers_to_the_token_endpoint, setup, teardown),
+          a_refused_discovery_defers_to_the_token_endpoint, fixture_setup,
+          fixture_teardown),
       cmocka_unit_test_setup_teardown(a_recovered_tenant_keeps_no_old_trace,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(a_known_secret_expiry_counts_down, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(a_known_secret_expiry_counts_down,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(backoff_starts_over_after_a_recovery,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(
-          tenant_names_and_token_versions_are_checked, setup, teardown),
-      cmocka_unit_test_setup_teardown(one_key_set_per_tenant, setup, teardown),
+          tenant_names_and_token_versions_are_checked, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(one_key_set_per_tenant, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(
-          a_request_that_cannot_be_queued_fails_at_once, setup, teardown),
-      cmocka_unit_test_setup_teardown(the_log_gets_its_context, setup,
-                                      teardown),
+          a_request_that_cannot_be_queued_fails_at_once, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(the_log_gets_its_context, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(a_new_secret_file_starts_the_backoff_over,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(an_unknown_key_waits_for_the_refetch,
-                                      setup, teardown),
+                                      fixture_setup, fixture_teardown),
   };
   return cmocka_run_group_tests_name("engine state machine", tests, NULL, NULL);
 }
