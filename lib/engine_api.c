@@ -277,8 +277,12 @@ enum step mde_step_api(struct tenant *t) {
 /* --- alerts --- */
 
 /* The sync to advance: the incremental one first (it keeps the counts
- * current), then the full one. */
+ * current), then the full one; but a machines sync the budget turned away
+ * goes first (it is owed a turn: alerts and it then take turns while the
+ * budget is short). */
 enum step mde_step_alerts(struct tenant *t) {
+  if (t->machines_owed && t->msync.active)
+    return STEP_MACHINES;
   struct alerts_sync *s = t->incr.active   ? &t->incr
                           : t->full.active ? &t->full
                                            : NULL;

@@ -208,6 +208,10 @@ struct tenant {
   int fetch_machines; /* -1: when the token has the role */
   long machines_interval;
   struct machines_sync msync;
+  /* The sync found the call budget spent (alerts, asked first, had drawn
+   * it): it goes before alerts at the next call, or alerts polled often
+   * would starve device health for ever, with nothing to say so. */
+  bool machines_owed;
   struct mde_machine_counts machines; /* the last complete sync's */
   int64_t machines_fresh_ms;          /* monotonic; 0: never */
   time_t next_machines, next_score;

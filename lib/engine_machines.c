@@ -69,6 +69,7 @@ enum step mde_step_machines(struct tenant *t) {
       return STEP_END;
     }
   }
+  t->machines_owed = mde_budget_wait_ms(&t->budget, mde_engine_mono(t->e)) > 0;
   return mde_api_call(t, strdup(s->next_url), STEP_MACHINES_ANSWER, 0);
 }
 

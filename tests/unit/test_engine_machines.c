@@ -73,6 +73,34 @@ static void a_large_fleet_syncs_across_cycles(void **state) {
   assert_near(r->machines_age, 0, 0.001);
 }
 
+/* Alerts polled every second drain the call budget (600 an hour): the
+ * machines sync, asked after them, must still get its turn, or device
+ * health goes stale with no failure to say so. */
+static void machines_get_their_turn_when_alerts_drain_the_budget(void **state) {
+  struct fixture *f = *state;
+  fleet(f, 5)->alerts = 3;
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.probe_roles = 0;
+  c.alerts_interval = 1;
+  c.machines_interval = 60;
+  int i = fixture_add(f, &c);
+  int stale = 0;
+  for (int k = 0; k < 900; k++) { /* 15 minutes */
+    fw_cycle(&f->w, f->e, 1);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+    stale += !fixture_result(f, i)->machines_valid;
+  }
+  assert_int_equal(stale, 0);
+  /* 15 minutes of budget: the hour's burst of 150 and 150 more; the
+   * machines sync takes one a minute, alerts all the rest. */
+  int machines = fw_count(&f->w, FW_MACHINES, 0, 0);
+  int alerts = fw_count(&f->w, FW_ALERTS, 0, 0);
+  print_message("calls: %d machines, %d alerts\n", machines, alerts);
+  assert_true(machines >= 13 && machines <= 16); /* each may wait 6 s */
+  assert_true(alerts >= 280);
+  assert_true(machines + alerts <= 302);
+}
+
 /* The first sync runs in the first cycle, then one per MachinesInterval;
  * a device that turned inactive is in the next sync's counts. */
 static void synced_every_interval(void **state) {
@@ -288,6 +316,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_large_fleet_syncs_across_cycles,
                                       fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          machines_get_their_turn_when_alerts_drain_the_budget, fixture_setup,
+          fixture_teardown),
       cmocka_unit_test_setup_teardown(synced_every_interval, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(the_role_decides_unless_forced,
