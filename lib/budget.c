@@ -5,7 +5,7 @@
 #define MINUTE_BURST 10.0
 #define MINUTE_RATE (40.0 / 60000.0) /* calls per ms */
 #define HOUR_BURST 150.0
-#define HOUR_RATE (600.0 / 3600000.0)
+#define HOUR_RATE ((double)MDE_BUDGET_PER_HOUR / 3600000.0)
 
 static void refill(struct mde_budget *b, int64_t now_ms) {
   if (now_ms <= b->at_ms)

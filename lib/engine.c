@@ -579,6 +579,13 @@ static void attach_fix(struct tenant *t) {
 /* Alert counts as the result reports them: complete or not, and shown
  * only while the last completed sync is recent enough to be called
  * current (two alerts intervals and one cycle); after that, a gap. */
+int64_t mde_tenant_fresh_window_ms(const struct tenant *t, long interval_s) {
+  int64_t every = (int64_t)interval_s * 1000;
+  if (every < MDE_BUDGET_SUSTAINED_GAP_MS)
+    every = MDE_BUDGET_SUSTAINED_GAP_MS;
+  return 2 * every + t->cycle_gap_ms;
+}
+
 static void alerts_freshness(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
   bool wanted =
@@ -587,9 +594,9 @@ static void alerts_freshness(struct tenant *t) {
   r->alerts_complete = !wanted ? -1 : t->alerts ? 1 : 0;
   r->alerts_age =
       t->fresh_ms ? (double)(t->e->mono - t->fresh_ms) / 1000.0 : NAN;
-  int64_t window = 2 * (int64_t)t->alerts_interval * 1000 + t->cycle_gap_ms;
-  r->alerts_valid =
-      t->alerts && t->fresh_ms && t->e->mono - t->fresh_ms <= window;
+  r->alerts_valid = t->alerts && t->fresh_ms &&
+                    t->e->mono - t->fresh_ms <=
+                        mde_tenant_fresh_window_ms(t, t->alerts_interval);
   if (t->full.active && !t->alerts && ++t->sync_cycles > SYNC_INCOMPLETE_CYCLES)
     mde_tenant_fail(t, MDE_FAIL_SYNC_INCOMPLETE,
                     "the first alerts sync is not complete after %d cycles "

@@ -254,6 +254,10 @@ int64_t mde_engine_mono(struct mde_engine *e);
  * returns STEP_WAIT; the answer resumes the tenant at `resume`. */
 enum step mde_tenant_send(struct tenant *t, enum step resume);
 /* Records the outcome of an HTTP exchange in the tenant's result. */
+/* How long a completed sync counts as current: two polls and a cycle,
+ * a poll coming every `interval_s`, or as often as the call budget allows
+ * if that is less often (an interval of 1 s would flicker stale). */
+int64_t mde_tenant_fresh_window_ms(const struct tenant *t, long interval_s);
 void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req);
 /* Sets the cycle's failure if `f` is worse than what is there. */
 void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...)

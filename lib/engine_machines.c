@@ -178,8 +178,8 @@ enum step mde_step_score_answer(struct tenant *t) {
 /* Shown only while the last completed sync is recent enough to be called
  * current (two intervals and one cycle, as alerts); after that, a gap. */
 static bool fresh(const struct tenant *t, int64_t at_ms) {
-  int64_t window = 2 * (int64_t)t->machines_interval * 1000 + t->cycle_gap_ms;
-  return at_ms && t->e->mono - at_ms <= window;
+  return at_ms && t->e->mono - at_ms <=
+                      mde_tenant_fresh_window_ms(t, t->machines_interval);
 }
 
 void mde_machines_freshness(struct tenant *t) {

@@ -16,6 +16,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Once both bursts are spent, a tenant makes one call every this many
+ * milliseconds at most: an AlertsInterval shorter than that cannot be
+ * kept, and counts are judged fresh against what can. */
+#define MDE_BUDGET_PER_HOUR 600
+#define MDE_BUDGET_SUSTAINED_GAP_MS (3600 * 1000 / MDE_BUDGET_PER_HOUR)
+
 struct mde_budget {
   double minute, hour; /* calls available now */
   int64_t at_ms;       /* when they were last topped up */

@@ -753,6 +753,30 @@ static void a_request_that_cannot_be_queued_fails_at_once(void **state) {
   assert_int_equal(total(fixture_result(f, i)), 3);
 }
 
+/* An AlertsInterval shorter than the budget's sustained gap (one call in
+ * 6 s) cannot be kept: counts are judged against what can, so they stay
+ * current instead of flickering stale every other poll; and a failing API
+ * still makes them stale within two such gaps and a cycle. */
+static void alerts_polled_faster_than_the_budget_stay_current(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO)->alerts = 3;
+  int i = contoso(f, 1);
+  int stale = 0;
+  for (int k = 0; k < 600; k++) { /* the hour's burst spent by ~160 s */
+    fw_cycle(&f->w, f->e, 1);
+    assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+    stale += !fixture_result(f, i)->alerts_valid;
+  }
+  assert_int_equal(stale, 0);
+  assert_true(fw_count(&f->w, FW_ALERTS, 0, 0) <= 150 + 600 / 6 + 2);
+  fw_tenant(&f->w, CONTOSO)->ov[FW_ALERTS] = (struct fw_override){
+      .status = 503, .body = "{}", .retry_after = -1, .times = -1};
+  int k = 0;
+  while (fixture_result(f, i)->alerts_valid && k++ < 60)
+    fw_cycle(&f->w, f->e, 1);
+  assert_true(k >= 1 && k <= 2 * 6 + 1);
+}
+
 static void one_key_set_per_tenant(void **state) {
   struct fixture *f = *state;
   fw_tenant(&f->w, CONTOSO);
@@ -927,6 +951,9 @@ int main(void) {
           fixture_teardown),
       cmocka_unit_test_setup_teardown(one_key_set_per_tenant, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          alerts_polled_faster_than_the_budget_stay_current, fixture_setup,
+          fixture_teardown),
       cmocka_unit_test_setup_teardown(
           a_request_that_cannot_be_queued_fails_at_once, fixture_setup,
           fixture_teardown),
