@@ -62,7 +62,7 @@ PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugin/*.c))
 MDE_SO := $(BUILD)/mde.so
 # check_mde reuses the plugin's option parser (options.o) for --config.
 CHECK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard check/*.c)) \
-             $(BUILD)/plugin/options.o
+             $(BUILD)/plugin/options.o $(BUILD)/plugin/value_groups.o
 CHECK_MDE := $(BUILD)/check_mde
 
 LIBMDE := $(BUILD)/libmde.a
@@ -183,10 +183,26 @@ $(BUILD)/tests/test_check: $(BUILD)/tests/unit/test_check.o \
 $(BUILD)/tests/unit/test_options.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck \
   -Iplugin
 $(BUILD)/tests/test_options: $(BUILD)/tests/unit/test_options.o \
-  $(addprefix $(BUILD)/,check/conffile.o check/shim.o plugin/options.o) \
-  $(LIBSIM) $(LIBMDE)
+  $(addprefix $(BUILD)/,check/conffile.o check/shim.o plugin/options.o \
+    plugin/value_groups.o) $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# The Values option, through the option parser (as test_options).
+$(BUILD)/tests/unit/test_value_groups.o: ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) \
+  -Icheck -Iplugin
+$(BUILD)/tests/test_value_groups: $(BUILD)/tests/unit/test_value_groups.o \
+  $(addprefix $(BUILD)/,check/conffile.o check/shim.o plugin/options.o \
+    plugin/value_groups.o) $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# plugin/submit.c against a recording fake of collectd (tests/unit/collectd_fake.c).
+$(BUILD)/tests/unit/test_submit.o $(BUILD)/tests/unit/collectd_fake.o: \
+  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Iplugin
+$(BUILD)/tests/test_submit: $(BUILD)/tests/unit/test_submit.o \
+  $(addprefix $(BUILD)/,tests/unit/collectd_fake.o plugin/submit.o) \
+  $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 $(BUILD)/tests/test_engine_sm: $(BUILD)/tests/unit/fakeworld.o
 $(BUILD)/tests/test_engine_graph: $(BUILD)/tests/unit/fakeworld.o
@@ -242,10 +258,11 @@ $(FUZZ_BUILD)/tests/fuzz/fuzz_range.o: ALL_CPPFLAGS += -Icheck
 $(FUZZ_BUILD)/fuzz_range: $(FUZZ_BUILD)/check/range.o
 # The option parser, with the collectd functions check_mde provides.
 $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
-  $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: \
+  $(FUZZ_BUILD)/plugin/value_groups.o $(FUZZ_BUILD)/tests/fuzz/fuzz_options.o: \
   ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Icheck -Iplugin
 $(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/check/conffile.o \
-  $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o
+  $(FUZZ_BUILD)/plugin/options.o $(FUZZ_BUILD)/check/shim.o \
+  $(FUZZ_BUILD)/plugin/value_groups.o
 
 # The engine's state machine, in the scripted world of its unit tests.
 $(FUZZ_BUILD)/tests/fuzz/fuzz_engine.o: ALL_CPPFLAGS += -Itests/unit
