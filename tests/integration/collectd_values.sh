@@ -3,10 +3,11 @@
 # The Values option in a real collectd: with the minimal set README
 # documents for very large installs (Values "token"), a deselected value is
 # absent from collectd's cache (`collectdctl listval`), the token's health
-# is there, and a broken tenant still sends its notification; a tenant that
-# overrides the set gets alerts by severity only, summed over statuses.
+# is there, and a broken or skipped tenant still sends its notification; a
+# tenant that overrides the set gets alerts by severity only, summed over
+# statuses.
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 15
 start_sim "$MDE_ROOT/tests/integration/scenarios/collectd.json"
 APP=11111111-2222-3333-4444-555555555555
 (umask 077; printf 'sim-secret-current\n' >"$WORK/secret")
@@ -25,6 +26,10 @@ start_collectd "<Plugin mde>
   </Tenant>
   <Tenant \"unconsented\">
     TenantId \"unconsented.onmicrosoft.com\"
+  </Tenant>
+  <Tenant \"broken\">
+    TenantId \"healthy.onmicrosoft.com\"
+    TokenVersion 3
   </Tenant>
   <Tenant \"bysev\">
     TenantId \"healthy.onmicrosoft.com\"
@@ -51,6 +56,13 @@ ok $( [ -n "$(counter mde-unconsented/errors-app_not_in_tenant)" ]; echo $?) "un
 n=$(grep "Notification: .*plugin_instance = unconsented," "$WORK/collectd.log")
 like "$n" "severity = FAILURE.*message = unconsented: app_not_in_tenant" \
   "minimal set: the broken tenant's FAILURE notification still arrives"
+
+# a skipped tenant (TokenVersion 3) has no options of its own: the top's set
+is "$(grep '^test/mde-broken/' <<<"$listing" | sed 's|^test/mde-broken/||' | sort | tr '\n' ' ')" \
+  "bool-token_valid count-roles_missing errors-config " \
+  "minimal set: a skipped tenant dispatches the top-level set (its token values only)"
+like "$(grep "Notification: .*plugin_instance = broken," "$WORK/collectd.log")" "severity = FAILURE.*message = broken: config" \
+  "minimal set: the skipped tenant's FAILURE notification arrives"
 
 # the tenant's own set replaces the inherited one
 is "$(grep '^test/mde-bysev/' <<<"$listing" | sed 's|^test/mde-bysev/||' | sort | tr '\n' ' ')" \

@@ -489,6 +489,16 @@ static void credential_thresholds(void **state) {
                       "contoso: client credential expires in 0.1 days - "
                       "create a new one for the app and update the "
                       "configuration");
+  /* renewed after a WARNING only: OKAY too */
+  struct tenant_track warned = soon;
+  warned.cred_level = -1;
+  r.credential_ttl = 20 * 86400.0;
+  submit_tenant(&r, &warned, 0);
+  r.credential_ttl = 365 * 86400.0;
+  fake_reset();
+  submit_tenant(&r, &warned, 0);
+  assert_int_equal(fake.n_notes, 1);
+  assert_int_equal(fake.notes[0].severity, NOTIF_OKAY);
   /* half a second left is not expired yet */
   soon.cred_level = -1;
   r.credential_ttl = 0.5;
