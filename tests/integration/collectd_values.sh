@@ -7,7 +7,7 @@
 # tenant that overrides the set gets alerts by severity only, summed over
 # statuses.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 16
 start_sim "$MDE_ROOT/tests/integration/scenarios/collectd.json"
 APP=11111111-2222-3333-4444-555555555555
 (umask 077; printf 'sim-secret-current\n' >"$WORK/secret")
@@ -29,7 +29,7 @@ start_collectd "<Plugin mde>
   </Tenant>
   <Tenant \"broken\">
     TenantId \"healthy.onmicrosoft.com\"
-    TokenVersion 3
+    ClientSecretExpires \"2027-02-30\"
   </Tenant>
   <Tenant \"bysev\">
     TenantId \"healthy.onmicrosoft.com\"
@@ -57,12 +57,14 @@ n=$(grep "Notification: .*plugin_instance = unconsented," "$WORK/collectd.log")
 like "$n" "severity = FAILURE.*message = unconsented: app_not_in_tenant" \
   "minimal set: the broken tenant's FAILURE notification still arrives"
 
-# a skipped tenant (TokenVersion 3) has no options of its own: the top's set
+# a tenant skipped when the engine is built (no such date): the top's set
 is "$(grep '^test/mde-broken/' <<<"$listing" | sed 's|^test/mde-broken/||' | sort | tr '\n' ' ')" \
   "bool-token_valid count-roles_missing errors-config " \
   "minimal set: a skipped tenant dispatches the top-level set (its token values only)"
 like "$(grep "Notification: .*plugin_instance = broken," "$WORK/collectd.log")" "severity = FAILURE.*message = broken: config" \
   "minimal set: the skipped tenant's FAILURE notification arrives"
+is "$(grep -c "Notification: .*plugin_instance = broken," "$WORK/collectd.log") $(grep -c '<Tenant "broken"> skipped' "$WORK/collectd.log")" "1 1" \
+  "the skipped tenant is skipped and notified once (not again at init)"
 
 # the tenant's own set replaces the inherited one
 is "$(grep '^test/mde-bysev/' <<<"$listing" | sed 's|^test/mde-bysev/||' | sort | tr '\n' ' ')" \
