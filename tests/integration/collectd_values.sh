@@ -7,7 +7,7 @@
 # tenant that overrides the set gets alerts by severity only, summed over
 # statuses.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 17
 start_sim "$MDE_ROOT/tests/integration/scenarios/collectd.json"
 APP=11111111-2222-3333-4444-555555555555
 (umask 077; printf 'sim-secret-current\n' >"$WORK/secret")
@@ -65,6 +65,10 @@ like "$(grep "Notification: .*plugin_instance = broken," "$WORK/collectd.log")" 
   "minimal set: the skipped tenant's FAILURE notification arrives"
 is "$(grep -c "Notification: .*plugin_instance = broken," "$WORK/collectd.log") $(grep -c '<Tenant "broken"> skipped' "$WORK/collectd.log")" "1 1" \
   "the skipped tenant is skipped and notified once (not again at init)"
+
+# the engine's own log lines reach collectd's log (escaped, at their level)
+like "$(cat "$WORK/collectd.log")" '\[info\] mde plugin: tenant "healthy": healthy.onmicrosoft.com is tenant c0000000-' \
+  "the engine's log lines reach collectd's log"
 
 # the tenant's own set replaces the inherited one
 is "$(grep '^test/mde-bysev/' <<<"$listing" | sed 's|^test/mde-bysev/||' | sort | tr '\n' ' ')" \
