@@ -21,6 +21,11 @@ start_collectd "<Plugin mde>
   Timeout 5
   AlertsInterval 1
   Values \"token\"
+  # first: the engine's tenant 0 takes its own set too
+  <Tenant \"bysev\">
+    TenantId \"healthy.onmicrosoft.com\"
+    Values \"alerts_by_severity\"
+  </Tenant>
   <Tenant \"healthy\">
     TenantId \"healthy.onmicrosoft.com\"
   </Tenant>
@@ -30,10 +35,6 @@ start_collectd "<Plugin mde>
   <Tenant \"broken\">
     TenantId \"healthy.onmicrosoft.com\"
     ClientSecretExpires \"2027-02-30\"
-  </Tenant>
-  <Tenant \"bysev\">
-    TenantId \"healthy.onmicrosoft.com\"
-    Values \"alerts_by_severity\"
   </Tenant>
 </Plugin>" 2 || exit 1
 
