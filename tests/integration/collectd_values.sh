@@ -7,7 +7,7 @@
 # tenant that overrides the set gets alerts by severity only, summed over
 # statuses.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 18
 start_sim "$MDE_ROOT/tests/integration/scenarios/collectd.json"
 APP=11111111-2222-3333-4444-555555555555
 (umask 077; printf 'sim-secret-current\n' >"$WORK/secret")
@@ -70,6 +70,7 @@ is "$(grep -c "Notification: .*plugin_instance = broken," "$WORK/collectd.log") 
 # the engine's own log lines reach collectd's log (escaped, at their level)
 like "$(cat "$WORK/collectd.log")" '\[info\] mde plugin: tenant "healthy": healthy.onmicrosoft.com is tenant c0000000-' \
   "the engine's log lines reach collectd's log"
+unlike "$(cat "$WORK/collectd.log")" "the engine failed this cycle" "no cycle failed"
 
 # the tenant's own set replaces the inherited one
 is "$(grep '^test/mde-bysev/' <<<"$listing" | sed 's|^test/mde-bysev/||' | sort | tr '\n' ' ')" \
