@@ -205,6 +205,20 @@ $(BUILD)/tests/test_conf_adapt: $(BUILD)/tests/unit/test_conf_adapt.o \
   $(BUILD)/plugin/conf_adapt.o $(CONF_OBJ) $(LIBSIM) $(LIBMDE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# The Values option, through the option parser (as test_options).
+$(BUILD)/tests/unit/test_value_groups.o: ALL_CPPFLAGS += -Icheck -Iconf
+$(BUILD)/tests/test_value_groups: $(BUILD)/tests/unit/test_value_groups.o \
+  $(BUILD)/check/conffile.o $(CONF_OBJ) $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -o $@
+# plugin/submit.c against a recording fake of collectd (tests/unit/collectd_fake.c).
+$(BUILD)/tests/unit/test_submit.o $(BUILD)/tests/unit/collectd_fake.o: \
+  ALL_CPPFLAGS += $(COLLECTD_CPPFLAGS) -Iplugin -Iconf
+$(BUILD)/tests/test_submit: $(BUILD)/tests/unit/test_submit.o \
+  $(addprefix $(BUILD)/,tests/unit/collectd_fake.o plugin/submit.o) \
+  $(LIBSIM) $(LIBMDE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
 # The engine's state machine runs in a scripted world (tests/unit/fakeworld.c).
 # engine_fixture.c is their cmocka fixture.
 ENGINE_TEST_OBJ := $(addprefix $(BUILD)/tests/unit/,fakeworld.o engine_fixture.o)

@@ -15,10 +15,22 @@
 #include "mde/cloud.h"
 #include "mde/escape.h"
 
+#include "value_groups.h"
+
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 /* How a value is read; ALGORITHM, DATE and REGION are strings checked as
  * they are read, so that the error names the option where it is written. */
-enum kind { STRING, INT, BOOL, ROLES, CREDENTIAL, ALGORITHM, DATE, REGION };
+enum kind {
+  STRING,
+  INT,
+  BOOL,
+  ROLES,
+  CREDENTIAL,
+  ALGORITHM,
+  DATE,
+  REGION,
+  VALUES
+};
 
 /* Every error is reported and kept: the plugin reports a skipped tenant
  * with it, and check_mde prints it. */
@@ -87,6 +99,7 @@ static const struct option {
     {"CredentialCritical", TOP, INT, G(credential_critical), 1, 3650},
     {"FetchMachines", BOTH, BOOL, T(fetch_machines), 0, 0},
     {"MachinesInterval", BOTH, INT, T(machines_interval), 1, 86400},
+    {"Values", BOTH, VALUES, T(values), 0, 0},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -326,6 +339,15 @@ static int apply(const struct conf_item *ci, struct plugin_options *o,
     }
     target->roles = roles;
     target->roles[target->n_roles++] = role;
+    return 0;
+  }
+  case VALUES: { /* plugin/value_groups.c */
+    char err[512];
+    if (value_groups_option(ci, (unsigned *)(base + opt->offset), err,
+                            sizeof err) != 0) {
+      FAIL("%s: %s", where(t, place, sizeof place), err);
+      return -1;
+    }
     return 0;
   }
   }

@@ -30,6 +30,7 @@ struct tenant_options {
   char *home_tenant, *graph_endpoint, *secret_key_id; /* Microsoft Graph */
   int fetch_machines; /* -1: not set (the token's roles decide) */
   int machines_interval;
+  unsigned values; /* the Values option (value_groups.h); 0: not set */
 };
 
 /* A <Tenant> block the plugin cannot use: skipped, and reported under its

@@ -34,6 +34,7 @@
 #include "mde/thread_times.h"
 #include "options.h"
 #include "submit.h"
+#include "value_groups.h"
 
 /* A tenant's name is the plugin instance: the option model's limit must be
  * collectd's. */
@@ -50,6 +51,7 @@ struct state {
   struct skipped_tenant *skipped;
   size_t n_skipped;
   uint64_t cycles;
+  unsigned values; /* the top-level value groups, for submit_apps */
 
   pthread_t worker;
   bool worker_started;
@@ -236,7 +238,7 @@ static void run_cycle(struct state *st, cdtime_t interval) {
   st->cycles++;
   for (size_t i = 0; i < st->n_skipped; i++)
     submit_skipped(&st->skipped[i], &st->track[st->n + i], st->cycles, when);
-  submit_apps(st->engine, when);
+  submit_apps(st->engine, st->values, when);
   submit_cycle((double)(mde_monotonic_ms() - start) / 1000.0, when);
   warn_if_late(&times, interval);
 }
@@ -318,15 +320,19 @@ static int mde_init(void) {
     state_free(st);
     return -1;
   }
+  /* A skipped tenant has no options left: it dispatches the top level's. */
+  st->values = value_groups_effective(opts.defaults.values);
   for (size_t i = 0; i < st->n + opts.n_skipped; i++)
-    st->track[i] =
-        (struct tenant_track){.state = -1, .token_time = -1, .api_time = -1};
+    st->track[i] = (struct tenant_track){
+        .state = -1, .token_time = -1, .api_time = -1, .values = st->values};
   /* Engine tenant i is not opts.tenants[i] once a tenant was skipped: by
    * name. */
   for (size_t i = 0; i < st->n; i++) {
     const struct tenant_options *to =
         options_tenant(&opts, mde_engine_result(st->engine, i)->name);
     st->track[i].cred_watch = to && to->home_tenant != NULL;
+    if (to)
+      st->track[i].values = value_groups_effective(to->values);
     st->track[i].cred_warn =
         86400.0 * (opts.credential_warning ? opts.credential_warning
                                            : OPTIONS_CREDENTIAL_WARNING_DAYS);

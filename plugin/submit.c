@@ -3,6 +3,7 @@
  * contract documented in README.md; a test checks each against a live
  * collectd. */
 #include "submit.h"
+#include "value_groups.h"
 
 #include "mde/escape.h"
 
@@ -128,7 +129,7 @@ static void notify_credential(const struct mde_tenant_result *r, int level,
     snprintf(msg, sizeof msg,
              "%s: client credential expired %.1f days ago - create a new one "
              "for the app and update the configuration",
-             r->name, -days);
+             r->name, fabs(days)); /* fabs: never "-0.0 days" */
   else
     snprintf(msg, sizeof msg,
              "%s: client credential expires in %.1f days - create a new one "
@@ -183,21 +184,32 @@ static uint64_t *code_counter(struct tenant_track *tr, int status) {
   return &tr->codes[tr->n_codes++];
 }
 
-void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
-                   cdtime_t when) {
-  const char *in = r->name;
+/* Alerts by status x severity, or by severity with every status summed. */
+static void submit_alerts(const struct mde_tenant_result *r, unsigned g,
+                          cdtime_t when) {
   char ti[DATA_MAX_NAME_LEN];
-  if (r->alerts_valid) {
+  for (int v = 0; v < MDE_SEVERITY_COUNT; v++) {
+    const char *sev = mde_alert_severity_name((enum mde_alert_severity)v);
+    double sum = 0;
     for (int s = 0; s < MDE_STATUS_COUNT; s++) {
-      for (int v = 0; v < MDE_SEVERITY_COUNT; v++) {
+      sum += r->alerts[s][v];
+      if (g & VG_ALERTS) {
         snprintf(ti, sizeof ti, "alerts_%s_%s",
-                 mde_alert_status_name((enum mde_alert_status)s),
-                 mde_alert_severity_name((enum mde_alert_severity)v));
-        gauge(in, "count", ti, r->alerts[s][v], when);
+                 mde_alert_status_name((enum mde_alert_status)s), sev);
+        gauge(r->name, "count", ti, r->alerts[s][v], when);
       }
     }
-    derive(in, "derive", "alerts_created", r->alerts_created, when);
+    if (g & VG_ALERTS_BY_SEV) {
+      snprintf(ti, sizeof ti, "alerts_%s", sev);
+      gauge(r->name, "count", ti, sum, when);
+    }
   }
+  derive(r->name, "derive", "alerts_created", r->alerts_created, when);
+}
+
+static void submit_machines(const struct mde_tenant_result *r, cdtime_t when) {
+  const char *in = r->name;
+  char ti[DATA_MAX_NAME_LEN];
   if (r->machines_valid) { /* lower-cased API values, as alerts */
     for (int h = 0; h < MDE_HEALTH_COUNT; h++) {
       snprintf(ti, sizeof ti, "machines_health_%s",
@@ -214,10 +226,10 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
     gauge(in, "duration", "machines_age", r->machines_age, when);
   if (r->exposure_valid)
     gauge(in, "gauge", "exposure_score", r->exposure_score, when);
-  if (r->alerts_complete >= 0)
-    gauge(in, "bool", "alerts_complete", r->alerts_complete, when);
-  if (!isnan(r->alerts_age))
-    gauge(in, "duration", "alerts_age", r->alerts_age, when);
+}
+
+static void submit_token(const struct mde_tenant_result *r, cdtime_t when) {
+  const char *in = r->name;
   gauge(in, "bool", "token_valid", r->token_valid ? 1 : 0, when);
   if (r->consent >= 0)
     gauge(in, "bool", "consent", r->consent, when);
@@ -226,19 +238,30 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
   gauge(in, "count", "roles_missing", (double)r->missing_roles.n, when);
   if (r->token_ttl >= 0)
     gauge(in, "timeleft", "token", r->token_ttl, when);
-  if (!isnan(r->credential_ttl)) /* an expired credential shows as 0 */
-    gauge(in, "timeleft", "credential",
-          r->credential_ttl > 0 ? r->credential_ttl : 0, when);
-  /* The last request of each kind, repeated while no new one is made
-   * (a cached token means no token request for an hour). */
+  for (int f = 1; f < MDE_FAIL_COUNT_; f++)
+    if (r->failures[f])
+      derive(in, "errors", mde_failure_name((enum mde_failure)f),
+             r->failures[f], when);
+}
+
+/* The last request of each kind, repeated while no new one is made (a
+ * cached token means no token request for an hour). */
+static void submit_latency(const struct mde_tenant_result *r,
+                           struct tenant_track *tr, cdtime_t when) {
   if (r->token_timing_valid)
     tr->token_time = r->token_time.total;
   if (r->api_timing_valid)
     tr->api_time = r->api_time.total;
   if (tr->token_time >= 0)
-    gauge(in, "response_time", "token", tr->token_time, when);
+    gauge(r->name, "response_time", "token", tr->token_time, when);
   if (tr->api_time >= 0)
-    gauge(in, "response_time", "api", tr->api_time, when);
+    gauge(r->name, "response_time", "api", tr->api_time, when);
+}
+
+static void submit_http(const struct mde_tenant_result *r,
+                        struct tenant_track *tr, cdtime_t when) {
+  const char *in = r->name;
+  char ti[DATA_MAX_NAME_LEN];
   for (size_t i = 0; i < r->n_codes; i++) {
     uint64_t *c = code_counter(tr, r->codes[i].status);
     if (c)
@@ -248,14 +271,36 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
     snprintf(ti, sizeof ti, "%d", tr->code_status[i]);
     derive(in, "http_response_codes", ti, tr->codes[i], when);
   }
-  for (int f = 1; f < MDE_FAIL_COUNT_; f++)
-    if (r->failures[f])
-      derive(in, "errors", mde_failure_name((enum mde_failure)f),
-             r->failures[f], when);
   derive(in, "operations", "token_requests", r->token_requests, when);
   derive(in, "operations", "api_requests", r->api_requests, when);
   gauge(in, "count", "throttled", r->throttled ? 1 : 0, when);
   gauge(in, "duration", "retry_after", r->retry_after, when);
+}
+
+void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
+                   cdtime_t when) {
+  const char *in = r->name;
+  unsigned g = tr->values;
+  if (g & (VG_ALERTS | VG_ALERTS_BY_SEV)) {
+    if (r->alerts_valid)
+      submit_alerts(r, g, when);
+    if (r->alerts_complete >= 0)
+      gauge(in, "bool", "alerts_complete", r->alerts_complete, when);
+    if (!isnan(r->alerts_age))
+      gauge(in, "duration", "alerts_age", r->alerts_age, when);
+  }
+  if (g & VG_MACHINES)
+    submit_machines(r, when);
+  if (g & VG_TOKEN)
+    submit_token(r, when);
+  if ((g & VG_CREDENTIAL) &&
+      !isnan(r->credential_ttl)) /* an expired credential shows as 0 */
+    gauge(in, "timeleft", "credential",
+          r->credential_ttl > 0 ? r->credential_ttl : 0, when);
+  if (g & VG_LATENCY)
+    submit_latency(r, tr, when);
+  if (g & VG_HTTP)
+    submit_http(r, tr, when);
   watch_credential(r, tr, when);
 
   /* Edge-triggered: only a change of state is news. A healthy start is
@@ -267,7 +312,9 @@ void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
   tr->state = now;
 }
 
-void submit_apps(const struct mde_engine *e, cdtime_t when) {
+void submit_apps(const struct mde_engine *e, unsigned values, cdtime_t when) {
+  if (!(values & VG_CREDENTIAL))
+    return;
   for (size_t i = 0; i < mde_engine_app_count(e); i++) {
     const struct mde_app_result *a = mde_engine_app_result(e, i);
     if (!a->valid)

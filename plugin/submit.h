@@ -27,14 +27,16 @@ struct tenant_track {
   double cred_warn, cred_crit;
   int cred_level;
   char cred_note[MDE_ERR_SIZE]; /* the note last logged */
+  unsigned values; /* the value groups dispatched (value_groups.h) */
 };
 
 void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
                    cdtime_t when);
 /* The apps read from Microsoft Graph, plugin instance empty:
  * timeleft-credential_earliest, count-credentials_expiring,
- * count-credentials_expired (a second app's carry "_<client id>"). */
-void submit_apps(const struct mde_engine *e, cdtime_t when);
+ * count-credentials_expired (a second app's carry "_<client id>"); only
+ * when `values` (the top-level groups) has VG_CREDENTIAL. */
+void submit_apps(const struct mde_engine *e, unsigned values, cdtime_t when);
 /* duration-cycle, with an empty plugin instance. */
 void submit_cycle(double seconds, cdtime_t when);
 

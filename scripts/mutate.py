@@ -58,6 +58,8 @@ SCRIPTS = {
         ["mde.so", "check_mde"], ["conf/options.c", "check/conffile.c"]),
     "tests/integration/collectd_plugin.sh": (
         ["mde.so", "mde-sim"], ["plugin/*"]),
+    "tests/integration/collectd_values.sh": (
+        ["mde.so", "mde-sim"], ["plugin/*"]),
 }
 
 # Files that hold a program's main(): covered by the tests that run it.

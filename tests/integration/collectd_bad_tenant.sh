@@ -58,6 +58,7 @@ while IFS='|' read -r name line class why; do
   like "$log" "<Tenant \"$name\">.*$why|tenant \"$name\": .*$why" "$name: the log names the tenant and why ($class)"
   like "$log" "<Tenant \"$name\"> skipped \($class\)" "$name: the log says it is skipped"
   is "$(value "mde-$name/bool-token_valid")" "0.000000e+00" "$name: bool-token_valid 0"
+  is "$(value "mde-$name/bool-alerts_complete")" "" "$name: no bool-alerts_complete (its alerts were never synced)"
   c=$(counter "mde-$name/errors-$class")
   ok $(awk -v c="${c:-0}" 'BEGIN { exit !(c >= 3) }'; echo $?) "$name: errors-$class counts the cycles ($c)"
   is "$(notes "$name")" 1 "$name: exactly one notification after several cycles"

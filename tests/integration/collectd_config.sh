@@ -210,6 +210,8 @@ for k in 1 2; do
 </Plugin>"
   out=$(collectd_run -T)
   is "$?" 0 "collectd -T with Shard \"$k/2\" starts"
+  unlike "$out" "Initialization of plugin .mde. failed" \
+    "collectd -T with Shard \"$k/2\": the plugin initialises, idle or not"
   grep -q "Shard $k/2: none of the 1 tenants is this host's" <<<"$out" && said="${said}none "
   grep -q "Shard $k/2: 1 of 1 tenants are this host's" <<<"$out" && said="${said}one "
 done
