@@ -4,12 +4,12 @@
  * yet run, then after a cycle (token cached, alerts indexed). Prints one
  * markdown row per phase. Usage:
  *   engine-memory BASE_URL CA_FILE SECRET_FILE N_TENANTS PREFIX ALERTS */
+#include "mde/engine.h"
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "mde/engine.h"
 
 static size_t heap(void) { return mallinfo2().uordblks; }
 

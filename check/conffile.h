@@ -13,9 +13,9 @@
 #ifndef CHECK_CONFFILE_H
 #define CHECK_CONFFILE_H
 
-#include <stddef.h>
-
 #include "conf_item.h"
+
+#include <stddef.h>
 
 /* Returns the root item (its children are the file's statements) or NULL
  * with "FILE:LINE: what" in `err`. */

@@ -4,6 +4,13 @@
  * the <Plugin mde> block collectd uses (--config), and the result in the
  * form the monitoring-plugins guidelines ask for. A secret is read from a
  * file or MDE_CLIENT_SECRET, never from the command line. */
+#include "conffile.h"
+#include "mde/cloud.h"
+#include "mde/engine.h"
+#include "mde/escape.h"
+#include "options.h"
+#include "report.h"
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,13 +21,6 @@
 #include <strings.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-#include "conffile.h"
-#include "mde/cloud.h"
-#include "mde/engine.h"
-#include "mde/escape.h"
-#include "options.h"
-#include "report.h"
 
 static const char usage[] =
     "Usage:\n"

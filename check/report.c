@@ -2,11 +2,11 @@
 /* Verdicts and output for check_mde (see report.h). */
 #include "report.h"
 
+#include "mde/escape.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "mde/escape.h"
 
 static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 

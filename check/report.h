@@ -6,11 +6,11 @@
 #ifndef CHECK_REPORT_H
 #define CHECK_REPORT_H
 
-#include <stdint.h>
-#include <stdio.h>
-
 #include "mde/engine.h"
 #include "range.h"
+
+#include <stdint.h>
+#include <stdio.h>
 
 enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };
 

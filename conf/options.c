@@ -4,6 +4,10 @@
  * parser and its errors cannot drift apart. */
 #include "options.h"
 
+#include "mde/cloud.h"
+#include "mde/escape.h"
+#include "value_groups.h"
+
 #include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,11 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "mde/cloud.h"
-#include "mde/escape.h"
-
-#include "value_groups.h"
 
 enum scope { TOP = 1, TENANT = 2, BOTH = 3 };
 /* How a value is read; ALGORITHM, DATE and REGION are strings checked as

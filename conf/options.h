@@ -8,13 +8,13 @@
 #ifndef MDE_CONF_OPTIONS_H
 #define MDE_CONF_OPTIONS_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <time.h>
-
 #include "conf_item.h"
 #include "mde/engine.h"
 #include "mde/shard.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 struct tenant_options {
   char *name, *tenant_id;

@@ -7,9 +7,9 @@
 #ifndef MDE_CONF_VALUE_GROUPS_H
 #define MDE_CONF_VALUE_GROUPS_H
 
-#include <stddef.h>
-
 #include "conf_item.h"
+
+#include <stddef.h>
 
 enum value_group {
   VG_ALERTS = 1u << 0,        /* count-alerts_<status>_<severity>, ... */

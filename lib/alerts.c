@@ -2,14 +2,13 @@
 /* Alerts pages and the per-tenant alert index (see include/mde/alerts.h). */
 #include "mde/alerts.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-#include <cjson/cJSON.h>
 
 static const char *const status_names[MDE_STATUS_COUNT] = {
     "new", "inprogress", "resolved", "unknown"};

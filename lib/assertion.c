@@ -4,12 +4,15 @@
  * OpenSSL objects; file contents and passphrase copies are wiped as soon
  * as OpenSSL has parsed them. */
 #include "mde/assertion.h"
-#include "mde/failure.h"
 
 #include "mde/b64url.h"
 #include "mde/buf.h"
+#include "mde/failure.h"
 #include "mde/secret.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -19,10 +22,6 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

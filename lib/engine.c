@@ -2,19 +2,18 @@
 /* The engine's lifecycle, tenant validation and the dispatcher (see
  * include/mde/engine.h and lib/engine_int.h; the steps are in
  * engine_token.c and engine_api.c). */
+#include "engine_int.h"
+#include "mde/entra_error.h"
+#include "mde/retry_after.h"
+#include "mde/roles.h"
+
 #include <math.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <openssl/crypto.h>
-
-#include "engine_int.h"
-#include "mde/entra_error.h"
-#include "mde/retry_after.h"
-#include "mde/roles.h"
 
 void mde_tenant_config_defaults(struct mde_tenant_config *c) {
   *c = (struct mde_tenant_config){

@@ -8,16 +8,16 @@
  * incremental syncs keep the old one current. Every call is paid from the
  * tenant's budget; a 429 stops the tenant until Retry-After; a 401
  * re-acquires the token once, then backs off. */
+#include "engine_int.h"
+#include "mde/entra_error.h"
+#include "mde/retry_after.h"
+#include "mde/roles.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-#include "engine_int.h"
-#include "mde/entra_error.h"
-#include "mde/retry_after.h"
-#include "mde/roles.h"
 
 #define OVERLAP_US ((int64_t)MDE_DEFAULT_ALERTS_OVERLAP * 1000000)
 

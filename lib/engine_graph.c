@@ -12,19 +12,18 @@
  * only a missing permission is reported as a class of the tenants
  * (graph_permission_missing, a WARNING): their Defender monitoring is not
  * affected by Graph at all. */
+#include "engine_int.h"
+#include "mde/entra_error.h"
+#include "mde/jwt.h"
+#include "mde/roles.h"
+
 #include <math.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <openssl/crypto.h>
-
-#include "engine_int.h"
-#include "mde/entra_error.h"
-#include "mde/jwt.h"
-#include "mde/roles.h"
 
 /* Graph's application id: the `aud` of some Graph tokens. */
 #define GRAPH_APP_ID "00000003-0000-0000-c000-000000000000"

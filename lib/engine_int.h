@@ -10,9 +10,6 @@
 #ifndef MDE_ENGINE_INT_H
 #define MDE_ENGINE_INT_H
 
-#include <stdbool.h>
-#include <time.h>
-
 #include "mde/assertion.h"
 #include "mde/budget.h"
 #include "mde/cloud.h"
@@ -22,6 +19,9 @@
 #include "mde/machines.h"
 #include "mde/secret.h"
 #include "mde/token_response.h"
+
+#include <stdbool.h>
+#include <time.h>
 
 #define BACKOFF_BASE 60     /* seconds, doubled per failure */
 #define THROTTLE_DEFAULT 60 /* a 429 without Retry-After */

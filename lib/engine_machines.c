@@ -9,13 +9,13 @@
  * /api/machines means no devices (get-machines.md): zero counts, not a
  * failure. A 403 is a missing permission, as for any endpoint; other
  * failures keep the sync where it was, to be asked again next cycle. */
+#include "engine_int.h"
+#include "mde/roles.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "engine_int.h"
-#include "mde/roles.h"
 
 /* The exposure score is one small object; a machines page keeps the
  * transport's cap (10,000 devices are several MB). */

@@ -3,18 +3,16 @@
  * (client secret or signed assertion, v1 or v2), check it against the
  * authority's keys and the configuration, and back off after failures
  * that will not heal by themselves. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-#include <openssl/crypto.h>
-
 #include "engine_int.h"
 #include "mde/entra_error.h"
 #include "mde/jwt.h"
 
 #include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 /* A discovery document is a few KiB; Entra's error envelope is capped by
  * its parser (MDE_ERROR_BODY_MAX). */

@@ -7,7 +7,6 @@
 #include "mde/cloud.h"
 
 #include <cjson/cJSON.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

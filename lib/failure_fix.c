@@ -2,10 +2,9 @@
 /* What to do about each failure class: one line for a human, in the
  * spelling of the front end that shows it (see include/mde/failure.h). It
  * lives with the failure classes (lib/failure.c holds their policy). */
-#include "mde/failure.h"
-
 #include "mde/buf.h"
 #include "mde/cloud.h"
+#include "mde/failure.h"
 
 #include <stdio.h>
 #include <stdlib.h>

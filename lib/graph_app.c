@@ -3,17 +3,16 @@
  * tenant uses (see include/mde/graph_app.h). */
 #include "mde/graph_app.h"
 
-#include <cjson/cJSON.h>
+#include "mde/alerts.h" /* mde_parse_timestamp_us */
+#include "mde/cloud.h"  /* mde_is_guid */
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "mde/alerts.h" /* mde_parse_timestamp_us */
-#include "mde/cloud.h"  /* mde_is_guid */
 
 static const char *str(const cJSON *o, const char *name) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);

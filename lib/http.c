@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* libcurl multi wrapper with a bounded window (see include/mde/http.h). */
 #include "mde/http.h"
+
 #include "mde/retry_after.h"
 #include "mde/wipe_alloc.h"
 
+#include <curl/curl.h>
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,10 +19,6 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
-#include <openssl/crypto.h>
-#include <openssl/ssl.h>
 
 struct slot {
   CURL *easy;

@@ -3,15 +3,14 @@
  * and exponent with EVP_PKEY_fromdata; the x5c certificates are not
  * needed for that and are not trusted for anything. */
 #include "mde/jwks.h"
-#include "mde/failure.h"
 
 #include "mde/b64url.h"
+#include "mde/failure.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,13 +4,12 @@
  * before its signature is checked, and the algorithm is pinned before a
  * key is looked up, so a forged header cannot pick how it is verified. */
 #include "mde/jwt.h"
-#include "mde/failure.h"
 
 #include "mde/b64url.h"
+#include "mde/failure.h"
 #include "mde/roles.h"
 
 #include <openssl/evp.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,14 +2,13 @@
 /* Machines pages and the exposure score (see include/mde/machines.h). */
 #include "mde/machines.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <cjson/cJSON.h>
 
 /* Index = enum value; the last row of each is the catch-all. */
 static const char *const health_names[MDE_HEALTH_COUNT] = {

@@ -3,9 +3,8 @@
 #include "mde/retry_after.h"
 
 #include <ctype.h>
-#include <string.h>
-
 #include <curl/curl.h>
+#include <string.h>
 
 static long clamp(long long secs) {
   if (secs < 0)

@@ -4,14 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 static enum mde_failure fail(char *err, size_t err_size, const char *fmt,
                              const char *path, const char *detail) {

@@ -3,11 +3,11 @@
  * access token is a bearer secret: it is copied once out of the cJSON
  * tree, and the tree's copy is wiped before the tree is freed. */
 #include "mde/token_response.h"
+
 #include "mde/failure.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

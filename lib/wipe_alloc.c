@@ -5,10 +5,9 @@
 #include "mde/wipe_alloc.h"
 
 #include <malloc.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 void mde_wipe_free(void *p) {
   if (!p)

@@ -8,9 +8,8 @@
 
 #include "collectd.h"
 
-#include "liboconfig/oconfig.h"
-
 #include "conf_item.h"
+#include "liboconfig/oconfig.h"
 
 /* The tree under `ci`, or NULL when out of memory or a value has a type
  * collectd does not define. Keys and strings are borrowed from `ci`: the

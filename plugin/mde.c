@@ -19,22 +19,21 @@
  * not make collectd suspend the plugin for every other tenant. */
 #include "collectd.h"
 
+#include "conf_adapt.h"
+#include "mde/engine.h"
+#include "mde/escape.h"
+#include "mde/thread_times.h"
+#include "options.h"
 #include "plugin.h"
+#include "submit.h"
 #include "utils/common/common.h"
+#include "value_groups.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "conf_adapt.h"
-#include "mde/engine.h"
-#include "mde/escape.h"
-#include "mde/thread_times.h"
-#include "options.h"
-#include "submit.h"
-#include "value_groups.h"
 
 /* A tenant's name is the plugin instance: the option model's limit must be
  * collectd's. */

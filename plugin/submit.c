@@ -3,12 +3,11 @@
  * contract documented in README.md; a test checks each against a live
  * collectd. */
 #include "submit.h"
-#include "value_groups.h"
 
 #include "mde/escape.h"
-
 #include "plugin.h"
 #include "utils/common/common.h"
+#include "value_groups.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,11 +5,11 @@
 #ifndef MDE_PLUGIN_SUBMIT_H
 #define MDE_PLUGIN_SUBMIT_H
 
-#include <stdint.h>
-
 #include "collectd.h"
 
 #include "mde/engine.h"
+
+#include <stdint.h>
 
 #define MAX_TRACKED_CODES 32
 

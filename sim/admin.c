@@ -2,16 +2,15 @@
 /* Admin routes (see admin.h). Every route runs with the world locked. */
 #include "admin.h"
 
+#include "scenario.h"
+#include "util.h"
+#include "world.h"
+
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
-
-#include "scenario.h"
-#include "util.h"
-#include "world.h"
 
 #define MAX_PARTS 6
 

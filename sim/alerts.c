@@ -2,13 +2,13 @@
 /* Alert records, their generation and churn, and their JSON form. */
 #include "alerts.h"
 
+#include "util.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "util.h"
 
 const char *const sim_severity_names[SEV_COUNT] = {
     "UnSpecified", "Informational", "Low", "Medium", "High"};

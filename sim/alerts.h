@@ -6,10 +6,10 @@
 #ifndef SIM_ALERTS_H
 #define SIM_ALERTS_H
 
+#include "mde/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include "mde/buf.h"
 
 enum sim_severity {
   SEV_UNSPECIFIED,

@@ -4,17 +4,17 @@
  * tenant; a token for another resource is refused with 403), quotas per
  * app+tenant, app roles per endpoint with the real "Missing application
  * roles" message, and alerts with $filter/$top/$skip and nextLink paging. */
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
 #include "errors.h"
 #include "handlers.h"
 #include "odata.h"
 #include "sjwt.h"
 #include "util.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 struct bearer {
   struct sjwt jwt;

@@ -2,13 +2,13 @@
 /* OpenID discovery documents (v1 and v2) and the signing keys (JWKS),
  * with every endpoint pointing back at the host the client called, so a
  * client that follows discovery stays inside the simulator. */
-#include <stdio.h>
-#include <string.h>
-#include <strings.h>
-
 #include "errors.h"
 #include "handlers.h"
 #include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 void sim_base_url(const struct sim_req *rq, char *out, size_t n) {
   snprintf(out, n, "https://%s", rq->host ? rq->host : "localhost");

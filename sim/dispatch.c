@@ -2,15 +2,15 @@
 /* Routing, faults and accounting for the service port (see dispatch.h). */
 #include "dispatch.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include "errors.h"
 #include "handlers.h"
 #include "sjwt.h"
 #include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #define MAX_SEGMENTS 8
 /* HTTP.sys, in front of Microsoft's services, refuses longer segments. */

@@ -2,12 +2,12 @@
 /* Error bodies in the services' own shapes (see errors.h). */
 #include "errors.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#include "util.h"
 
 /* Entra echoes a client's client-request-id as the correlation id. */
 static void correlation_id(const struct sim_req *rq, char out[37]) {

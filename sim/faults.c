@@ -2,9 +2,9 @@
 /* Deciding which faults hit a request (see faults.h). */
 #include "faults.h"
 
-#include <string.h>
-
 #include "util.h"
+
+#include <string.h>
 
 const char *const sim_endpoint_names[EP_COUNT] = {
     "token_v1", "token_v2", "discovery", "keys", "alerts",

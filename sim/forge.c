@@ -2,16 +2,15 @@
 /* Forged access tokens for hostile-peer tests (see forge.h). */
 #include "forge.h"
 
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-#include <openssl/hmac.h>
-#include <openssl/rsa.h>
-
 #include "mde/b64url.h"
 #include "mde/buf.h"
 #include "sjwt.h"
+
+#include <openssl/hmac.h>
+#include <openssl/rsa.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 const char *const sim_forge_names[FORGE_COUNT] = {
     "off", "alg_none", "hs256", "unknown_kid", "other_tid", "wrong_aud"};

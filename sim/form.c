@@ -2,11 +2,11 @@
 /* Form body parser for the token endpoint (see form.h). */
 #include "form.h"
 
+#include "util.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 static int hexval(char c) {
   if (c >= '0' && c <= '9')

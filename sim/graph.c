@@ -8,18 +8,17 @@
  * Application.ReadWrite.All or Directory.Read.All, else 403
  * Authorization_RequestDenied. An app registered in another tenant is
  * Request_ResourceNotFound (404; an empty list through $filter). */
+#include "handlers.h"
+#include "sjwt.h"
+#include "util.h"
+
+#include <openssl/asn1.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-#include <openssl/asn1.h>
-
-#include "handlers.h"
-#include "sjwt.h"
-#include "util.h"
 
 #define GRAPH_APP_ID "00000003-0000-0000-c000-000000000000"
 

@@ -2,6 +2,8 @@
 /* libmicrohttpd glue for the simulator (see http.h). */
 #include "http.h"
 
+#include "util.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -10,8 +12,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
-
-#include "util.h"
 
 struct sim_server {
   struct MHD_Daemon *daemon;

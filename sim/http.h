@@ -6,12 +6,11 @@
 #ifndef SIM_HTTP_H
 #define SIM_HTTP_H
 
-#include <stdbool.h>
-#include <stddef.h>
+#include "mde/buf.h"
 
 #include <microhttpd.h>
-
-#include "mde/buf.h"
+#include <stdbool.h>
+#include <stddef.h>
 
 #define SIM_MAX_BODY (1024 * 1024)
 #define SIM_MAX_RESP_HEADERS 8

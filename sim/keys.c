@@ -2,16 +2,15 @@
 /* Signing-key lifecycle and the JWKS document (see keys.h). */
 #include "keys.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include "mde/b64url.h"
+#include "util.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
-
-#include "mde/b64url.h"
-#include "util.h"
+#include <stdlib.h>
+#include <string.h>
 
 static char *bn_b64url(const EVP_PKEY *pkey, const char *param) {
   BIGNUM *bn = NULL;

@@ -7,11 +7,10 @@
 #ifndef SIM_KEYS_H
 #define SIM_KEYS_H
 
-#include <stdint.h>
+#include "mde/buf.h"
 
 #include <openssl/evp.h>
-
-#include "mde/buf.h"
+#include <stdint.h>
 
 #define SIM_MAX_KEYS 5
 

@@ -2,10 +2,10 @@
 /* Devices of a tenant: generation from a seed and a mix, ground truth. */
 #include "machines.h"
 
+#include "util.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 const char *const sim_health_names[MH_COUNT] = {
     "Active",

@@ -3,18 +3,18 @@
  * and signing keys, and the Microsoft Defender for Endpoint API, over real
  * HTTPS, driven by a scenario file and changed at run time through a
  * loopback admin interface. */
+#include "admin.h"
+#include "dispatch.h"
+#include "http.h"
+#include "scenario.h"
+#include "world.h"
+
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "admin.h"
-#include "dispatch.h"
-#include "http.h"
-#include "scenario.h"
-#include "world.h"
 
 static const char usage[] =
     "Usage: mde-sim --scenario FILE --cert PEM --key PEM\n"

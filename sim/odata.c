@@ -2,14 +2,14 @@
 /* $filter / $top / $skip for the simulated alerts API (see odata.h). */
 #include "odata.h"
 
+#include "alerts.h"
+#include "util.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "alerts.h"
-#include "util.h"
 
 #define INVALID "The query specified in the URI is not valid. "
 

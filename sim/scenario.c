@@ -2,14 +2,14 @@
 /* Scenario JSON → world (see scenario.h). */
 #include "scenario.h"
 
+#include "forge.h"
+#include "util.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "forge.h"
-#include "util.h"
 
 #define MAX_TENANTS 200000
 #define MAX_ALERTS_PER_TENANT 1000000

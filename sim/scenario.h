@@ -7,11 +7,10 @@
 #ifndef SIM_SCENARIO_H
 #define SIM_SCENARIO_H
 
-#include <stddef.h>
+#include "world.h"
 
 #include <cjson/cJSON.h>
-
-#include "world.h"
+#include <stddef.h>
 
 /* Loads into an initialised, empty world. Certificate files are relative
  * to `data_dir`. Returns 0, or -1 with a message. */

@@ -2,15 +2,14 @@
 /* JWT sign and verify for the simulator (see sjwt.h). */
 #include "sjwt.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "mde/b64url.h"
+#include "mde/buf.h"
 
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
-
-#include "mde/b64url.h"
-#include "mde/buf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static cJSON *decode_json_segment(const char *s, size_t len) {
   size_t n = 0;

@@ -6,11 +6,10 @@
 #ifndef SIM_SJWT_H
 #define SIM_SJWT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #define SJWT_MAX_LEN 16384 /* longer tokens are refused before decoding */
 

@@ -2,11 +2,11 @@
 /* Request accounting for the admin interface (see stats.h). */
 #include "stats.h"
 
+#include "util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 void sim_stats_init(struct sim_stats *s) {
   *s = (struct sim_stats){0};

@@ -6,9 +6,9 @@
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
 
-#include <stdint.h>
-
 #include "faults.h"
+
+#include <stdint.h>
 
 #define SIM_LOG_CAP 131072
 #define SIM_STATUS_SLOTS 24

@@ -3,11 +3,11 @@
  * never removed from a running world (consent is revoked, not the tenant). */
 #include "strmap.h"
 
+#include "util.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 static uint64_t hash(const char *s) {
   uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */

@@ -5,15 +5,6 @@
  * every failure answers with the real AADSTS code, error and message form.
  * A consented app whose roles were not granted still gets a token — with no
  * roles claim — exactly as Entra does; the API refuses it later. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include "errors.h"
 #include "forge.h"
 #include "form.h"
@@ -21,6 +12,14 @@
 #include "mde/b64url.h"
 #include "sjwt.h"
 #include "util.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #define ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define CERT_DOCS                                                              \

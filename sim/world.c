@@ -2,15 +2,14 @@
 /* World lifecycle, lookups and consent changes (see world.h). */
 #include "world.h"
 
+#include "util.h"
+
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <openssl/crypto.h>
-#include <openssl/pem.h>
-
-#include "util.h"
 
 const char *const sim_cloud_names[SIM_CLOUD_COUNT] = {"public", "gcc",
                                                       "gcc-high", "dod"};

@@ -7,13 +7,6 @@
 #ifndef SIM_WORLD_H
 #define SIM_WORLD_H
 
-#include <pthread.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <openssl/x509.h>
-
 #include "alerts.h"
 #include "faults.h"
 #include "keys.h"
@@ -21,6 +14,12 @@
 #include "ratelimit.h"
 #include "stats.h"
 #include "strmap.h"
+
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 enum sim_cloud {
   SIM_CLOUD_PUBLIC,

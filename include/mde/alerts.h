@@ -7,10 +7,10 @@
 #ifndef MDE_ALERTS_H
 #define MDE_ALERTS_H
 
+#include "mde/failure.h"
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include "mde/failure.h"
 
 /* Counted as the collectd metrics name them. */
 enum mde_alert_status {

@@ -10,10 +10,6 @@
 #ifndef MDE_ENGINE_H
 #define MDE_ENGINE_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <time.h>
-
 #include "mde/alerts.h"
 #include "mde/entra_error.h"
 #include "mde/failure.h"
@@ -21,6 +17,10 @@
 #include "mde/machines.h"
 #include "mde/strlist.h"
 #include "mde/tenant.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 enum mde_log_level {
   MDE_LOG_ERR,

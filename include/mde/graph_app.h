@@ -9,11 +9,11 @@
 #ifndef MDE_GRAPH_APP_H
 #define MDE_GRAPH_APP_H
 
+#include "mde/failure.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-
-#include "mde/failure.h"
 
 /* An application object is a few KiB; Graph allows a few hundred
  * credentials at most. */

@@ -9,10 +9,10 @@
 #ifndef MDE_HTTP_H
 #define MDE_HTTP_H
 
+#include "mde/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include "mde/buf.h"
 
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
 /* All response bodies held at once (see mde_http_options.memory_budget). */

@@ -9,10 +9,10 @@
 #ifndef MDE_MACHINES_H
 #define MDE_MACHINES_H
 
+#include "mde/failure.h"
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include "mde/failure.h"
 
 /* Counted as the collectd metrics name them (lower-cased API values). */
 enum mde_machine_health {

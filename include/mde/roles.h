@@ -6,9 +6,9 @@
 #ifndef MDE_ROLES_H
 #define MDE_ROLES_H
 
-#include <stdbool.h>
-
 #include "mde/strlist.h"
+
+#include <stdbool.h>
 
 /* True when holding `held` satisfies a requirement for `required`
  * (case-insensitive). */

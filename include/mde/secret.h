@@ -12,12 +12,12 @@
 #ifndef MDE_SECRET_H
 #define MDE_SECRET_H
 
+#include "mde/failure.h"
+
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
-
-#include "mde/failure.h"
 
 #define MDE_SECRET_MAX 8192
 

@@ -3,9 +3,8 @@
  * GET /api/alerts as the Defender API sends it. Checks what the header
  * promises: items have a non-empty id and known status/severity values,
  * every item lands in the index, counts add up; a refused page is empty. */
-#include "mde/alerts.h"
-
 #include "fuzz.h"
+#include "mde/alerts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[256];

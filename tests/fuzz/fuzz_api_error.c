@@ -2,9 +2,8 @@
 /* libFuzzer harness for mde_api_error_parse: the Defender API's error
  * envelope {"error":{"code","message","target"}}, including the roles a
  * "Missing application roles" 403 names, under the statuses it uses. */
-#include "mde/entra_error.h"
-
 #include "fuzz.h"
+#include "mde/entra_error.h"
 
 static const int statuses[] = {400, 401, 403, 404, 429, 500, 200};
 

@@ -3,9 +3,8 @@
  * two round trips that make it canonical: whatever decodes re-encodes to
  * the same text (less its padding), and whatever is encoded decodes back
  * to the same bytes. */
-#include "mde/b64url.h"
-
 #include "fuzz.h"
+#include "mde/b64url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;

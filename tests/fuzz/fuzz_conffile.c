@@ -6,10 +6,9 @@
  * this machine, which is not what is being tested here. */
 #define _GNU_SOURCE /* memmem */
 #include "conffile.h"
+#include "fuzz.h"
 
 #include <ctype.h>
-
-#include "fuzz.h"
 
 static size_t count(const struct conf_item *ci) {
   size_t n = 1;

@@ -6,12 +6,12 @@
  * is written to a private file (mode 0600) that is loaded: a secret comes
  * back as one non-empty line without its newline; every failure names the
  * file; nothing leaks. */
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 #include "mde/assertion.h"
 #include "mde/secret.h"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 static char path[64];
 

@@ -3,9 +3,8 @@
  * token endpoint's error envelope (or any other body) under the statuses
  * Entra answers with. Every extracted string must be NUL-terminated and
  * free of control characters, as the header promises. */
-#include "mde/entra_error.h"
-
 #include "fuzz.h"
+#include "mde/entra_error.h"
 
 static const int statuses[] = {400, 401, 429, 500, 200};
 

@@ -2,7 +2,6 @@
 /* libFuzzer harness for the simulator's form parser (form_parse, form_get,
  * form_decode): token-request bodies as clients post them. */
 #include "form.h"
-
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

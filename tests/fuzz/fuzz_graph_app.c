@@ -2,9 +2,8 @@
 /* libFuzzer harness for mde_graph_app_parse and the credential matching:
  * any body Microsoft Graph (or something posing as it) could answer for the
  * application read. */
-#include "mde/graph_app.h"
-
 #include "fuzz.h"
+#include "mde/graph_app.h"
 
 #define APP "11111111-2222-3333-4444-555555555555"
 

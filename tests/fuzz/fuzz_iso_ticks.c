@@ -2,9 +2,8 @@
 /* libFuzzer harness for sim_parse_iso_ticks, the simulator's reader of
  * $filter times and scenario dates. What it accepts must survive a round
  * trip through sim_format_ticks, the writer of alert timestamps. */
-#include "util.h"
-
 #include "fuzz.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int64_t ticks = -1;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for mde_jwks_parse and the key-set accessors: any body
  * a discovery keys endpoint could send. */
-#include "mde/jwks.h"
-
 #include "fuzz.h"
+#include "mde/jwks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[256];

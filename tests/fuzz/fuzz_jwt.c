@@ -7,11 +7,10 @@
  * signed here, RS256 with the key in the set, and validated again: that
  * lets the fuzzer reach every claim check behind a good signature. The key
  * is made once at start-up; nothing secret is committed. */
+#include "fuzz.h"
 #include "mde/b64url.h"
 #include "mde/jwks.h"
 #include "mde/jwt.h"
-
-#include "fuzz.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

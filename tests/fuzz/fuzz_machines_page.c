@@ -5,9 +5,8 @@
  * adds no more devices than it has bytes and health no more than
  * onboarded devices; a refused page adds nothing and sets no nextLink; a
  * parsed score is 0..100. */
-#include "mde/machines.h"
-
 #include "fuzz.h"
+#include "mde/machines.h"
 
 static uint64_t sum(const uint32_t *v, int n) {
   uint64_t s = 0;

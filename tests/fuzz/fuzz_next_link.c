@@ -3,11 +3,10 @@
  * a link it allows is https, carries no user info, and names a Defender
  * API host of the tenant's cloud (or the configured one) — so the bearer
  * token that goes with it never leaves Microsoft's API hosts. */
+#include "fuzz.h"
 #include "mde/cloud.h"
 
 #include <strings.h>
-
-#include "fuzz.h"
 
 /* The host of an https:// URL, lower-cased, into out; false if none. */
 static bool host_of(const char *url, char *out, size_t n) {

@@ -2,9 +2,8 @@
 /* libFuzzer harness for the simulator's OData options: odata_parse_filter
  * (and odata_match on what it accepts) and odata_parse_count for $top and
  * $skip, all on the same query-option text. */
-#include "odata.h"
-
 #include "fuzz.h"
+#include "odata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = fz_cstr(data, size);

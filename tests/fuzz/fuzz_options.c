@@ -7,13 +7,13 @@
  * prints back as written, and never 0 (the engine's "no date"). Inputs with
  * Include are skipped, as in the conffile harness. */
 #define _GNU_SOURCE /* memmem */
-#include <string.h>
-#include <time.h>
-
 #include "conffile.h"
 #include "fuzz.h"
 #include "mde/engine.h"
 #include "options.h"
+
+#include <string.h>
+#include <time.h>
 
 static void date(const char *s) {
   time_t t = 0;

@@ -3,11 +3,10 @@
  * (--cred-warn/--cred-crit): what range_parse accepts has ordered, finite
  * ends and is echoed as written; range_parse_days gives only finite days
  * from 0 to 36525 (strtod's "nan", "inf" and "" are refused). */
+#include "fuzz.h"
 #include "range.h"
 
 #include <math.h>
-
-#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fz_cstr(data, size);

@@ -2,11 +2,10 @@
 /* libFuzzer harness for Retry-After (include/mde/retry_after.h): whatever
  * the header says, the wait is -1 (not understood) or within 0..an hour,
  * and the clock it is added to never overflows, whatever `now` is. */
+#include "fuzz.h"
 #include "mde/retry_after.h"
 
 #include <limits.h>
-
-#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fz_cstr(data, size);

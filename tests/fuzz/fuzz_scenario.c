@@ -10,9 +10,8 @@
  * start-up (app1.pem, as the example scenarios name it), and an input that
  * names a file by path (any '/') is skipped, so nothing else on the machine
  * is ever opened. */
-#include "scenario.h"
-
 #include "fuzz.h"
+#include "scenario.h"
 
 #include <openssl/ec.h>
 #include <openssl/pem.h>

@@ -5,11 +5,10 @@
  * before its buffer). An accepted Host holds nothing that could close a JSON
  * string or leave a URL's authority; a decoded credential has the length
  * base64 promises and survives a round trip. */
+#include "fuzz.h"
 #include "util.h"
 
 #include <openssl/evp.h>
-
-#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fz_cstr(data, size);

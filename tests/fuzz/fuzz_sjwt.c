@@ -4,11 +4,9 @@
  * fuzz_jwt, a token with an empty signature segment is also signed here
  * (RS256, or PS256 with a 32-byte salt when its header says so) with a key
  * made at start-up, and must then verify. */
-#include "sjwt.h"
-
-#include "mde/b64url.h"
-
 #include "fuzz.h"
+#include "mde/b64url.h"
+#include "sjwt.h"
 
 #include <openssl/rsa.h>
 

@@ -2,9 +2,8 @@
 /* libFuzzer harness for mde_strlist_split (role lists from configuration
  * and from a Defender 403), with join and contains. The first input byte is
  * the separator, the rest the text. */
-#include "mde/strlist.h"
-
 #include "fuzz.h"
+#include "mde/strlist.h"
 
 static int blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';

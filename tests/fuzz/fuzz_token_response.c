@@ -2,9 +2,8 @@
 /* libFuzzer harness for mde_token_parse: token-endpoint success bodies, v1
  * (numbers as strings) and v2 (integers). Checks what the header promises:
  * a header-safe token on success, an empty result on failure. */
-#include "mde/token_response.h"
-
 #include "fuzz.h"
+#include "mde/token_response.h"
 
 #define NOW 1700000000
 

@@ -5,6 +5,8 @@
  * by its deadline, report the tenant as a network failure, and free
  * without waiting for the resolver. */
 #define _GNU_SOURCE
+#include "mde/engine.h"
+
 #include <dlfcn.h>
 #include <netdb.h>
 #include <setjmp.h>
@@ -17,8 +19,6 @@
 #include <time.h>
 
 #include <cmocka.h>
-
-#include "mde/engine.h"
 
 #define SLOW_MS 20000
 

@@ -5,6 +5,9 @@
  * while alerts change, throttling with Retry-After, faults and the cycle
  * deadline. The simulator's request log is the witness for what was (not)
  * sent. */
+#include "mde/engine.h"
+#include "simfix.h"
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,9 +21,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-#include "mde/engine.h"
-#include "simfix.h"
 
 #define APP "11111111-2222-3333-4444-555555555555"
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"

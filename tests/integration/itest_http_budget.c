@@ -5,6 +5,9 @@
  * its cap, none left to the deadline): past the budget, transfers wait
  * their turn instead of being refused or starved. And requests waiting for
  * a connection start in the order they came, however many wait. */
+#include "mde/http.h"
+#include "simfix.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "mde/http.h"
-#include "simfix.h"
 
 static struct simfix sim;
 

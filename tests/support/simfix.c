@@ -2,6 +2,9 @@
 /* mde-sim fixture for C tests (see simfix.h). */
 #include "simfix.h"
 
+#include "mde/buf.h"
+
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,10 +15,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
-
-#include "mde/buf.h"
 
 static const char *env(const char *name) {
   const char *v = getenv(name);

@@ -6,9 +6,8 @@
 #ifndef SIMFIX_H
 #define SIMFIX_H
 
-#include <sys/types.h>
-
 #include <cjson/cJSON.h>
+#include <sys/types.h>
 
 struct simfix {
   pid_t pid;

@@ -2,6 +2,8 @@
 /* See collectd_fake.h. Signatures are collectd 5.12's (plugin.h, common.h),
  * so a change there fails to compile here. Meta lists are really built and
  * freed: ASan sees a notification whose meta leaks. */
+#include "collectd_fake.h"
+
 #include "collectd.h"
 
 #include "plugin.h"
@@ -12,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "collectd_fake.h"
 
 struct fake_record fake;
 static char host[] = "testhost";

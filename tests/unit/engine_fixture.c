@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The engine tests' fixture (see engine_fixture.h). */
+#include "engine_fixture.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +9,6 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
-
-#include "engine_fixture.h"
 
 int fixture_setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);

@@ -6,16 +6,14 @@
  * complete only inside run, and at its deadline whatever is left is cut. */
 #include "fakeworld.h"
 
+#include "mde/jwt.h"
+#include "testkeys.h"
+
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <sys/stat.h>
-
-#include <cjson/cJSON.h>
-
-#include "mde/jwt.h"
-#include "testkeys.h"
 
 #define KID "fw-key-1"
 

@@ -8,13 +8,12 @@
 #ifndef MDE_FAKEWORLD_H
 #define MDE_FAKEWORLD_H
 
+#include "mde/engine.h"
+
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
-
-#include <openssl/evp.h>
-
-#include "mde/engine.h"
 
 #define FW_LOGIN "https://login.example"
 #define FW_API "https://api.example"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Alerts pages (the spec's sample shape), timestamps, and the alert index
  * that turns pages into exact counts. */
+#include "mde/alerts.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +12,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "mde/alerts.h"
 
 /* Abridged from the spec's GET /api/alerts response (B.1.1 field order). */
 static const char page_json[] =

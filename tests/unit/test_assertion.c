@@ -4,13 +4,11 @@
  * public key, and every header member and claim compared with what Entra's
  * certificate-credentials page asks for. */
 #include "mde/assertion.h"
-
 #include "mde/cloud.h"
 #include "mde/jwt.h"
 #include "testkeys.h"
 
 #include <openssl/pkcs12.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,9 @@
  * or 750 in any hour, half the API's limits (libcurl may send a call twice;
  * checked over simulated days of greedy calling);
  * secrets load from files and the environment with the checks promised. */
+#include "mde/budget.h"
+#include "mde/secret.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +17,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-#include "mde/budget.h"
-#include "mde/secret.h"
 
 /* Calls every 100 ms (a client that always wants more) for two days;
  * every sliding window of the call times is checked. */

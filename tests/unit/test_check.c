@@ -3,6 +3,11 @@
  * values, errors naming file and line), Nagios threshold ranges as the
  * monitoring-plugins guidelines define them, and how tenants' states are
  * judged and combined into one. */
+#include "conffile.h"
+#include "range.h"
+#include "report.h"
+
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,12 +20,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-#include <math.h>
-
-#include "conffile.h"
-#include "range.h"
-#include "report.h"
 
 static struct conf_item *parse(const char *text, char *err) {
   return conffile_parse_text(text, strlen(text), "t.conf", err, 512);

@@ -6,6 +6,9 @@
  * tree would be read. */
 #include "collectd.h"
 
+#include "conf_adapt.h"
+#include "options.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "conf_adapt.h"
-#include "options.h"
 
 /* <Plugin mde> ClientId "app"; Timeout 30; FetchAlerts false;
  * <Tenant "t"> TenantId "t1" </Tenant> </Plugin>, as collectd builds it */

@@ -6,6 +6,10 @@
  * checked; a missing permission reported as graph_permission_missing
  * while Defender monitoring goes on; Graph down leaving the last expiry
  * counting down. */
+#include "engine_fixture.h"
+#include "fakeworld.h"
+#include "testkeys.h"
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,14 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
 #include <unistd.h>
 
-#include "engine_fixture.h"
-#include "fakeworld.h"
-#include "testkeys.h"
+#include <cmocka.h>
 
 #define PARTNER "aaaaaaaa-0000-4000-8000-00000000000a"
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"

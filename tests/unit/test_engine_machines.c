@@ -4,6 +4,10 @@
  * the interval, the roles that switch it on, FetchMachines, 404, failures
  * mid-sync, staleness, the exposure score, alerts first. Each test names
  * the defect it guards against. */
+#include "assert_near.h"
+#include "engine_fixture.h"
+#include "fakeworld.h"
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +18,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "assert_near.h"
-#include "engine_fixture.h"
-#include "fakeworld.h"
 
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
 

@@ -4,6 +4,11 @@
  * across cycles, staleness, re-authentication — in milliseconds. Each test
  * names the defect it guards against; the real end-to-end behaviour is in
  * tests/integration/itest_engine.c. */
+#include "assert_near.h"
+#include "engine_fixture.h"
+#include "fakeworld.h"
+#include "testkeys.h"
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,16 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "assert_near.h"
-#include "engine_fixture.h"
-#include "fakeworld.h"
-#include "testkeys.h"
+#include <cmocka.h>
 
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
 #define FABRIKAM "aaaaaaaa-0000-4000-8000-000000000002"

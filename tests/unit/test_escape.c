@@ -2,6 +2,8 @@
 /* Untrusted text leaves the process escaped: control bytes as \xNN (no
  * forged log or status lines), '|' too where Nagios would read perfdata,
  * cuts that never split an escape or a UTF-8 character. */
+#include "mde/escape.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +13,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "mde/escape.h"
 
 static void escapes_control_bytes_and_pipes(void **state) {
   (void)state;

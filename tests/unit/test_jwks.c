@@ -3,7 +3,6 @@
  * come back as the same public keys; everything that is not an RSA signing
  * key is ignored or skipped, and garbage sets are refused. */
 #include "mde/jwks.h"
-
 #include "testkeys.h"
 
 #include <setjmp.h>

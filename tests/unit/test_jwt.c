@@ -4,11 +4,9 @@
  * changes one thing: the signature, the algorithm, the key id, one claim,
  * the roles. Then garbage that must never get as far as a key. */
 #include "mde/jwt.h"
-
 #include "testkeys.h"
 
 #include <openssl/pem.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Machines pages counted as they arrive (machine.md's sample shape, enum
  * values in any case, unknown values), and the exposure score body. */
+#include "mde/machines.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +12,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "mde/machines.h"
 
 /* Abridged from get-machines.md's response, plus the other states. */
 static const char page_json[] =

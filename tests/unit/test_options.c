@@ -5,6 +5,10 @@
  * sets (false included) wins; a bad value is an error when it is read,
  * naming the option and the tenant (or the top of the block), and is
  * reported through the log callback the front end sets. */
+#include "conffile.h"
+#include "mde/engine.h"
+#include "options.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +18,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "conffile.h"
-#include "mde/engine.h"
-#include "options.h"
 
 /* The block in `text` parsed into *po; its root, to free. */
 static struct conf_item *parse(const char *text, struct plugin_options *po) {

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Retry-After: both forms, and the clamp that keeps `now + wait` from
  * overflowing and a tenant from being muted for years. */
+#include "mde/retry_after.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
-
-#include "mde/retry_after.h"
 
 #define NOW 1790000000 /* Mon, 21 Sep 2026 14:13:20 GMT */
 

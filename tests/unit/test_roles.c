@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Role implication: X.ReadWrite.Y grants X.Read.Y; and Graph's directory
  * roles grant Application.Read.All (spec D.4); nothing else does. */
+#include "mde/roles.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
-
-#include "mde/roles.h"
 
 static void table(void **state) {
   (void)state;

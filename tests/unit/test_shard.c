@@ -2,6 +2,8 @@
 /* Shard "K/N": the parser's boundaries, an assignment that never changes
  * (pinned values), balance, and the consistent-hashing promise that adding
  * a host moves about 1/(N+1) of the tenants, all to the new host. */
+#include "mde/shard.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +11,6 @@
 #include <stdio.h>
 
 #include <cmocka.h>
-
-#include "mde/shard.h"
 
 static void parses_k_of_n(void **state) {
   (void)state;

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* mde-sim's small pieces: clocks and timestamps, identifiers, the
  * quota windows, fault planning, alert generation and churn. */
+#include "alerts.h"
+#include "faults.h"
+#include "ratelimit.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,13 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <cmocka.h>
-
-#include "alerts.h"
-#include "faults.h"
-#include "ratelimit.h"
-#include "util.h"
 
 static void formats_and_parses_timestamps(void **state) {
   (void)state;

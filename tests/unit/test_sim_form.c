@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mde-sim's form parser: decoding, duplicates, bounds, hostile bytes. */
+#include "form.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +11,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "form.h"
 
 static void decodes_fields(void **state) {
   (void)state;

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* mde-sim's JWT signing and verification, and its signing keys. */
+#include "keys.h"
+#include "mde/b64url.h"
+#include "sjwt.h"
+
+#include <openssl/rsa.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,11 +14,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/rsa.h>
-
-#include "keys.h"
-#include "mde/b64url.h"
-#include "sjwt.h"
 
 static struct sim_keys keys;
 

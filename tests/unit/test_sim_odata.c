@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* mde-sim's OData: $filter grammar and matching, $top/$skip bounds. */
+#include "alerts.h"
+#include "odata.h"
+#include "util.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,10 +12,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "alerts.h"
-#include "odata.h"
-#include "util.h"
 
 static int64_t ticks(const char *iso) {
   int64_t t = 0;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* mde-sim's scenario loader: a world as described, and errors that name
  * their place. Also: 10,000 generated tenants load and resolve. */
+#include "scenario.h"
+#include "world.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,9 +13,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "scenario.h"
-#include "world.h"
 
 #define APP "11111111-2222-3333-4444-555555555555"
 #define T1 "aaaaaaaa-0000-4000-8000-000000000001"

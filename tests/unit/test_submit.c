@@ -4,6 +4,13 @@
  * off, the notifications (severity, message, meta with server text
  * escaped) and the boundaries of the edge triggers. The integration
  * scripts check the same contract against a real collectd. */
+#include "collectd.h"
+
+#include "collectd_fake.h"
+#include "plugin.h"
+#include "submit.h"
+#include "value_groups.h"
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,14 +21,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "collectd.h"
-
-#include "plugin.h"
-
-#include "collectd_fake.h"
-#include "submit.h"
-#include "value_groups.h"
 
 #define ALL_GROUPS (VG_DEFAULT | VG_ALERTS_BY_SEV)
 

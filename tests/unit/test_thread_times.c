@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Thread times: the schedstat parser's rows, and that the three clocks
  * tell running from sleeping. */
+#include "mde/thread_times.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +11,6 @@
 #include <time.h>
 
 #include <cmocka.h>
-
-#include "mde/thread_times.h"
 
 static void schedstat_rows(void **state) {
   (void)state;

@@ -3,6 +3,10 @@
  * is every group dashboards use; a top-level Values is inherited by each
  * <Tenant>, which may replace it; a word it does not know is an error
  * naming the option, the block and the words it takes. */
+#include "conffile.h"
+#include "options.h"
+#include "value_groups.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "conffile.h"
-#include "options.h"
-#include "value_groups.h"
 
 /* Parses `text`; returns options_parse's result, *root to free. */
 static int parse(const char *text, struct plugin_options *po,
