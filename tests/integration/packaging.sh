@@ -72,6 +72,18 @@ for i in $(seq 1 120); do
 done
 like "$(nagios_services)" "^MDE contoso\|0\|MDE OK - contoso.onmicrosoft.com: token valid" \
   "Nagios runs the installed /usr/lib/nagios/plugins/check_mde: OK"
+# This machine has collectd (the plugin is tested on it): what the check
+# needs is shown by what it opens. Not one file of a collectd package.
+# As Nagios runs it: the nagios user, who owns the secret.
+runuser -u nagios -- strace -f -qq -e trace=open,openat,execve \
+  /usr/lib/nagios/plugins/check_mde -T contoso.onmicrosoft.com \
+  -C 11111111-2222-3333-4444-555555555555 --secret-file "$NAGIOS_DIR/secret" \
+  $EXTRA >"$WORK/check.out" 2>"$WORK/check.trace"
+like "$(cat "$WORK/check.out")" "^MDE OK" "check_mde under strace, as the nagios user: OK"
+opened=$(sed -n 's/.*\(open\|openat\|execve\)(\(AT_FDCWD, \)\{0,1\}"\([^"]*\)".* = [0-9].*/\3/p' "$WORK/check.trace" | sort -u)
+owners=$(for f in $opened; do dpkg -S "$(readlink -f "$f")" 2>/dev/null | cut -d: -f1; done | tr ', ' '\n\n' | sort -u | grep . | tr '\n' ' ')
+ok $([ -n "$owners" ] && ! grep -qw 'collectd\|collectd-core\|libcollectdclient1' <<<"$owners"; echo $?) \
+  "check_mde opens no file of a collectd package ($(wc -w <<<"$opened") files, from: $owners)"
 nagios_stop
 stop_sim
 out=$(dpkg -r monitoring-plugins-mde 2>&1)
