@@ -132,6 +132,7 @@ static void get_requests(struct admin *a) {
     cJSON *r = cJSON_CreateObject();
     cJSON_AddNumberToObject(r, "seq", (double)e->seq);
     cJSON_AddNumberToObject(r, "t_ms", (double)e->t_ms);
+    cJSON_AddNumberToObject(r, "answered_ms", (double)e->answered_ms);
     if (e->delay_ms > 0)
       cJSON_AddNumberToObject(r, "delay_ms", e->delay_ms);
     cJSON_AddStringToObject(r, "endpoint", sim_endpoint_names[e->ep]);

@@ -56,7 +56,8 @@ const char *sim_stats_string(const struct sim_stats *s, unsigned i) {
 
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
-                      int64_t arrived_ms, int delay_ms, const char *host,
+                      int64_t arrived_ms, int64_t answered_ms, int delay_ms,
+                      const char *host,
                       const char *user_agent) {
   struct sim_ep_stats *es = &s->ep[ep];
   s->requests++;
@@ -73,6 +74,7 @@ void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
   s->log[s->log_next % SIM_LOG_CAP] = (struct sim_log_entry){
       .seq = s->log_next,
       .t_ms = arrived_ms,
+      .answered_ms = answered_ms,
       .delay_ms = delay_ms,
       .tenant = tenant,
       .app = (int16_t)app,

@@ -18,6 +18,9 @@
 struct sim_log_entry {
   uint64_t seq;     /* in the order the answers were ready */
   int64_t t_ms;     /* when the request arrived (Unix ms) */
+  int64_t answered_ms; /* when its answer was ready to send (Unix ms): a
+                          client's deadline is judged against this, which
+                          counts the simulator's own stalls too */
   int32_t delay_ms; /* injected latency before it was answered */
   int32_t tenant;   /* -1: unknown or none */
   int16_t app;      /* -1: unknown or none */
@@ -58,7 +61,8 @@ void sim_stats_free(struct sim_stats *s);
 void sim_stats_reset(struct sim_stats *s);
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
-                      int64_t arrived_ms, int delay_ms, const char *host,
+                      int64_t arrived_ms, int64_t answered_ms, int delay_ms,
+                      const char *host,
                       const char *user_agent);
 /* The Host or User-Agent a log entry's index stands for. */
 const char *sim_stats_string(const struct sim_stats *s, unsigned i);

@@ -169,3 +169,6 @@ is "$(jq length <<<"$slow")" 1 "request log: the delayed request carries its del
 arrived=$(( $(jq '.[0].t_ms' <<<"$slow") - slow_sent_ms ))
 ok $(( arrived >= -50 && arrived < 300 ? 0 : 1 )) \
   "request log: t_ms is when the request arrived, not when it was answered (${arrived} ms after it was sent)"
+answered=$(( $(jq '.[0].answered_ms - .[0].t_ms' <<<"$slow") ))
+ok $(( answered >= 400 && answered < 2000 ? 0 : 1 )) \
+  "request log: answered_ms is when the answer was ready, after its delay (${answered} ms after it arrived)"
