@@ -221,8 +221,7 @@ void sim_dispatch(void *cls, struct sim_req *rq, struct sim_resp *rs) {
   int64_t answered_ms = sim_now_ticks() / (TICKS_PER_SECOND / 1000);
   sim_stats_record(&w->stats, ts, rt.ep, call.tenant, call.app,
                    rs->reset ? 0 : rs->status, arrived_ms, answered_ms,
-                   plan.delay_ms,
-                   rq->host, sim_req_header(rq, "User-Agent"));
+                   plan.delay_ms, rq->host, sim_req_header(rq, "User-Agent"));
   sim_stats_set_headers(&w->stats, rt.ep, headers);
   pthread_mutex_unlock(&w->lock);
 }

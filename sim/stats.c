@@ -57,8 +57,7 @@ const char *sim_stats_string(const struct sim_stats *s, unsigned i) {
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
                       int64_t arrived_ms, int64_t answered_ms, int delay_ms,
-                      const char *host,
-                      const char *user_agent) {
+                      const char *host, const char *user_agent) {
   struct sim_ep_stats *es = &s->ep[ep];
   s->requests++;
   es->requests++;

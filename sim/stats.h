@@ -16,15 +16,15 @@
 #define SIM_LOG_STRINGS 255
 
 struct sim_log_entry {
-  uint64_t seq;     /* in the order the answers were ready */
-  int64_t t_ms;     /* when the request arrived (Unix ms) */
+  uint64_t seq;        /* in the order the answers were ready */
+  int64_t t_ms;        /* when the request arrived (Unix ms) */
   int64_t answered_ms; /* when its answer was ready to send (Unix ms): a
                           client's deadline is judged against this, which
                           counts the simulator's own stalls too */
-  int32_t delay_ms; /* injected latency before it was answered */
-  int32_t tenant;   /* -1: unknown or none */
-  int16_t app;      /* -1: unknown or none */
-  int16_t status;   /* 0: connection reset, nothing answered */
+  int32_t delay_ms;    /* injected latency before it was answered */
+  int32_t tenant;      /* -1: unknown or none */
+  int16_t app;         /* -1: unknown or none */
+  int16_t status;      /* 0: connection reset, nothing answered */
   uint8_t ep;
   uint8_t host, user_agent; /* in sim_stats.strings; 0: none kept */
 };
@@ -62,8 +62,7 @@ void sim_stats_reset(struct sim_stats *s);
 void sim_stats_record(struct sim_stats *s, struct sim_tenant_stats *ts,
                       enum sim_endpoint ep, int tenant, int app, int status,
                       int64_t arrived_ms, int64_t answered_ms, int delay_ms,
-                      const char *host,
-                      const char *user_agent);
+                      const char *host, const char *user_agent);
 /* The Host or User-Agent a log entry's index stands for. */
 const char *sim_stats_string(const struct sim_stats *s, unsigned i);
 /* Takes ownership of `json`. */
