@@ -353,7 +353,7 @@ def fault_met(entries, kind, tenant_id, since, until):
     answers = FAULT_ANSWERS[name]
     return any(e.get("tenant") == tenant_id and e["endpoint"].startswith(endpoint)
                and since * 1000 <= e["t_ms"] <= until * 1000 and answers(e)
-               for e in reversed(entries[-5000:]))
+               for e in entries[-5000:])
 
 
 ANSWER_MARGIN = 0.05  # s: an answer's way back, read and parsed (ASan)
@@ -364,16 +364,9 @@ class CycleWindows:
     engine returned, less the cycle's duration, a little early) to the
     deadline, the start plus the engine's budget."""
 
-    def __init__(self, work, budget):
+    def __init__(self, cycles, budget):
         self.budget = budget
-        self.starts = []
-        for path in sorted(glob.glob(f"{work}/csv/soak/mde/duration-cycle-*")):
-            with open(path) as f:
-                for line in f:
-                    if line[0].isdigit():
-                        end, seconds = (float(x) for x in line.split(","))
-                        self.starts.append(end - seconds)
-        self.starts.sort()
+        self.starts = sorted(end - seconds for end, seconds in cycles)
 
     def read_in_time(self, arrived, answered):
         """Whether an answer sent at ANSWERED to a request that arrived at
@@ -384,13 +377,14 @@ class CycleWindows:
         return answered + ANSWER_MARGIN <= self.starts[i] + self.budget
 
 
-def cold_end_time(work, cold):
-    """The Unix time the cold start's last cycle ended (from the CSV)."""
-    ends = []
+def read_cycles(work):
+    """Every cycle the plugin wrote, in order: (Unix time, seconds)."""
+    rows = []
     for path in sorted(glob.glob(f"{work}/csv/soak/mde/duration-cycle-*")):
         with open(path) as f:
-            ends += [float(line.split(",")[0]) for line in f if line[0].isdigit()]
-    return ends[cold - 1] if len(ends) >= cold else float("inf")
+            rows += [tuple(float(x) for x in line.split(",")[:2])
+                     for line in f if line[0].isdigit()]
+    return rows
 
 
 REASON = re.compile(r"mde plugin: (t\d+): (\w+): (.*)")
@@ -628,12 +622,8 @@ def main():
 
     # --- every cycle within its deadline
     budget = max(0.1, args.interval * 0.8)
-    cycles = []
-    for path in sorted(glob.glob(f"{work}/csv/soak/mde/duration-cycle-*")):
-        with open(path) as f:
-            for line in f:
-                if line[0].isdigit():
-                    cycles.append(float(line.split(",")[1]))
+    cycle_rows = read_cycles(work)
+    cycles = [seconds for _, seconds in cycle_rows]
     # The deadline that matters: the next read starts on time. (The engine
     # stops at the budget; dispatching and a busy machine add a little.)
     # The cold start is left out: every tenant's discovery, token, key set
@@ -650,7 +640,7 @@ def main():
     # and this script, on a VM); what is left is the plugin's own work or
     # blocking, and that must not delay the next read by half an interval.
     late = LateCycles(f"{work}/collectd.log")
-    cold_end = cold_end_time(work, cold)
+    cold_end = cycle_rows[cold - 1][0] if len(cycle_rows) >= cold else float("inf")
     after_cold = [w for w in late.cycles if w["at"] > cold_end]
     ours = [w for w in after_cold if w["wait"] is None
             or w["wall"] - w["wait"] > args.interval * 1.5]
@@ -697,7 +687,7 @@ def main():
     # after its injected delay, and after any stall of the simulator's own,
     # such as a signing-key rotation) at least ANSWER_MARGIN before the
     # deadline of the cycle the request arrived in.
-    windows = CycleWindows(work, budget)
+    windows = CycleWindows(cycle_rows, budget)
     for e in sorted(reqlog.entries, key=lambda e: e["t_ms"]):
         t = e.get("tenant") or ""
         if e["endpoint"] in ("alerts", "machines", "score"):
