@@ -225,6 +225,7 @@ ENGINE_TEST_OBJ := $(addprefix $(BUILD)/tests/unit/,fakeworld.o engine_fixture.o
 $(BUILD)/tests/test_engine_sm: $(ENGINE_TEST_OBJ)
 $(BUILD)/tests/test_engine_graph: $(ENGINE_TEST_OBJ)
 $(BUILD)/tests/test_engine_machines: $(ENGINE_TEST_OBJ)
+$(BUILD)/tests/test_engine_carry: $(ENGINE_TEST_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBSIM) $(LIBMDE)
 	@mkdir -p $(@D)

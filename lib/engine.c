@@ -63,6 +63,12 @@ static int http_run(void *ctx, int64_t deadline_ms) {
 
 static void http_interrupt(void *ctx) { mde_http_interrupt(ctx); }
 
+static int http_run_carried(void *ctx, int64_t until_ms) {
+  return mde_http_run_carried(ctx, until_ms);
+}
+
+static void http_wake(void *ctx) { mde_http_wake(ctx); }
+
 int64_t mde_engine_mono(struct mde_engine *e) {
   return e->clock.monotonic_ms(e->clock.ctx);
 }
@@ -86,7 +92,8 @@ struct mde_engine *mde_engine_new(const struct mde_engine_options *opt,
       return NULL;
     }
     e->transport =
-        (struct mde_transport){http_submit, http_run, e->http, http_interrupt};
+        (struct mde_transport){http_submit,    http_run,         e->http,
+                               http_interrupt, http_run_carried, http_wake};
   }
   e->jwks_refetch_ms = 300 * 1000;
   if (opt) {
@@ -141,13 +148,14 @@ static void tenant_free(struct tenant *t) {
 void mde_engine_free(struct mde_engine *e) {
   if (!e)
     return;
+  /* First: a carried transfer still writes into its tenant's request. */
+  mde_http_free(e->http);
   for (size_t i = 0; i < e->n; i++)
     tenant_free(e->tenants[i]);
   free(e->tenants);
   free(e->order);
   mde_keyset_free_all(e->jwks);
   mde_graph_free_all(e->graph);
-  mde_http_free(e->http);
   free(e);
 }
 
@@ -521,6 +529,8 @@ static void on_answer(struct mde_http_req *req) {
 enum step mde_tenant_send(struct tenant *t, enum step resume) {
   t->req.done = on_answer;
   t->req.user = t;
+  t->req.may_carry = (t->e->flags & MDE_CYCLE_CARRY) &&
+                     t->e->transport.run_carried && !t->carried;
   t->resume = resume;
   if (t->e->transport.submit(t->e->transport.ctx, &t->req) != 0) {
     mde_tenant_fail(t, MDE_FAIL_INTERNAL,
@@ -530,7 +540,22 @@ enum step mde_tenant_send(struct tenant *t, enum step resume) {
   return STEP_WAIT;
 }
 
+/* What the cycle's clocks set, for a carried tenant too. */
+static void begin_clock(struct tenant *t) {
+  time_t not_after =
+      t->cred ? mde_credential_not_after(t->cred) : t->secret_expires;
+  t->res.credential_ttl = not_after ? (double)(not_after - t->e->now) : NAN;
+  t->hung = false; /* order_tenants has read it */
+  t->cycle_gap_ms = t->last_cycle_ms ? t->e->mono - t->last_cycle_ms : 0;
+  t->last_cycle_ms = t->e->mono;
+}
+
+/* A tenant's cycle starts afresh, or goes on from its carried request
+ * (its answer, delivered in this cycle's run, resumes it). */
 static void begin(struct tenant *t) {
+  begin_clock(t);
+  if (t->carried)
+    return;
   struct mde_tenant_result *r = &t->res;
   r->failure = MDE_FAIL_NONE;
   r->reason[0] = '\0';
@@ -546,12 +571,6 @@ static void begin(struct tenant *t) {
   r->retry_after = 0;
   t->probe = 0;
   t->probed = 0;
-  time_t not_after =
-      t->cred ? mde_credential_not_after(t->cred) : t->secret_expires;
-  r->credential_ttl = not_after ? (double)(not_after - t->e->now) : NAN;
-  t->hung = false; /* order_tenants has read it */
-  t->cycle_gap_ms = t->last_cycle_ms ? t->e->mono - t->last_cycle_ms : 0;
-  t->last_cycle_ms = t->e->mono;
   t->step = STEP_START;
 }
 
@@ -608,6 +627,8 @@ static void alerts_freshness(struct tenant *t) {
 /* The one place a tenant's cycle ends. */
 static void end_cycle(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
+  t->carried = false;
+  r->carried = 0;
   mde_tenant_release_request(t);
   mde_api_collect_missing(t);
   if (t->opaque && t->token.access_token)
@@ -678,16 +699,32 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
     dispatch(e->order[i]);
   e->transport.run(e->transport.ctx, deadline_ms);
   /* Anything still waiting now (keys that never came) ends here, as a
-   * failure of this cycle. */
+   * failure of this cycle; but a request the transport carried goes on,
+   * and so does its tenant's cycle. */
   for (size_t i = 0; i < e->n; i++) {
     struct tenant *t = e->tenants[i];
-    if (t->step == STEP_WAIT) {
+    if (t->step == STEP_WAIT && t->req.carried) {
+      t->carried = true;
+      t->res.carried = 1;
+    } else if (t->step == STEP_WAIT) {
       t->res.timed_out = 1;
       mde_tenant_fail(t, MDE_FAIL_NETWORK, "cycle deadline reached");
       mde_tenant_resume(t, STEP_END);
     }
   }
   for (size_t i = 0; i < e->n; i++)
-    e->tenants[i]->step = STEP_IDLE;
+    if (!e->tenants[i]->carried)
+      e->tenants[i]->step = STEP_IDLE;
   return 0;
+}
+
+int mde_engine_carry(struct mde_engine *e, int64_t until_ms) {
+  return e->transport.run_carried
+             ? e->transport.run_carried(e->transport.ctx, until_ms)
+             : 0;
+}
+
+void mde_engine_wake(struct mde_engine *e) {
+  if (e->transport.wake)
+    e->transport.wake(e->transport.ctx);
 }

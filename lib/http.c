@@ -27,6 +27,11 @@ struct slot {
   struct mde_http *h;
   size_t held; /* bytes its body buffer holds, in h->held */
   bool paused; /* waiting for memory (CURL_WRITEFUNC_PAUSE) */
+  /* Carried past the deadline `carried_at`; ended between runs (`parked`,
+   * with its result `rc`), its answer waits there for the next run. */
+  int64_t carried_at;
+  bool parked;
+  CURLcode rc;
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -42,6 +47,7 @@ struct mde_http {
    * its flag: once set, every run ends at once (a stopping daemon). */
   int wake;
   atomic_bool stop;
+  atomic_bool rung; /* mde_http_wake's: ends the carried transfers' run */
   int64_t timer_at; /* when libcurl wants its timeout handled; -1: never */
   struct slot *slots;
   long n_slots;
@@ -357,6 +363,7 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
 
 static void complete(struct mde_http_req *req, int curl_code,
                      const char *error) {
+  req->carried = 0;
   req->curl_code = curl_code;
   if (error && !req->error[0])
     snprintf(req->error, sizeof req->error, "%s", error);
@@ -382,7 +389,9 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
       .tls = seconds(e, CURLINFO_APPCONNECT_TIME_T),
       .total = seconds(e, CURLINFO_TOTAL_TIME_T),
   };
-  curl_multi_remove_handle(h->multi, e);
+  if (!s->parked) /* a parked transfer left the multi handle already */
+    curl_multi_remove_handle(h->multi, e);
+  s->parked = false;
   curl_slist_free_all(s->headers);
   s->headers = NULL;
   s->req = NULL;
@@ -417,6 +426,7 @@ void mde_http_req_reset(struct mde_http_req *req) {
   req->too_large = 0;
   req->deadline_cut = 0;
   req->started = 0;
+  req->carried = 0;
   req->retry_after = -1;
   req->attempts = 0;
   req->timing = (struct mde_http_timing){0};
@@ -465,8 +475,9 @@ static void fill(struct mde_http *h) {
   }
 }
 
-/* Hands finished transfers to their callers. */
-static void collect(struct mde_http *h) {
+/* Hands finished transfers to their callers; between runs (`park`), they
+ * leave libcurl but keep their slot and answer until the next run. */
+static void collect(struct mde_http *h, bool park) {
   CURLMsg *m;
   int queued;
   while ((m = curl_multi_info_read(h->multi, &queued))) {
@@ -474,13 +485,39 @@ static void collect(struct mde_http *h) {
       continue;
     struct slot *s = NULL;
     curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-    finish(h, s, m->data.result);
+    CURLcode rc = m->data.result; /* m is gone once the handle is removed */
+    if (!park) {
+      finish(h, s, rc);
+      continue;
+    }
+    curl_multi_remove_handle(h->multi, s->easy);
+    s->parked = true;
+    s->rc = rc;
   }
+}
+
+/* What ended between runs reaches its caller now, inside a run. */
+static void deliver_parked(struct mde_http *h) {
+  for (long i = 0; i < h->n_slots; i++)
+    if (h->slots[i].parked)
+      finish(h, &h->slots[i], h->slots[i].rc);
+}
+
+/* The transfers under way (not parked). */
+static long under_way(const struct mde_http *h) {
+  long n = 0;
+  for (long i = 0; i < h->n_slots; i++)
+    n += h->slots[i].req && !h->slots[i].parked;
+  return n;
 }
 
 #define MAX_EVENTS 64
 
-int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
+/* libcurl's loop on epoll, until `deadline_ms` or a stop; in a run
+ * (`between` false) also until nothing waits or runs, starting waiting
+ * requests as slots free; between runs, until no carried transfer is under
+ * way or mde_http_wake rings, starting nothing. */
+static void pump(struct mde_http *h, int64_t deadline_ms, bool between) {
   struct epoll_event events[MAX_EVENTS];
   int running = 0;
   for (;;) {
@@ -488,14 +525,18 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
      * never under way (req->started stays 0). */
     int64_t now = mde_monotonic_ms();
     if (now >= deadline_ms || atomic_load(&h->stop))
-      break;
-    fill(h);
-    if (h->busy == 0 && h->wait_n == 0)
-      return 0;
+      return;
+    if (between && (atomic_exchange(&h->rung, false) || under_way(h) == 0))
+      return;
+    if (!between) {
+      fill(h);
+      if (h->busy == 0 && h->wait_n == 0)
+        return;
+    }
     if (h->timer_at >= 0 && h->timer_at <= now) {
       h->timer_at = -1; /* the callback may set the next one */
       curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-      collect(h);
+      collect(h, between);
       continue;
     }
     /* Wait for a socket, libcurl's timer or the deadline (at most 1 s, so
@@ -509,12 +550,16 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     if (n <= 0) {
       if (n == 0 && h->timer_at < 0) /* no timer: let libcurl look anyway */
         curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-      collect(h);
+      collect(h, between);
       continue;
     }
     for (int i = 0; i < n; i++) {
-      if (events[i].data.fd == h->wake)
-        continue; /* the loop's head sees the flag */
+      if (events[i].data.fd == h->wake) {
+        uint64_t rings; /* drained: the flags say what rang */
+        ssize_t ignored = read(h->wake, &rings, sizeof rings);
+        (void)ignored;
+        continue;
+      }
       int mask = 0;
       if (events[i].events & EPOLLIN)
         mask |= CURL_CSELECT_IN;
@@ -524,13 +569,43 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
         mask |= CURL_CSELECT_ERR;
       curl_multi_socket_action(h->multi, events[i].data.fd, mask, &running);
     }
-    collect(h);
+    collect(h, between);
   }
-  /* The deadline: whatever is left ends now, as a failure. */
+}
+
+/* Whether the deadline `deadline_ms` leaves slot `s` running: carried
+ * past this very deadline already (the cycle's second run), or allowed,
+ * its answer begun, and carried transfers within half the connections. */
+static bool carry(struct mde_http *h, struct slot *s, int64_t deadline_ms,
+                  long *carried) {
+  struct mde_http_req *req = s->req;
+  if (req->carried)
+    return s->carried_at == deadline_ms; /* else its second deadline: cut */
+  long status = 0;
+  curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (!req->may_carry || status <= 0 || *carried >= h->n_slots / 2)
+    return false;
+  req->may_carry = 0;
+  req->carried = 1;
+  s->carried_at = deadline_ms;
+  ++*carried;
+  return true;
+}
+
+int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
+  atomic_store(&h->rung, false); /* a wake before now was for the last gap */
+  deliver_parked(h);
+  pump(h, deadline_ms, false);
+  /* The deadline: whatever is left ends now, as a failure, but for what
+   * is carried. */
+  long carried = 0;
+  for (long i = 0; i < h->n_slots; i++)
+    carried += h->slots[i].req && h->slots[i].req->carried &&
+               h->slots[i].carried_at == deadline_ms;
   int cut = 0;
   for (long i = 0; i < h->n_slots; i++) {
     struct slot *s = &h->slots[i];
-    if (!s->req)
+    if (!s->req || s->parked || carry(h, s, deadline_ms, &carried))
       continue;
     struct mde_http_req *req = s->req;
     curl_multi_remove_handle(h->multi, s->easy);
@@ -552,6 +627,18 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
              "cycle deadline reached before the request could start");
   }
   return cut;
+}
+
+int mde_http_run_carried(struct mde_http *h, int64_t until_ms) {
+  pump(h, until_ms, true);
+  return (int)under_way(h);
+}
+
+void mde_http_wake(struct mde_http *h) {
+  atomic_store(&h->rung, true);
+  uint64_t one = 1;
+  ssize_t ignored = write(h->wake, &one, sizeof one); /* full: one pends */
+  (void)ignored;
 }
 
 void mde_http_interrupt(struct mde_http *h) {

@@ -58,6 +58,7 @@ struct state {
   pthread_cond_t wake;
   bool pending;      /* a read asked for a cycle */
   bool stopping;     /* collectd is shutting down */
+  bool carrying;     /* the last cycle may have carried transfers */
   cdtime_t interval; /* of the read that asked */
   plugin_ctx_t ctx;  /* ditto: values carry its interval */
 };
@@ -224,7 +225,7 @@ static void run_cycle(struct state *st, cdtime_t interval) {
   struct mde_thread_times times;
   mde_thread_times_now(&times);
   int64_t start = mde_monotonic_ms();
-  if (mde_engine_cycle(st->engine, start + budget_ms, 0) != 0)
+  if (mde_engine_cycle(st->engine, start + budget_ms, MDE_CYCLE_CARRY) != 0)
     ERROR("mde plugin: the engine failed this cycle (out of memory?)");
   pthread_mutex_lock(&st->lock);
   bool stopping = st->stopping;
@@ -246,8 +247,21 @@ static void *worker_main(void *arg) {
   struct state *st = arg;
   pthread_mutex_lock(&st->lock);
   for (;;) {
-    while (!st->pending && !st->stopping)
-      pthread_cond_wait(&st->wake, &st->lock);
+    while (!st->pending && !st->stopping) {
+      if (!st->carrying) {
+        pthread_cond_wait(&st->wake, &st->lock);
+        continue;
+      }
+      /* Between cycles, a slow answer carried past the deadline goes on
+       * arriving (the next read rings the engine awake), rather than
+       * waiting in the socket for a transfer timeout to pass. */
+      int64_t until =
+          mde_monotonic_ms() + (int64_t)CDTIME_T_TO_MS(st->interval);
+      pthread_mutex_unlock(&st->lock);
+      int left = mde_engine_carry(st->engine, until); /* a read by then */
+      pthread_mutex_lock(&st->lock);
+      st->carrying = left > 0;
+    }
     if (st->stopping)
       break;
     st->pending = false;
@@ -256,6 +270,7 @@ static void *worker_main(void *arg) {
     pthread_mutex_unlock(&st->lock);
     run_cycle(st, interval);
     pthread_mutex_lock(&st->lock);
+    st->carrying = true; /* mde_engine_carry says whether it did */
   }
   pthread_mutex_unlock(&st->lock);
   return NULL;
@@ -295,6 +310,7 @@ static int mde_read(user_data_t *ud) {
   st->ctx = plugin_get_ctx();
   pthread_cond_signal(&st->wake);
   pthread_mutex_unlock(&st->lock);
+  mde_engine_wake(st->engine); /* ends carrying between cycles */
   return 0;
 }
 

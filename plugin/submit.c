@@ -278,6 +278,11 @@ static void submit_http(const struct mde_tenant_result *r,
 
 void submit_tenant(const struct mde_tenant_result *r, struct tenant_track *tr,
                    cdtime_t when) {
+  /* Its cycle goes on into the next (a slow answer was arriving at the
+   * deadline): nothing is known yet, so nothing is said, no value and no
+   * notification; collectd sees one interval without values. */
+  if (r->carried)
+    return;
   const char *in = r->name;
   unsigned g = tr->values;
   if (g & (VG_ALERTS | VG_ALERTS_BY_SEV)) {

@@ -49,6 +49,11 @@ struct mde_transport {
   /* Optional, any thread: makes the running and every later run return at
    * once, as at their deadline (mde_http_interrupt). */
   void (*interrupt)(void *ctx);
+  /* Optional, together: carrying transfers past a deadline (requests with
+   * may_carry; mde_http_run_carried and mde_http_wake). Without them,
+   * nothing is carried. */
+  int (*run_carried)(void *ctx, int64_t until_ms);
+  void (*wake)(void *ctx);
 };
 
 struct mde_engine_options {
@@ -88,6 +93,9 @@ struct mde_tenant_result {
   char trace_id[64], correlation_id[64], timestamp[40];
   int backoff;   /* no request sent this cycle: backing off */
   int timed_out; /* the cycle deadline, not the peer, ended it */
+  /* Its answer was arriving at the deadline (MDE_CYCLE_CARRY): the cycle
+   * goes on into the next one, and this result is not one to report. */
+  int carried;
 
   int token_valid; /* a usable token passed every check */
   int consent;     /* 1 yes, 0 no, -1 unknown (yet) */
@@ -173,6 +181,12 @@ size_t mde_engine_count(const struct mde_engine *e);
 
 /* One-shot callers (check_mde) ignore backoff and re-check credentials. */
 #define MDE_CYCLE_ONESHOT 1u
+/* A daemon's cycles: a tenant whose answer is arriving at the deadline
+ * (a slow page) is carried instead of cut: its result says `carried`, its
+ * transfer goes on in mde_engine_carry and the next cycle, whose deadline
+ * cuts it if it has still not ended. Carried transfers take at most half
+ * the connections, and a tenant is carried one cycle at a time. */
+#define MDE_CYCLE_CARRY 2u
 
 /* Runs one cycle for every tenant, returning by `deadline_ms` (the
  * engine clock's monotonic_ms) whatever the network does. Returns 0, or -1
@@ -182,6 +196,12 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms, unsigned flags);
  * its deadline had passed (a stopping daemon). Only mde_engine_free may
  * follow usefully. */
 void mde_engine_interrupt(struct mde_engine *e);
+/* Between cycles: moves carried transfers on until they end, `until_ms`
+ * or mde_engine_wake; their answers wait for the next cycle. Returns how
+ * many are still under way (0 at once when nothing is carried). */
+int mde_engine_carry(struct mde_engine *e, int64_t until_ms);
+/* From any thread: the running (or next) mde_engine_carry returns now. */
+void mde_engine_wake(struct mde_engine *e);
 const struct mde_tenant_result *mde_engine_result(const struct mde_engine *e,
                                                   size_t i);
 /* The apps read from Microsoft Graph, in the order first configured. */

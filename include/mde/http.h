@@ -56,6 +56,10 @@ struct mde_http_req {
   size_t max_body;                         /* 0: the client's cap */
   void (*done)(struct mde_http_req *req);  /* called once, when finished */
   void *user;
+  /* At a run's deadline, this transfer may go on instead of being cut, if
+   * its answer has begun (see mde_http_run). Cleared when it is carried:
+   * a transfer is carried past one deadline at most. */
+  int may_carry;
 
   /* Filled in before `done` is called. */
   int status;       /* HTTP status; 0 when no response came */
@@ -64,6 +68,7 @@ struct mde_http_req {
   int too_large;    /* the body passed its cap */
   int deadline_cut; /* ended by the run's deadline: do not resubmit */
   int started;      /* it had a transfer slot (not just a queue place) */
+  int carried;      /* a deadline left it running: `done` comes later */
   long retry_after; /* seconds from Retry-After, -1 when absent */
   int attempts;     /* times sent: 1, or MDE_HTTP_MAX_ATTEMPTS at most */
   struct mde_buf body;
@@ -83,8 +88,24 @@ int mde_http_submit(struct mde_http *h, struct mde_http_req *req);
 /* Runs transfers until none is waiting or running, or until `deadline_ms`
  * (mde_monotonic_ms clock). `done` callbacks may submit more requests.
  * At the deadline, waiting and running requests complete with an error
- * ("cycle deadline reached"). Returns how many were cut off that way. */
+ * ("cycle deadline reached"). Returns how many were cut off that way.
+ * Except: a running request with `may_carry` whose answer has begun (its
+ * status line came) is carried instead, while carried transfers take at
+ * most half the connections (the other half is the next cycle's): it is
+ * marked `carried`, keeps its connection, and goes on in
+ * mde_http_run_carried and the next run, whose deadline cuts it if it has
+ * not ended by then. A run first delivers (calls `done` for) what ended
+ * between runs. */
 int mde_http_run(struct mde_http *h, int64_t deadline_ms);
+/* Between runs: moves the carried transfers on, starting nothing, until
+ * they have all ended, `until_ms`, mde_http_wake or an interrupt. What ends
+ * here waits, answer held, for the next mde_http_run to deliver it, so
+ * callers see answers only inside their runs. Returns how many carried
+ * transfers are still under way. */
+int mde_http_run_carried(struct mde_http *h, int64_t until_ms);
+/* From any thread: the running (or next) mde_http_run_carried returns at
+ * once. A run clears it: only a wake after a run's start counts. */
+void mde_http_wake(struct mde_http *h);
 /* The most response-body memory held at once so far (bytes). */
 size_t mde_http_memory_peak(const struct mde_http *h);
 /* Ends the running run, and every later one, at once, as if its deadline

@@ -271,11 +271,13 @@ static void machines(struct fw_tenant *t, struct mde_http_req *req) {
   mde_buf_puts(b, "}");
 }
 
-/* Answers one request now; false if it hangs. */
-static bool answer(struct fakeworld *w, struct mde_http_req *req) {
+/* Answers one request now; false if it hangs or is slow (then it is in
+ * w->slow). `rest`: the rest of a slow answer, logged already. */
+static bool answer(struct fakeworld *w, struct mde_http_req *req, bool rest) {
   int ti;
   enum fw_endpoint ep = classify(w, req, &ti);
-  struct fw_request *l = w->n_log < FW_MAX_LOG ? &w->log[w->n_log++] : NULL;
+  struct fw_request *l =
+      !rest && w->n_log < FW_MAX_LOG ? &w->log[w->n_log++] : NULL;
   if (l) {
     *l = (struct fw_request){
         .ms = w->mono_ms,
@@ -286,6 +288,12 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req) {
   }
   struct fw_tenant *t = ti >= 0 ? &w->t[ti] : NULL;
   struct fw_override *o = t ? &t->ov[ep] : NULL;
+  if (!rest && o && o->times != 0 && o->slow > 0 && w->n_slow < 32) {
+    if (o->times > 0)
+      o->times--;
+    w->slow[w->n_slow++] = (struct fw_slow){req, o->slow, 0, false};
+    return false;
+  }
   if (o && o->times != 0 && (o->status || o->hang || o->reset)) {
     if (o->times > 0)
       o->times--;
@@ -341,25 +349,86 @@ static void complete(struct mde_http_req *req) {
     req->done(req);
 }
 
+static void drop_slow(struct fakeworld *w, int i) {
+  memmove(&w->slow[i], &w->slow[i + 1],
+          (size_t)(--w->n_slow - i) * sizeof *w->slow);
+}
+
+/* Slow answers that have ended reach their callers: those that arrived
+ * between runs, and carried ones whose last deadline has passed, in a
+ * later cycle's run (the same cycle's second run keeps them). */
+static void deliver_slow(struct fakeworld *w, int64_t deadline_ms) {
+  for (int i = 0; i < w->n_slow;) {
+    struct fw_slow *s = &w->slow[i];
+    bool ended =
+        s->arrived || (s->deadlines == 0 && s->carried_at != deadline_ms);
+    if (!(s->req->carried && ended)) {
+      i++;
+      continue;
+    }
+    struct mde_http_req *req = s->req;
+    drop_slow(w, i);
+    req->carried = 0;
+    answer(w, req, true);
+    complete(req);
+  }
+}
+
+/* At the deadline, as lib/http.c: a slow answer is carried if allowed and
+ * within half the slots, or kept if carried past this very deadline;
+ * otherwise cut (once carried, at its second deadline). */
+static int deadline_slow(struct fakeworld *w, int64_t deadline_ms) {
+  int carried = 0, cut = 0;
+  for (int i = 0; i < w->n_slow; i++)
+    carried += w->slow[i].carried_at == deadline_ms;
+  for (int i = 0; i < w->n_slow;) {
+    struct fw_slow *s = &w->slow[i];
+    struct mde_http_req *req = s->req;
+    if (s->carried_at == deadline_ms) {
+      i++;
+      continue;
+    }
+    if (!req->carried && req->may_carry && carried < w->slots / 2) {
+      req->may_carry = 0;
+      req->carried = 1;
+      s->carried_at = deadline_ms;
+      s->deadlines--;
+      carried++;
+      i++;
+      continue;
+    }
+    drop_slow(w, i);
+    req->carried = 0;
+    req->deadline_cut = 1;
+    req->started = 1;
+    req->curl_code = 28;
+    snprintf(req->error, sizeof req->error, "cycle deadline reached");
+    cut++;
+    complete(req);
+  }
+  return cut;
+}
+
 static int fw_run(void *ctx, int64_t deadline_ms) {
   struct fakeworld *w = ctx;
   struct mde_http_req *hung[1024];
   int n_hung = 0;
+  deliver_slow(w, deadline_ms);
   /* FIFO, as mde_http's window: answers may submit more. */
-  while (w->n_queue > 0 && n_hung < w->slots) {
+  while (w->n_queue > 0 && n_hung + w->n_slow < w->slots) {
     struct mde_http_req *req = w->queue[0];
     memmove(w->queue, w->queue + 1, (size_t)--w->n_queue * sizeof *w->queue);
-    if (answer(w, req))
+    if (answer(w, req, false))
       complete(req);
-    else
+    else if (!w->n_slow || w->slow[w->n_slow - 1].req != req)
       hung[n_hung++] = req;
   }
-  if (n_hung == 0 && w->n_queue == 0)
+  if (n_hung == 0 && w->n_queue == 0 && w->n_slow == 0)
     return 0;
   /* The deadline: what hangs, and whatever waits, is cut. */
   if (w->mono_ms < deadline_ms)
     w->mono_ms = deadline_ms;
-  int cut = 0;
+  int cut = deadline_slow(w, deadline_ms);
   for (int i = 0; i < n_hung; i++, cut++) {
     hung[i]->deadline_cut = 1;
     hung[i]->started = 1;
@@ -380,6 +449,27 @@ static int fw_run(void *ctx, int64_t deadline_ms) {
   return cut;
 }
 
+/* Between runs, carried answers whose last deadline has passed arrive,
+ * to be delivered by the next run. */
+static int fw_run_carried(void *ctx, int64_t until_ms) {
+  (void)until_ms;
+  struct fakeworld *w = ctx;
+  w->carried_runs++;
+  int left = 0;
+  for (int i = 0; i < w->n_slow; i++) {
+    if (w->slow[i].deadlines == 0)
+      w->slow[i].arrived = true;
+    else
+      left++;
+  }
+  return left;
+}
+
+static void fw_wake(void *ctx) {
+  struct fakeworld *w = ctx;
+  w->wakes++;
+}
+
 void fw_init(struct fakeworld *w) {
   memset(w, 0, sizeof *w);
   w->wall0 = 1790000000; /* 2026-09-21 */
@@ -388,8 +478,11 @@ void fw_init(struct fakeworld *w) {
   w->latency_ms = 20;
   w->key = tk_rsa(2048);
   w->clock = (struct mde_clock){fw_mono, fw_wall, w};
-  w->transport =
-      (struct mde_transport){.submit = fw_submit, .run = fw_run, .ctx = w};
+  w->transport = (struct mde_transport){.submit = fw_submit,
+                                        .run = fw_run,
+                                        .ctx = w,
+                                        .run_carried = fw_run_carried,
+                                        .wake = fw_wake};
   setenv("FW_SECRET", "fake-secret-value", 1);
 }
 
@@ -430,10 +523,15 @@ struct mde_tenant_config fw_config(struct fakeworld *w, const char *name,
   return c;
 }
 
-void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s) {
+void fw_cycle_flags(struct fakeworld *w, struct mde_engine *e, int step_s,
+                    unsigned flags) {
   int64_t start = w->mono_ms;
-  mde_engine_cycle(e, start + 1000, 0);
+  mde_engine_cycle(e, start + 1000, flags);
   w->mono_ms = start + (int64_t)step_s * 1000;
+}
+
+void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s) {
+  fw_cycle_flags(w, e, step_s, 0);
 }
 
 int fw_count(const struct fakeworld *w, enum fw_endpoint ep, int tenant,

@@ -39,8 +39,11 @@ struct fw_override {
   const char *body; /* NULL: "{}" */
   long retry_after; /* -1: no header */
   bool hang;        /* no answer until the run's deadline */
-  bool reset;       /* the connection dies without an answer */
-  int times;        /* answers left; <0: for ever */
+  /* The world's answer, begun but still arriving at this many deadlines
+   * (carried past the first if allowed, see fakeworld.carried) */
+  int slow;
+  bool reset; /* the connection dies without an answer */
+  int times;  /* answers left; <0: for ever */
 };
 
 struct fw_tenant {
@@ -67,6 +70,15 @@ struct fw_tenant {
   double score;       /* /api/exposureScore */
 };
 
+/* An answer under way at a deadline: carried (as lib/http.c carries) or
+ * cut. It ends once `deadlines` more have passed. */
+struct fw_slow {
+  struct mde_http_req *req;
+  int deadlines;      /* still to pass before it ends */
+  int64_t carried_at; /* the deadline it was carried past; 0: not yet */
+  bool arrived;       /* ended between runs: delivered by the next run */
+};
+
 struct fw_request {
   int64_t ms; /* the clock when it was sent */
   enum fw_endpoint ep;
@@ -87,8 +99,11 @@ struct fakeworld {
   struct mde_transport transport;
   struct mde_http_req *queue[1024];
   int n_queue;
-  int submits;       /* submissions so far */
-  int refuse_submit; /* the submission with this number fails (0: none) */
+  struct fw_slow slow[32]; /* answers under way */
+  int n_slow;
+  int carried_runs, wakes; /* calls of the transport's run_carried, wake */
+  int submits;             /* submissions so far */
+  int refuse_submit;       /* the submission with this number fails (0: none) */
   struct fw_request log[FW_MAX_LOG];
   int n_log;
   /* Graph's application object as the tests script it (with "%s" for
@@ -121,6 +136,9 @@ char *fw_write_file(const char *dir, const char *name, const char *text,
 /* One engine cycle with a 1 s deadline, then the clock moves on by
  * `step_s` seconds. */
 void fw_cycle(struct fakeworld *w, struct mde_engine *e, int step_s);
+/* The same with the cycle flags a daemon passes (MDE_CYCLE_CARRY). */
+void fw_cycle_flags(struct fakeworld *w, struct mde_engine *e, int step_s,
+                    unsigned flags);
 /* Requests to an endpoint (tenant -1: any) since log entry `from`. */
 int fw_count(const struct fakeworld *w, enum fw_endpoint ep, int tenant,
              int from);

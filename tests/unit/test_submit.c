@@ -292,6 +292,26 @@ static void latency_repeats_and_codes_accumulate(void **state) {
   assert_int_equal(tr.codes[0], 6);
 }
 
+/* A carried result (its cycle goes on into the next) says nothing: no
+ * value, no notification, not even for a failure it has met so far; the
+ * next, whole result does. */
+static void a_carried_result_says_nothing(void **state) {
+  (void)state;
+  struct mde_tenant_result r;
+  healthy(&r);
+  struct tenant_track tr = fresh(~0u);
+  r.failure = MDE_FAIL_THROTTLED;
+  r.carried = 1;
+  fake_reset();
+  submit_tenant(&r, &tr, 42);
+  assert_int_equal(fake.n_values, 0);
+  assert_int_equal(fake.n_notes, 0);
+  r.carried = 0;
+  submit_tenant(&r, &tr, 43);
+  assert_true(fake.n_values > 0);
+  assert_int_equal(fake.n_notes, 1);
+}
+
 /* A failed start notifies; recovery notifies; notifications are sent with
  * no value selected at all (a minimal set still pages). */
 static void notifications_whatever_the_values(void **state) {
@@ -574,6 +594,7 @@ int main(void) {
       cmocka_unit_test(boundaries_of_optional_values),
       cmocka_unit_test(latency_repeats_and_codes_accumulate),
       cmocka_unit_test(notifications_whatever_the_values),
+      cmocka_unit_test(a_carried_result_says_nothing),
       cmocka_unit_test(previous_none_after_a_healthy_start),
       cmocka_unit_test(credential_thresholds),
       cmocka_unit_test(apps_and_cycle),

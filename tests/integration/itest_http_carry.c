@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/* Carrying a transfer past a run's deadline (lib/http.c) against a real
+ * peer (mde-sim trickling a body 256 bytes at a time): an answer under way
+ * at the deadline goes on between runs and reaches its caller in the next
+ * run, inside it; a request not allowed to, a peer that has not begun to
+ * answer, a transfer carried once already, and carried transfers past half
+ * the connections are cut as before. */
+#include "mde/http.h"
+#include "simfix.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static struct simfix sim;
+static char url[256];
+
+static int setup(void **state) {
+  (void)state;
+  if (simfix_start(&sim, "tests/integration/scenarios/basic.json") != 0)
+    return -1;
+  snprintf(url, sizeof url,
+           "%s/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+           sim.base);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  return simfix_stop(&sim) == 0 ? 0 : -1;
+}
+
+/* Discovery's answer, trickled: a chunk every `chunk_ms`, or its status
+ * line only after `latency_ms`. */
+static void slow_discovery(int chunk_ms, int latency_ms) {
+  char faults[160];
+  snprintf(faults, sizeof faults,
+           "[{\"endpoint\": \"discovery\", \"slow_body_ms\": %d, "
+           "\"latency_ms\": %d}]",
+           chunk_ms, latency_ms);
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults", faults));
+}
+
+static struct mde_http *client(long connections) {
+  struct mde_http_options o = {
+      .ca_file = sim.ca, .timeout_ms = 20000, .max_connections = connections};
+  char err[256];
+  struct mde_http *h = mde_http_new(&o, err, sizeof err);
+  assert_non_null(h);
+  return h;
+}
+
+/* Discovery's document is about 1.5 KB: six chunks, ~1.8 s at CHUNK_MS;
+ * its status line comes well within FIRST_MS, the first deadline. */
+#define CHUNK_MS 300
+#define FIRST_MS 800
+
+static int answered;
+static void on_done(struct mde_http_req *req) {
+  (void)req;
+  answered++;
+}
+
+/* A client of 4 connections with discovery's answer trickled, and one
+ * request for it out (allowed to be carried or not). */
+static struct mde_http *one_out(struct mde_http_req *req, int may_carry,
+                                int chunk_ms, int latency_ms) {
+  slow_discovery(chunk_ms, latency_ms);
+  struct mde_http *h = client(4);
+  *req = (struct mde_http_req){
+      .url = url, .done = on_done, .may_carry = may_carry};
+  answered = 0;
+  assert_int_equal(mde_http_submit(h, req), 0);
+  return h;
+}
+
+/* The request was cut by the deadline and answered as such; both freed. */
+static void ended_cut(struct mde_http *h, struct mde_http_req *req) {
+  assert_int_equal(answered, 1);
+  assert_int_equal(req->deadline_cut, 1);
+  assert_int_equal(req->carried, 0);
+  mde_http_req_release(req);
+  mde_http_free(h);
+}
+
+/* Runs until the request's status line has come (it is then under way),
+ * bounded: the deadline that follows finds an answer arriving. */
+static void run_until_answering(struct mde_http *h) {
+  mde_http_run(h, mde_monotonic_ms() + FIRST_MS);
+}
+
+static void a_slow_answer_goes_on_and_arrives_in_the_next_run(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, CHUNK_MS, 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 0);
+  assert_int_equal(answered, 0); /* neither cut nor answered */
+  assert_int_equal(req.carried, 1);
+  assert_int_equal(req.may_carry, 0); /* once only */
+  /* Between runs it goes on to its end, and its answer waits. */
+  assert_int_equal(mde_http_run_carried(h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(answered, 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 1000), 0);
+  assert_int_equal(answered, 1);
+  assert_int_equal(req.status, 200);
+  assert_int_equal(req.deadline_cut, 0);
+  assert_int_equal(req.carried, 0);
+  assert_int_equal(req.curl_code, 0);
+  assert_non_null(strstr(req.body.data, "\"issuer\""));
+  mde_http_req_release(&req);
+  mde_http_free(h);
+}
+
+/* The second run of one cycle (same deadline) keeps what the first
+ * carried: the engine runs twice per cycle. */
+static void the_same_deadline_keeps_what_it_carried(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, CHUNK_MS, 0);
+  int64_t deadline = mde_monotonic_ms() + FIRST_MS;
+  assert_int_equal(mde_http_run(h, deadline), 0);
+  assert_int_equal(mde_http_run(h, deadline), 0);
+  assert_int_equal(req.carried, 1);
+  assert_int_equal(answered, 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(answered, 1);
+  assert_int_equal(req.status, 200);
+  mde_http_req_release(&req);
+  mde_http_free(h);
+}
+
+static void without_may_carry_the_deadline_cuts(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 0, CHUNK_MS, 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 1);
+  assert_int_equal(mde_http_run_carried(h, mde_monotonic_ms() + 1000), 0);
+  ended_cut(h, &req);
+}
+
+/* No status line yet: a hung peer, not a slow answer; carrying it would
+ * hold a connection for a peer that may never answer. */
+static void a_peer_that_has_not_answered_is_cut(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, 0, 3000);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 1);
+  ended_cut(h, &req);
+}
+
+/* Carried past one deadline, cut at the next: a tenant is never kept
+ * waiting for more than two cycles. */
+static void a_transfer_is_carried_once(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, 1000, 0); /* ~6 s */
+  run_until_answering(h);
+  assert_int_equal(req.carried, 1);
+  req.may_carry = 1; /* even if its caller allows it again */
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 1);
+  ended_cut(h, &req);
+}
+
+/* Half the connections stay the next cycle's: with 4, two are carried. */
+static void carried_transfers_take_half_the_connections(void **state) {
+  (void)state;
+  slow_discovery(CHUNK_MS, 0);
+  struct mde_http *h = client(4);
+  struct mde_http_req reqs[4];
+  answered = 0;
+  for (int i = 0; i < 4; i++) {
+    reqs[i] =
+        (struct mde_http_req){.url = url, .done = on_done, .may_carry = 1};
+    assert_int_equal(mde_http_submit(h, &reqs[i]), 0);
+  }
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 2);
+  int carried = 0;
+  for (int i = 0; i < 4; i++)
+    carried += reqs[i].carried;
+  assert_int_equal(carried, 2);
+  assert_int_equal(answered, 2);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(answered, 4);
+  for (int i = 0; i < 4; i++)
+    mde_http_req_release(&reqs[i]);
+  mde_http_free(h);
+}
+
+/* mde_http_wake ends the carried transfers' run at once: the next read
+ * has come. */
+static void a_wake_ends_the_run_between_runs(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, CHUNK_MS, 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 0);
+  assert_int_equal(req.carried, 1);
+  mde_http_wake(h);
+  assert_int_equal(mde_http_run_carried(h, mde_monotonic_ms() + 15000), 1);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(answered, 1);
+  assert_int_equal(req.status, 200);
+  mde_http_req_release(&req);
+  mde_http_free(h);
+}
+
+/* A wake from before a run was for the gap before it: stale. */
+static void a_wake_before_a_run_is_stale(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, CHUNK_MS, 0);
+  mde_http_wake(h); /* stale by the run below */
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + FIRST_MS), 0);
+  assert_int_equal(req.carried, 1);
+  assert_int_equal(mde_http_run_carried(h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 1000), 0);
+  assert_int_equal(answered, 1);
+  assert_int_equal(req.status, 200);
+  mde_http_req_release(&req);
+  mde_http_free(h);
+}
+
+/* Freed with a transfer carried: nothing leaks, nothing is called. */
+static void freeing_with_a_carried_transfer(void **state) {
+  (void)state;
+  struct mde_http_req req;
+  struct mde_http *h = one_out(&req, 1, 1000, 0);
+  run_until_answering(h);
+  assert_int_equal(req.carried, 1);
+  mde_http_free(h);
+  assert_int_equal(answered, 0);
+  mde_http_req_release(&req);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(a_slow_answer_goes_on_and_arrives_in_the_next_run),
+      cmocka_unit_test(the_same_deadline_keeps_what_it_carried),
+      cmocka_unit_test(without_may_carry_the_deadline_cuts),
+      cmocka_unit_test(a_peer_that_has_not_answered_is_cut),
+      cmocka_unit_test(a_transfer_is_carried_once),
+      cmocka_unit_test(carried_transfers_take_half_the_connections),
+      cmocka_unit_test(a_wake_ends_the_run_between_runs),
+      cmocka_unit_test(a_wake_before_a_run_is_stale),
+      cmocka_unit_test(freeing_with_a_carried_transfer),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

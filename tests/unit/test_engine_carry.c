@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* Carrying across cycles (MDE_CYCLE_CARRY, issue 19): a tenant whose
+ * answer is arriving at the deadline reports nothing that cycle and goes
+ * on in the next, instead of failing as a network error; once only; and
+ * the other tenants are untouched. The scripted transport carries as
+ * lib/http.c does (itest_http_carry checks that against a real peer). */
+#include "engine_fixture.h"
+#include "mde/engine.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
+#define FABRIKAM "aaaaaaaa-0000-4000-8000-000000000002"
+
+static const char *const alert_read[] = {"Alert.Read.All"};
+
+static int add(struct fixture *f, const char *name, const char *id) {
+  struct mde_tenant_config c = fw_config(&f->w, name, id, NULL);
+  c.required_roles = alert_read;
+  c.n_required_roles = 1;
+  c.alerts_interval = 60;
+  c.probe_roles = 0;
+  return fixture_add(f, &c);
+}
+
+static uint32_t counted(const struct mde_tenant_result *r) {
+  uint32_t n = 0;
+  for (int s = 0; s < MDE_STATUS_COUNT; s++)
+    for (int v = 0; v < MDE_SEVERITY_COUNT; v++)
+      n += r->alerts[s][v];
+  return n;
+}
+
+static void cycle(struct fixture *f) {
+  fw_cycle_flags(&f->w, f->e, 10, MDE_CYCLE_CARRY);
+}
+
+/* The first alerts page arrives slowly: carried, then counted. */
+static void a_slow_page_is_carried_and_counted_next_cycle(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 7;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 1, .times = 1};
+  int i = add(f, "contoso", CONTOSO);
+  cycle(f);
+  const struct mde_tenant_result *r = fixture_result(f, i);
+  assert_int_equal(r->carried, 1);
+  assert_int_equal(f->w.n_slow, 1);
+  /* between cycles, the engine moves it on; it waits for the next cycle */
+  assert_int_equal(mde_engine_carry(f->e, f->w.mono_ms + 1000), 0);
+  assert_int_equal(f->w.carried_runs, 1);
+  cycle(f);
+  assert_int_equal(r->carried, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_int_equal(r->timed_out, 0);
+  assert_int_equal(r->alerts_valid, 1);
+  assert_int_equal(counted(r), 7);
+  /* the page was asked for once: the carried answer is the one used */
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 1);
+}
+
+/* Without the flag (check_mde's one-shot cycles), the deadline cuts. */
+static void without_the_flag_the_deadline_cuts(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 7;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 1, .times = 1};
+  int i = add(f, "contoso", CONTOSO);
+  fw_cycle(&f->w, f->e, 10);
+  const struct mde_tenant_result *r = fixture_result(f, i);
+  assert_int_equal(r->carried, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NETWORK);
+  assert_int_equal(r->timed_out, 1);
+  assert_int_equal(f->w.n_slow, 0);
+}
+
+/* Still arriving at the second deadline: cut then, a network failure. */
+static void a_tenant_is_carried_one_cycle_only(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 7;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 2, .times = 1};
+  int i = add(f, "contoso", CONTOSO);
+  cycle(f);
+  const struct mde_tenant_result *r = fixture_result(f, i);
+  assert_int_equal(r->carried, 1);
+  assert_int_equal(mde_engine_carry(f->e, f->w.mono_ms + 1000), 1);
+  cycle(f);
+  assert_int_equal(r->carried, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NETWORK);
+  assert_int_equal(r->timed_out, 1);
+  assert_int_equal(f->w.n_slow, 0);
+  /* and the next cycle starts afresh */
+  cycle(f);
+  assert_int_equal(r->failure, MDE_FAIL_NONE);
+  assert_int_equal(counted(r), 7);
+}
+
+/* The cycle that goes on from a carried page is not carried again: its
+ * next page, slow too, is cut at that cycle's deadline. */
+static void the_continuing_cycle_is_not_carried_again(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 30;
+  t->page_size = 10;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 1, .times = 2};
+  int i = add(f, "contoso", CONTOSO);
+  cycle(f);
+  const struct mde_tenant_result *r = fixture_result(f, i);
+  assert_int_equal(r->carried, 1);
+  cycle(f);
+  assert_int_equal(r->carried, 0);
+  assert_int_equal(r->failure, MDE_FAIL_NETWORK);
+  assert_int_equal(fw_count(&f->w, FW_ALERTS, 0, 0), 2);
+}
+
+/* One tenant carried; another, in the same cycle, reports as ever. */
+static void other_tenants_report_as_ever(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 7;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 1, .times = 1};
+  fw_tenant(&f->w, FABRIKAM)->alerts = 4;
+  int i = add(f, "contoso", CONTOSO);
+  int j = add(f, "fabrikam", FABRIKAM);
+  cycle(f);
+  assert_int_equal(fixture_result(f, i)->carried, 1);
+  assert_int_equal(fixture_result(f, j)->carried, 0);
+  assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_NONE);
+  assert_int_equal(counted(fixture_result(f, j)), 4);
+  cycle(f);
+  assert_int_equal(counted(fixture_result(f, i)), 7);
+  assert_int_equal(counted(fixture_result(f, j)), 4);
+}
+
+/* A carried tenant's clocks still move: its credential's time left is the
+ * cycle's, not the one its request started in. */
+static void a_carried_cycle_reads_the_new_clock(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 7;
+  t->ov[FW_ALERTS] = (struct fw_override){.slow = 1, .times = 1};
+  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
+  c.required_roles = alert_read;
+  c.n_required_roles = 1;
+  c.probe_roles = 0;
+  c.secret_expires = f->w.wall0 + 86400;
+  int i = fixture_add(f, &c);
+  cycle(f);
+  double before = fixture_result(f, i)->credential_ttl;
+  cycle(f);
+  assert_int_equal(fixture_result(f, i)->carried, 0);
+  assert_true(fixture_result(f, i)->credential_ttl < before);
+}
+
+/* Nothing carried: the engine's between-cycles run returns at once. */
+static void nothing_carried_nothing_to_run(void **state) {
+  struct fixture *f = *state;
+  fw_tenant(&f->w, CONTOSO)->alerts = 2;
+  add(f, "contoso", CONTOSO);
+  cycle(f);
+  assert_int_equal(mde_engine_carry(f->e, f->w.mono_ms + 1000), 0);
+  mde_engine_wake(f->e);
+  assert_int_equal(f->w.wakes, 1);
+}
+
+#define T(name)                                                                \
+  cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      T(a_slow_page_is_carried_and_counted_next_cycle),
+      T(without_the_flag_the_deadline_cuts),
+      T(a_tenant_is_carried_one_cycle_only),
+      T(the_continuing_cycle_is_not_carried_again),
+      T(other_tenants_report_as_ever),
+      T(a_carried_cycle_reads_the_new_clock),
+      T(nothing_carried_nothing_to_run),
+  };
+  return cmocka_run_group_tests_name("engine carry", tests, NULL, NULL);
+}
