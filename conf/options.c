@@ -4,6 +4,7 @@
  * parser and its errors cannot drift apart. */
 #include "options.h"
 
+#include "mde/budget.h"
 #include "mde/cloud.h"
 #include "mde/escape.h"
 #include "value_groups.h"
@@ -34,7 +35,7 @@ enum kind {
 /* Every error is reported and kept: the plugin reports a skipped tenant
  * with it, and check_mde prints it. */
 static char last_error[1024];
-static options_log_fn *log_fn;
+static options_log_fn *log_fn, *warn_fn;
 #define FAIL(...)                                                              \
   (snprintf(last_error, sizeof last_error, __VA_ARGS__), report(last_error))
 
@@ -44,6 +45,8 @@ static void report(const char *msg) {
 }
 
 void options_set_log(options_log_fn *log) { log_fn = log; }
+
+void options_set_warn(options_log_fn *warn) { warn_fn = warn; }
 
 const char *options_last_error(void) { return last_error; }
 
@@ -236,6 +239,33 @@ static int check_string(const struct option *opt, const char *place,
   }
 }
 
+/* Valid, but not kept as written: the counts stay current (their freshness
+ * is judged against what the budget allows), yet the user should know. */
+static void budget_hint(const struct option *opt, const char *place,
+                        int seconds) {
+  /* The intervals of calls the tenant's budget (mde/budget.h) bounds, and
+   * what each polls. */
+  static const struct {
+    const char *option, *polls;
+  } budgeted[] = {{"AlertsInterval", "alerts"},
+                  {"MachinesInterval", "devices"}};
+  const char *polls = NULL;
+  for (size_t i = 0; i < sizeof budgeted / sizeof budgeted[0]; i++)
+    if (strcmp(opt->name, budgeted[i].option) == 0)
+      polls = budgeted[i].polls;
+  if (!polls || !warn_fn || (long)seconds * 1000 >= MDE_BUDGET_SUSTAINED_GAP_MS)
+    return;
+  char msg[OPTIONS_NAME_MAX + 320];
+  snprintf(msg, sizeof msg,
+           "%s: \"%s\" %d s cannot be kept: once its burst of calls is "
+           "spent, a tenant's %s are polled at most every %d s (its call "
+           "budget stays within Microsoft's 100 calls a minute and 1,500 an "
+           "hour)",
+           place, opt->name, seconds, polls,
+           MDE_BUDGET_SUSTAINED_GAP_MS / 1000);
+  warn_fn(msg);
+}
+
 /* Applies one option. `t` is the tenant being read (NULL at the top). */
 static int apply(const struct conf_item *ci, struct plugin_options *o,
                  struct tenant_options *t, bool *credential_set,
@@ -302,6 +332,7 @@ static int apply(const struct conf_item *ci, struct plugin_options *o,
       return -1;
     }
     *field = (int)d;
+    budget_hint(opt, where(t, place, sizeof place), *field);
     return 0;
   }
   case BOOL: {

@@ -69,6 +69,12 @@ struct plugin_options {
  * default: nowhere. */
 typedef void options_log_fn(const char *msg);
 void options_set_log(options_log_fn *log);
+/* Where hints go: a value that is valid but cannot be kept as written (an
+ * AlertsInterval shorter than the tenant's call budget allows), said once,
+ * where it is written. For the plugin's log at WARNING; check_mde makes
+ * one sync a run, so no interval applies to it and it sets none. NULL, the
+ * default: nowhere. */
+void options_set_warn(options_log_fn *warn);
 
 /* Parses the block. Returns 0, or -1 after reporting what is wrong. */
 int options_parse(const struct conf_item *ci, struct plugin_options *out);

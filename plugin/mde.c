@@ -80,6 +80,7 @@ static void engine_log(void *ctx, enum mde_log_level level, const char *msg) {
 
 /* The option model's errors and skipped tenants, in collectd's log. */
 static void options_log(const char *msg) { ERROR("mde plugin: %s", msg); }
+static void options_warn(const char *msg) { WARNING("mde plugin: %s", msg); }
 
 static bool skipped(const struct plugin_options *o, const char *name) {
   for (size_t i = 0; i < o->n_skipped; i++)
@@ -127,6 +128,7 @@ static int mde_config(oconfig_item_t *ci) {
     return -1;
   }
   options_set_log(options_log);
+  options_set_warn(options_warn);
   struct conf_item *block = conf_adapt(ci);
   if (!block) {
     ERROR("mde plugin: out of memory reading <Plugin mde>");

@@ -24,7 +24,9 @@ scripts; "unit": unit tests only), MUTATE_REPORT (bench/results/mutate.md),
 MUTATE_MIN_SCORE (a percentage: exit 1 if the score falls below it),
 MUTATE_DIR (build/mutate: the copy of the tree, its build, the certificates),
 MUTATE_RERUN (1: run the survivors of the last report again, after tests
-were added, and rewrite it).
+were added, and rewrite it), MUTATE_LIST (1: build the unmutated tree and
+print, for each file, the tests its mutants would run against; nothing is
+mutated, run or reported).
 """
 
 import fnmatch
@@ -48,18 +50,21 @@ CFLAGS = "-O1"
 ENGINE = re.compile(r"^lib/(engine.*\.c|http\.c)$")
 
 # Integration tests, the programs they run (a test covers a file if one of
-# its programs links it) and the files they are worth their time for.
+# its programs links it) and the files they are worth their time for. The
+# option model moved from plugin/ to conf/ (issue 18): the scripts that
+# read a <Plugin mde> block through collectd cover it there.
 SCRIPTS = {
     "build/tests/itest_engine": (["tests/itest_engine"], ["lib/*"]),
     "tests/integration/check_mde.sh": (
         ["check_mde", "mde-sim"], ["lib/*", "check/*", "conf/options.c"]),
-    "tests/integration/collectd_config.sh": (["mde.so"], ["plugin/*"]),
+    "tests/integration/collectd_config.sh": (
+        ["mde.so"], ["plugin/*", "conf/*"]),
     "tests/integration/config_sweep.sh": (
         ["mde.so", "check_mde"], ["conf/options.c", "check/conffile.c"]),
     "tests/integration/collectd_plugin.sh": (
         ["mde.so", "mde-sim"], ["plugin/*"]),
     "tests/integration/collectd_values.sh": (
-        ["mde.so", "mde-sim"], ["plugin/*"]),
+        ["mde.so", "mde-sim"], ["plugin/*", "conf/*"]),
 }
 
 # Files that hold a program's main(): covered by the tests that run it.
@@ -485,6 +490,10 @@ def main():
         log("mutate: the unmutated tree does not build")
         return 2
     tests.refresh_symbols()
+    if os.environ.get("MUTATE_LIST"):
+        for f in sorted({m["file"] for m in chosen}):
+            print(f"{f}: " + " ".join(sorted(tests.covering(f))))
+        return 0
 
     # Baseline: every test the chosen mutants need passes unmutated, and
     # how long it takes.

@@ -98,12 +98,17 @@ void sim_keys_free(struct sim_keys *k) {
   k->n = 0;
 }
 
-int sim_keys_rotate(struct sim_keys *k, int64_t now, int64_t grace) {
-  struct sim_signing_key fresh;
-  if (make_key(&fresh) != 0) {
-    free_key(&fresh);
-    return -1;
-  }
+int sim_keys_make(struct sim_signing_key *fresh) {
+  if (make_key(fresh) == 0)
+    return 0;
+  free_key(fresh);
+  return -1;
+}
+
+void sim_keys_discard(struct sim_signing_key *fresh) { free_key(fresh); }
+
+void sim_keys_rotate(struct sim_keys *k, struct sim_signing_key *fresh,
+                     int64_t now, int64_t grace) {
   if (k->n == SIM_MAX_KEYS) /* the oldest retired key makes room */
     free_key(&k->keys[--k->n]);
   struct sim_signing_key old = k->keys[0];
@@ -111,11 +116,11 @@ int sim_keys_rotate(struct sim_keys *k, int64_t now, int64_t grace) {
   /* [current, upcoming, retired...] -> [upcoming, fresh, old, retired...] */
   memmove(&k->keys[3], &k->keys[2], (size_t)(k->n - 2) * sizeof k->keys[0]);
   k->keys[0] = k->keys[1];
-  k->keys[1] = fresh;
+  k->keys[1] = *fresh;
   k->keys[2] = old;
   k->n++;
+  *fresh = (struct sim_signing_key){0};
   sim_keys_expire(k, now);
-  return 0;
 }
 
 void sim_keys_expire(struct sim_keys *k, int64_t now) {

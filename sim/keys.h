@@ -30,10 +30,18 @@ struct sim_keys {
 
 int sim_keys_init(struct sim_keys *k);
 void sim_keys_free(struct sim_keys *k);
-/* The upcoming key starts signing and a new upcoming key is published; the
- * old current key stays published until `now + grace` (0: dropped at
- * once). Returns 0 or -1. */
-int sim_keys_rotate(struct sim_keys *k, int64_t now, int64_t grace);
+/* A new key for sim_keys_rotate, made apart from any sim_keys: an RSA 2048
+ * generation takes about 0.2 s, so callers make it before they take the
+ * world lock, not while every answer waits for it. Returns 0 or -1 (then
+ * there is nothing to discard). */
+int sim_keys_make(struct sim_signing_key *fresh);
+/* Frees a key made by sim_keys_make that was never rotated in. */
+void sim_keys_discard(struct sim_signing_key *fresh);
+/* The upcoming key starts signing and `fresh` (from sim_keys_make; owned by
+ * `k` from now on, and zeroed) is published as the next one; the old
+ * current key stays published until `now + grace` (0: dropped at once). */
+void sim_keys_rotate(struct sim_keys *k, struct sim_signing_key *fresh,
+                     int64_t now, int64_t grace);
 /* Drops keys whose grace period has ended. */
 void sim_keys_expire(struct sim_keys *k, int64_t now);
 /* The published key with this kid, with a reference for the caller to

@@ -27,11 +27,7 @@ fifo|ClientSecretFile \"$WORK/fifo\"|credential_unusable|$WORK/fifo is not a reg
 missing|ClientSecretFile \"$WORK/missing\"|credential_unusable|$WORK/missing: No such file"
 
 block="<Plugin mde>
-  ClientId \"$APP\"
-  ClientSecretFile \"$WORK/secret\"
-  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  CACert \"$MDE_CERTS/ca.pem\"
+$(sim_plugin_options)
   Timeout 5
   AlertsInterval 1
   <Tenant \"contoso\">

@@ -197,6 +197,17 @@ unlike "$out" "read-function of (the )?.?mde.? plugin failed|Initialization of p
 # values of this one read may never reach the CSV files: the values are
 # checked in collectd_plugin.sh, against a collectd that keeps running.)
 
+# An AlertsInterval the call budget cannot keep starts, and says so once
+# at WARNING, naming the option and the block.
+conf "<Plugin mde>
+  $COMMON
+  ClientSecretFile \"$WORK/secret\"
+  $(tenant healthy.onmicrosoft.com 'AlertsInterval 2')
+</Plugin>"
+out=$(collectd_run -T)
+like "$out" 'mde plugin: <Tenant "t1">: "AlertsInterval" 2 s cannot be kept' \
+  "AlertsInterval 2: the plugin says the budget cannot keep it"
+
 # Shard "K/N": the host whose shard holds the tenant monitors it; the other
 # starts anyway, idle, and says why (refusing would take every other plugin
 # of that host down with it).

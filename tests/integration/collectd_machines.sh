@@ -19,11 +19,7 @@ INTERVAL=6 # MachinesInterval, seconds
 admin POST /settings '{"page_size": 5000}' >/dev/null
 
 start_collectd "<Plugin mde>
-  ClientId \"$APP\"
-  ClientSecretFile \"$WORK/secret\"
-  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  CACert \"$MDE_CERTS/ca.pem\"
+$(sim_plugin_options)
   Timeout 10
   MachinesInterval $INTERVAL
   <Tenant \"fleet\">

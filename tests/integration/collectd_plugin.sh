@@ -16,11 +16,7 @@ printf 'sim-secret-changing\n' >"$WORK/secret-changing"
 admin POST "/apps/$APP/secrets" '{"value": "sim-secret-changing"}' >/dev/null
 
 start_collectd "<Plugin mde>
-  ClientId \"$APP\"
-  ClientSecretFile \"$WORK/secret\"
-  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  CACert \"$MDE_CERTS/ca.pem\"
+$(sim_plugin_options)
   RequireRole \"Alert.Read.All\"
   Timeout 5
   AlertsInterval 1

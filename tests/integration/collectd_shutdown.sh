@@ -15,9 +15,9 @@ APP=11111111-2222-3333-4444-555555555555
 umask 077
 printf 'sim-secret-current\n' >"$WORK/secret"
 block() { # block TENANT...: a <Plugin mde> block for the given domains
-  printf '<Plugin mde>\n  ClientId "%s"\n  ClientSecretFile "%s"\n' "$APP" "$WORK/secret"
-  printf '  LoginEndpoint "https://127.0.0.1:%s"\n  ApiEndpoint "https://127.0.0.1:%s"\n' "$SIM_PORT" "$SIM_PORT"
-  printf '  CACert "%s"\n  Timeout 120\n' "$MDE_CERTS/ca.pem"
+  printf '<Plugin mde>\n'
+  sim_plugin_options
+  printf '  Timeout 120\n'
   local t
   for t in "$@"; do
     printf '  <Tenant "%s">\n    TenantId "%s.onmicrosoft.com"\n  </Tenant>\n' "$t" "$t"

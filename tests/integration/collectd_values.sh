@@ -13,11 +13,7 @@ APP=11111111-2222-3333-4444-555555555555
 (umask 077; printf 'sim-secret-current\n' >"$WORK/secret")
 
 start_collectd "<Plugin mde>
-  ClientId \"$APP\"
-  ClientSecretFile \"$WORK/secret\"
-  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  CACert \"$MDE_CERTS/ca.pem\"
+$(sim_plugin_options)
   Timeout 5
   AlertsInterval 1
   Values \"token\"

@@ -266,6 +266,19 @@ TypesDB "/usr/share/collectd/types.db"
 Interval ${1:-2}
 CONF
 }
+# The partner app's lines at the top of a <Plugin mde> block against this
+# test's mde-sim: ClientId $APP with its secret in $WORK/secret, both
+# endpoints on the simulator, the test CA. Used as
+#   start_collectd "<Plugin mde>
+#   $(sim_plugin_options)
+#     Timeout 5
+#     ..."
+sim_plugin_options() {
+  printf '  ClientId "%s"\n  ClientSecretFile "%s"\n' "$APP" "$WORK/secret"
+  printf '  LoginEndpoint "https://127.0.0.1:%s"\n' "$SIM_PORT"
+  printf '  ApiEndpoint "https://127.0.0.1:%s"\n' "$SIM_PORT"
+  printf '  CACert "%s"\n' "$MDE_CERTS/ca.pem"
+}
 # collectd's own messages (and the plugin's) on standard output
 collectd_log_stdout() {
   printf 'LoadPlugin logfile\n<Plugin logfile>\n  LogLevel "info"\n  File STDOUT\n</Plugin>\n'

@@ -16,11 +16,7 @@ umask 077
 printf 'sim-secret-current\n' >"$WORK/secret"
 admin POST /settings '{"token_lifetime": 10}' >/dev/null
 start_collectd "<Plugin mde>
-  ClientId \"$APP\"
-  ClientSecretFile \"$WORK/secret\"
-  LoginEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  ApiEndpoint \"https://127.0.0.1:$SIM_PORT\"
-  CACert \"$MDE_CERTS/ca.pem\"
+$(sim_plugin_options)
   RefreshMargin 5
   AlertsInterval 1
   <Tenant \"healthy\">

@@ -131,6 +131,13 @@ static void capture(const char *msg) {
     snprintf(logged[n_logged++], sizeof logged[0], "%s", msg);
 }
 
+static char hints[4][1024];
+static size_t n_hints;
+static void capture_hint(const char *msg) {
+  if (n_hints < 4)
+    snprintf(hints[n_hints++], sizeof hints[0], "%s", msg);
+}
+
 /* A bad value is refused as the block is read (options_parse), not when a
  * tenant is converted for the engine, with an error naming the option and
  * where it is written; the front end's log callback gets it too. */
@@ -222,6 +229,48 @@ static void a_skipped_tenant_is_reported(void **state) {
   conffile_free(root);
 }
 
+/* An interval the tenant's call budget cannot keep (one call every
+ * MDE_BUDGET_SUSTAINED_GAP_MS once its burst is spent) is accepted, and
+ * said once, where it is written, naming the option; one it can keep is
+ * not (6 s is the edge). Errors are not mixed in: the log hears nothing. */
+static void an_interval_the_budget_cannot_keep_is_said(void **state) {
+  (void)state;
+  static const struct {
+    const char *top, *in, *hint; /* hint: NULL for none */
+  } cases[] = {
+      {"AlertsInterval 5", "",
+       "<Plugin mde>: \"AlertsInterval\" 5 s cannot be kept: once its "
+       "burst of calls is spent, a tenant's alerts are polled at most every "
+       "6 s (its call budget stays within Microsoft's 100 calls a minute and "
+       "1,500 an hour)"},
+      {"", "MachinesInterval 1",
+       "<Tenant \"t\">: \"MachinesInterval\" 1 s cannot be kept: once its "
+       "burst of calls is spent, a tenant's devices are polled at most every "
+       "6 s (its call budget stays within Microsoft's 100 calls a minute and "
+       "1,500 an hour)"},
+      {"", "AlertsInterval 6", NULL},
+      {"MachinesInterval 6", "AlertsInterval 300", NULL},
+      {"", "CredentialCheckInterval 10", NULL}, /* not a budgeted call */
+  };
+  options_set_log(capture);
+  options_set_warn(capture_hint);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[512];
+    block(text, sizeof text, cases[i].top, cases[i].in);
+    n_logged = n_hints = 0;
+    struct plugin_options po;
+    struct conf_item *root = parse(text, &po);
+    assert_int_equal(n_logged, 0);
+    assert_int_equal(n_hints, cases[i].hint ? 1 : 0);
+    if (cases[i].hint)
+      assert_string_equal(hints[0], cases[i].hint);
+    options_free(&po);
+    conffile_free(root);
+  }
+  options_set_warn(NULL);
+  options_set_log(NULL);
+}
+
 /* The top-level transport options reach the engine: MemoryBudget in MiB
  * as bytes, Timeout in seconds as milliseconds; unset, the defaults (the
  * budget 0, which the HTTP layer reads as its own default). */
@@ -271,6 +320,7 @@ int main(void) {
       cmocka_unit_test(a_skipped_tenant_is_reported),
       cmocka_unit_test(booleans_set_to_false_are_kept),
       cmocka_unit_test(assertion_algorithm_is_ps256_or_rs256),
+      cmocka_unit_test(an_interval_the_budget_cannot_keep_is_said),
   };
   return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }

@@ -137,10 +137,15 @@ static void rotation_prepublishes_and_keeps_the_old_key(void **state) {
   strcpy(first, keys.keys[0].kid);
   strcpy(upcoming, keys.keys[1].kid);
   assert_int_equal(keys.n, 2); /* the next key is published before use */
-  assert_int_equal(sim_keys_rotate(&keys, 1000, 60), 0);
+  struct sim_signing_key fresh;
+  assert_int_equal(sim_keys_make(&fresh), 0);
+  char made[32];
+  strcpy(made, fresh.kid);
+  sim_keys_rotate(&keys, &fresh, 1000, 60);
+  assert_null(fresh.pkey); /* the key set owns it now */
   assert_int_equal(keys.n, 3);
   assert_string_equal(keys.keys[0].kid, upcoming); /* it signs now */
-  assert_string_not_equal(keys.keys[1].kid, first);
+  assert_string_equal(keys.keys[1].kid, made);     /* published, unused */
   EVP_PKEY *old = sim_keys_get(&keys, first);
   assert_non_null(old);
   EVP_PKEY_free(old);
@@ -149,8 +154,10 @@ static void rotation_prepublishes_and_keeps_the_old_key(void **state) {
   sim_keys_expire(&keys, 1060);
   assert_int_equal(keys.n, 2);
   assert_null(sim_keys_get(&keys, first));
-  for (int i = 0; i < 6; i++) /* never more than SIM_MAX_KEYS published */
-    assert_int_equal(sim_keys_rotate(&keys, 2000, 3600), 0);
+  for (int i = 0; i < 6; i++) { /* never more than SIM_MAX_KEYS published */
+    assert_int_equal(sim_keys_make(&fresh), 0);
+    sim_keys_rotate(&keys, &fresh, 2000, 3600);
+  }
   assert_int_equal(keys.n, SIM_MAX_KEYS);
 }
 
