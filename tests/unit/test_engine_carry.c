@@ -139,6 +139,48 @@ static void other_tenants_report_as_ever(void **state) {
   assert_int_equal(counted(fixture_result(f, j)), 4);
 }
 
+/* A tenant slow for ever, with two connections: it is carried on one of
+ * them every other cycle, and the others get the other connection every
+ * cycle; with one connection nothing is carried (half of one is none),
+ * it is cut every cycle, and starts after the others. No starvation. */
+static void a_tenant_slow_for_ever_starves_no_one(void **state) {
+  struct fixture *f = *state;
+  static const char *const ids[] = {CONTOSO, FABRIKAM,
+                                    "aaaaaaaa-0000-4000-8000-000000000003"};
+  for (int slots = 2; slots >= 1; slots--) {
+    fixture_teardown(state);
+    fixture_setup(state);
+    f = *state;
+    f->w.slots = slots;
+    for (int k = 0; k < 3; k++) {
+      struct fw_tenant *t = fw_tenant(&f->w, ids[k]);
+      t->alerts = 3;
+      if (k == 0)
+        t->ov[FW_ALERTS] = (struct fw_override){.slow = 2, .times = -1};
+      add(f, k == 0 ? "slow" : k == 1 ? "fabrikam" : "third", ids[k]);
+    }
+    int carried = 0, network = 0;
+    for (int c = 0; c < 12; c++) {
+      cycle(f);
+      /* (a first cycle's hang with one connection is everyone's: no one
+       * knew yet; a_hung_tenant_does_not_starve_the_rest) */
+      for (int k = 1; k < 3 && (c > 0 || slots > 1); k++) {
+        assert_int_equal(fixture_result(f, k)->failure, MDE_FAIL_NONE);
+        assert_int_equal(fixture_result(f, k)->carried, 0);
+      }
+      carried += fixture_result(f, 0)->carried;
+      network += fixture_result(f, 0)->failure == MDE_FAIL_NETWORK;
+    }
+    if (slots == 2) {
+      assert_int_equal(carried, 6); /* carried, then cut: a failure said */
+      assert_int_equal(network, 6);
+    } else {
+      assert_int_equal(carried, 0);
+      assert_int_equal(network, 12);
+    }
+  }
+}
+
 /* A carried tenant's clocks still move: its credential's time left is the
  * cycle's, not the one its request started in. */
 static void a_carried_cycle_reads_the_new_clock(void **state) {
@@ -180,6 +222,7 @@ int main(void) {
       T(a_tenant_is_carried_one_cycle_only),
       T(the_continuing_cycle_is_not_carried_again),
       T(other_tenants_report_as_ever),
+      T(a_tenant_slow_for_ever_starves_no_one),
       T(a_carried_cycle_reads_the_new_clock),
       T(nothing_carried_nothing_to_run),
   };
