@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +54,10 @@ struct mde_http {
   struct slot *slots;
   long n_slots;
   long busy;
+  /* Every connection's socket (libcurl keeps connections past their
+   * transfers): see close_stale. */
+  curl_socket_t *socks;
+  size_t n_socks, socks_cap;
   /* Requests waiting for a slot, oldest first: a ring the HTTP layer
    * owns, so a caller's request carries no bookkeeping of ours. */
   struct mde_http_req **wait;
@@ -180,7 +186,8 @@ void mde_http_free(struct mde_http *h) {
   free(h->slots);
   free(h->wait);
   if (h->multi)
-    curl_multi_cleanup(h->multi);
+    curl_multi_cleanup(h->multi); /* closes the pool: on_close_socket */
+  free(h->socks);
   if (h->share)
     curl_share_cleanup(h->share);
   if (h->epoll >= 0)
@@ -193,6 +200,72 @@ void mde_http_free(struct mde_http *h) {
   free(h->user_agent);
   free(h);
   curl_global_cleanup();
+}
+
+/* libcurl opens a connection's socket: kept in h->socks. */
+static curl_socket_t on_open_socket(void *user, curlsocktype purpose,
+                                    struct curl_sockaddr *a) {
+  struct mde_http *h = user;
+  if (purpose != CURLSOCKTYPE_IPCXN)
+    return CURL_SOCKET_BAD;
+  if (h->n_socks == h->socks_cap) {
+    size_t cap = h->socks_cap ? h->socks_cap * 2 : 64;
+    curl_socket_t *grown = realloc(h->socks, cap * sizeof *grown);
+    if (!grown)
+      return CURL_SOCKET_BAD; /* the transfer fails: out of memory */
+    h->socks = grown;
+    h->socks_cap = cap;
+  }
+  curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  if (fd != CURL_SOCKET_BAD)
+    h->socks[h->n_socks++] = fd;
+  return fd;
+}
+
+static int on_close_socket(void *user, curl_socket_t fd) {
+  struct mde_http *h = user;
+  for (size_t i = 0; i < h->n_socks; i++) {
+    if (h->socks[i] == fd) {
+      h->socks[i] = h->socks[--h->n_socks];
+      break;
+    }
+  }
+  return close(fd);
+}
+
+/* Whether a running (or parked) transfer uses socket `fd`. */
+static bool socket_in_use(const struct mde_http *h, curl_socket_t fd) {
+  for (long i = 0; i < h->n_slots; i++) {
+    curl_socket_t used = CURL_SOCKET_BAD;
+    if (h->slots[i].req &&
+        curl_easy_getinfo(h->slots[i].easy, CURLINFO_ACTIVESOCKET, &used) ==
+            CURLE_OK &&
+        used == fd)
+      return true;
+  }
+  return false;
+}
+
+/* A kept-alive connection with something to read while no request is out
+ * on it is being closed by the server: a server closes connections idle
+ * for a while, with a TLS close_notify first, which libcurl 7.88 takes for
+ * a live connection (it peeks one byte: there is one). A request sent on
+ * it dies without an answer, and so may libcurl's one retry, on the next
+ * pooled connection, dead the same way after an idle gap between cycles:
+ * a false network failure. So before a run, such a connection is drained
+ * and shut: libcurl then finds it closed, and opens another. (At worst, an
+ * idle HTTP/2 connection the server pinged is opened again.) */
+static void close_stale(struct mde_http *h) {
+  for (size_t i = 0; i < h->n_socks; i++) {
+    curl_socket_t fd = h->socks[i];
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 0) != 1 || socket_in_use(h, fd))
+      continue;
+    char sink[512];
+    while (recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0)
+      continue;
+    shutdown(fd, SHUT_RDWR);
+  }
 }
 
 /* Whether slot `s` holds the most body memory of the running transfers
@@ -317,8 +390,14 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
     curl_easy_setopt(e, CURLOPT_CAPATH, h->ca_path);
   if (h->proxy)
     curl_easy_setopt(e, CURLOPT_PROXY, h->proxy);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+  /* The timeout bounds silence, not length: connecting, then any stretch
+   * receiving less than a byte a second. libcurl's speed check skips a
+   * paused transfer, so a page the memory budget holds back is not timed
+   * while it waits (a total limit failed such pages: false network
+   * alarms); the cycle's deadline bounds a transfer's length. */
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (h->timeout_ms + 999) / 1000);
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
   curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
@@ -329,6 +408,10 @@ static int start(struct mde_http *h, struct slot *s, struct mde_http_req *req) {
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, req);
   curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   s->headers = curl_slist_append(s->headers, "Accept: application/json");
   if (req->bearer) {
@@ -595,6 +678,7 @@ static bool carry(struct mde_http *h, struct slot *s, int64_t deadline_ms,
 int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
   atomic_store(&h->rung, false); /* a wake before now was for the last gap */
   deliver_parked(h);
+  close_stale(h);
   pump(h, deadline_ms, false);
   /* The deadline: whatever is left ends now, as a failure, but for what
    * is carried. */

@@ -33,9 +33,10 @@ struct mde_http_options {
   const char *ca_path;    /* NULL: none */
   const char *proxy;      /* NULL: libcurl's environment rules */
   const char *user_agent; /* NULL: MDE_DEFAULT_USER_AGENT */
-  long timeout_ms;        /* per transfer; 0: 10 s */
-  long max_connections;   /* transfers at once; 0: 32 */
-  size_t max_body;        /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
+  long timeout_ms;      /* connecting, and then silence (under a byte a second)
+                          while not paused for memory; 0: 10 s */
+  long max_connections; /* transfers at once; 0: 32 */
+  size_t max_body;      /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
   /* Response bodies held at once, all transfers together; past it, only
    * the transfer holding the most grows and the others wait (paused) for
    * one to end, so bodies never hold more than this plus one body's cap.

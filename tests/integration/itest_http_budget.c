@@ -145,10 +145,48 @@ static void waiting_requests_start_in_order(void **state) {
   mde_http_free(queue_http);
 }
 
+/* The timeout counts silence, not length nor waiting for memory: with a
+ * 1 s timeout and a budget of one byte, two answers trickle for ~2 s; the
+ * first grows, the second waits paused the whole time. Both arrive. */
+static void waiting_for_memory_is_not_timed(void **state) {
+  (void)state;
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"discovery\", "
+                            "\"slow_body_ms\": 350}]"));
+  struct mde_http_options o = {.ca_file = sim.ca,
+                               .timeout_ms = 1000,
+                               .max_connections = 2,
+                               .memory_budget = 1};
+  char err[256];
+  struct mde_http *h = mde_http_new(&o, err, sizeof err);
+  assert_non_null(h);
+  char url[256];
+  snprintf(url, sizeof url,
+           "%s/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+           sim.base);
+  struct mde_http_req reqs[2];
+  done_count = 0;
+  for (int i = 0; i < 2; i++) {
+    reqs[i] = (struct mde_http_req){.url = url, .done = on_done};
+    assert_int_equal(mde_http_submit(h, &reqs[i]), 0);
+  }
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 20000), 0);
+  assert_int_equal(done_count, 2);
+  for (int i = 0; i < 2; i++) {
+    assert_string_equal(reqs[i].error, "");
+    assert_int_equal(reqs[i].status, 200);
+    assert_non_null(strstr(reqs[i].body.data, "\"issuer\""));
+    mde_http_req_release(&reqs[i]);
+  }
+  mde_http_free(h);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bodies_stay_within_the_budget),
       cmocka_unit_test(waiting_requests_start_in_order),
+      cmocka_unit_test(waiting_for_memory_is_not_timed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
