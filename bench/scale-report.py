@@ -169,6 +169,14 @@ def large_section(w, m, runs):
            count, page / 1024, count * page / 1024)
     )
     w("")
+    if "large_failures" in m:
+        w(
+            "Failures the plugin reported on the way (collectd's log, by class; "
+            "each is a notification): %s. A page the memory budget holds back "
+            "still counts against the request's `Timeout`."
+            % (m["large_failures"].strip() or "none")
+        )
+        w("")
     cpu = sum(x["cpu"] for x in r["colds"])
     if "large_sim_cpu_s" in m and pages:
         w(

@@ -361,7 +361,13 @@ run_large() {
     collectd "$run/collectd.sock" bench mde)
   stop_collectd "$run"
   finish_run "$ok"
+  # what tenants were reported as on the way (a page held back by the
+  # memory budget can time out): the log's failures, by class
+  local fails
+  fails=$(grep -o 'mde plugin: [^ ]*: [a-z_]*: ' "$run/collectd.log" |
+    awk '{ sub(/:$/, "", $4); n[$4]++ } END { for (c in n) printf "%s=%d ", c, n[c] }')
   {
+    echo "large_failures ${fails:-none}"
     echo "large_cycles $k"
     echo "large_elapsed_s $(calc 'e - s' -v e="$end" -v s="$start1")"
     echo "large_sim_cpu_s $(calc 'b - a' -v a="${sim0%% *}" -v b="${sim1%% *}")"
