@@ -96,7 +96,7 @@ help:
 	@echo "make demo       start the simulator and show the partner flows live"
 	@echo "make bench      simulator load, engine memory, scale against the"
 	@echo "                alternatives, default and minimal value sets, a"
-	@echo "                large-tenant cold start (not part of check; ~35 min;"
+	@echo "                large-tenant cold start (not part of check; ~38 min;"
 	@echo "                BENCH_* of bench/scale.sh choose the sizes)"
 	@echo "make soak       fault soak: SOAK_CYCLES (default 10000) cycles of 0.25 s, ASan"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"

@@ -26,7 +26,7 @@
 # BENCH_LATENCY_MS (50), BENCH_MAX_CONNECTIONS (256), BENCH_MIN_INTERVAL
 # (10), BENCH_LARGE_TENANTS (10000; empty: no large run), BENCH_LARGE_SHARE
 # (1, percent; at least one tenant), BENCH_LARGE_ALERTS (100000),
-# BENCH_LARGE_CYCLES (12: cycles at most before giving up on exact counts),
+# BENCH_LARGE_CYCLES (6: cycles at most before giving up on exact counts),
 # BENCH_LARGE_INTERVAL (60, or more if the small tenants' cold cycle needs
 # it), BENCH_MEMORY_BUDGET (MiB; unset: the plugin's default), BENCH_OUT;
 # BENCH_KEEP=1 keeps the temporary folder (configurations, collectd logs).
@@ -44,7 +44,7 @@ sets="${BENCH_SETS-mde minimal}"
 large_n="${BENCH_LARGE_TENANTS-10000}"
 large_share="${BENCH_LARGE_SHARE:-1}"
 large_alerts="${BENCH_LARGE_ALERTS:-100000}"
-large_cycles="${BENCH_LARGE_CYCLES:-12}"
+large_cycles="${BENCH_LARGE_CYCLES:-6}"
 memory_budget="${BENCH_MEMORY_BUDGET:-}"
 out="${BENCH_OUT:-$root/bench/results}"
 # Debian's interpreter, the one python3-msal is installed for.
