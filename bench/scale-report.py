@@ -178,10 +178,18 @@ def large_section(w, m, runs):
         )
         w("")
     cpu = sum(x["cpu"] for x in r["colds"])
+    if not exact:
+        w(
+            "**Counts were not exact after %d cycles** (%d of %d tenants): "
+            "what limits this run is the failures above, not CPU; the first "
+            "tenants that differ are in the run's output." % (cycles, r["ok"], n)
+        )
+        w("")
     if "large_sim_cpu_s" in m and pages:
         w(
-            "What limits the time: CPU, not the network (the 50 ms a request is "
-            "paid once a page, with many pages in flight). The plugin's engine "
+            "What limits the time when every page arrives: CPU, not the network "
+            "(the 50 ms a request is paid once a page, with many pages in "
+            "flight). The plugin's engine "
             "thread reads every page (TLS, cJSON parse, indexing): collectd used "
             "%s of CPU for %d pages, %.2f s a page at most (the small tenants' "
             "cold cycle is in it too); the simulator rendered them on the same "
