@@ -9,7 +9,8 @@
 #   git worktree add /tmp/prev HEAD~1 && make -C /tmp/prev all
 #   bench/compare.sh /tmp/prev/build build
 # Environment: BENCH_TENANTS ("1000 5000"), BENCH_STEADY_CYCLES (4), and the
-# other BENCH_* of bench/scale.sh; BENCH_OUT (a temporary folder).
+# other BENCH_* of bench/scale.sh but BENCH_SETS and BENCH_LARGE_TENANTS
+# (the default value set, no large run); BENCH_OUT (a temporary folder).
 set -eu
 before="${1:?usage: bench/compare.sh BEFORE_BUILD AFTER_BUILD}"
 after="${2:?usage: bench/compare.sh BEFORE_BUILD AFTER_BUILD}"
@@ -17,6 +18,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${BENCH_OUT:-$(mktemp -d /tmp/mde-compare.XXXXXX)}"
 mkdir -p "$out"
 export BENCH_STEADY_CYCLES="${BENCH_STEADY_CYCLES:-4}" BENCH_BASELINE_TENANTS=""
+# The default value set only, and no large-tenant run: the means below are
+# over every line of a phase.
+export BENCH_SETS=mde BENCH_LARGE_TENANTS=""
 
 # mean PHASE FIELD < scale.dat: the mean of a column over the phase's cycles
 mean() { awk -v p="$1" -v f="$2" '$3 == p { s += $f; n++ } END { printf "%.3f", n ? s / n : 0 }'; }

@@ -13,6 +13,7 @@ set title "cycle wall time"
 set ylabel "seconds"
 plot sel("mde") using 2:3 with linespoints title "mde.so cold", \
      sel("mde") using 2:4 with linespoints title "mde.so steady", \
+     sel("minimal") using 2:4 with linespoints title "mde.so Values \"token\", steady", \
      sel("serial") using 2:4 with linespoints title "mde.so MaxConnections 1, steady", \
      sel("python") using 2:4 with linespoints title "Python (MSAL), steady", \
      sel("shell") using 2:4 with linespoints title "shell loop (curl), a cycle"
@@ -20,6 +21,7 @@ set title "CPU per cycle (user+sys)"
 set ylabel "CPU seconds"
 plot sel("mde") using 2:5 with linespoints title "mde.so cold (with start-up)", \
      sel("mde") using 2:($6 > 0 ? $6 : 0.005) with linespoints title "mde.so steady", \
+     sel("minimal") using 2:($6 > 0 ? $6 : 0.005) with linespoints title "mde.so Values \"token\", steady", \
      sel("serial") using 2:($6 > 0 ? $6 : 0.005) with linespoints title "mde.so MaxConnections 1, steady", \
      sel("python") using 2:6 with linespoints title "Python (MSAL), steady", \
      sel("shell") using 2:6 with linespoints title "shell loop (curl), a cycle"
