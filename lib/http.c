@@ -233,37 +233,29 @@ static int on_close_socket(void *user, curl_socket_t fd) {
   return close(fd);
 }
 
-/* Whether a running (or parked) transfer uses socket `fd`. */
-static bool socket_in_use(const struct mde_http *h, curl_socket_t fd) {
-  for (long i = 0; i < h->n_slots; i++) {
-    curl_socket_t used = CURL_SOCKET_BAD;
-    if (h->slots[i].req &&
-        curl_easy_getinfo(h->slots[i].easy, CURLINFO_ACTIVESOCKET, &used) ==
-            CURLE_OK &&
-        used == fd)
-      return true;
-  }
-  return false;
-}
-
 /* A kept-alive connection with something to read while no request is out
  * on it is being closed by the server: a server closes connections idle
  * for a while, with a TLS close_notify first, which libcurl 7.88 takes for
  * a live connection (it peeks one byte: there is one). A request sent on
  * it dies without an answer, and so may libcurl's one retry, on the next
  * pooled connection, dead the same way after an idle gap between cycles:
- * a false network failure. So before a run, such a connection is drained
- * and shut: libcurl then finds it closed, and opens another. (At worst, an
- * idle HTTP/2 connection the server pinged is opened again.) */
+ * a false network failure. So before a run with no transfer under way
+ * (every connection is then idle: libcurl cannot say which socket a
+ * running transfer uses), such a connection is drained (a bounded read: a
+ * close_notify is a few dozen bytes) and shut, and libcurl finds it closed
+ * and opens another. At worst, an idle HTTP/2 connection the server
+ * pinged is opened again. */
 static void close_stale(struct mde_http *h) {
+  if (h->busy != 0)
+    return; /* a carried transfer runs: its socket may be any of them */
   for (size_t i = 0; i < h->n_socks; i++) {
     curl_socket_t fd = h->socks[i];
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 0) != 1 || socket_in_use(h, fd))
+    if (poll(&p, 1, 0) != 1)
       continue;
     char sink[512];
-    while (recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0)
-      continue;
+    for (int n = 0; n < 32 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0;)
+      n++;
     shutdown(fd, SHUT_RDWR);
   }
 }
@@ -285,7 +277,13 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
   struct mde_http_req *req = s->req;
   struct mde_http *h = s->h;
   size_t len = size * n;
-  if (h->held + len > h->budget && !holds_most(h, s)) {
+  /* A small answer (a token, a short page) never waits for memory: past
+   * the budget, it would queue behind big pages, and every small tenant
+   * of a cold start with large ones hit the deadline (10,000 tenants, 100
+   * of them with 100,000 alerts: none of the 1,328 left got through in
+   * two more cycles). It costs at most one small buffer per connection. */
+  bool small = req->body.len + len <= MDE_HTTP_SMALL_BODY;
+  if (!small && h->held + len > h->budget && !holds_most(h, s)) {
     s->paused = true; /* libcurl hands the same bytes again on resume */
     return CURL_WRITEFUNC_PAUSE;
   }

@@ -17,6 +17,8 @@
 #define MDE_HTTP_DEFAULT_MAX_BODY (64u * 1024 * 1024)
 /* All response bodies held at once (see mde_http_options.memory_budget). */
 #define MDE_HTTP_DEFAULT_MEMORY_BUDGET (64u * 1024 * 1024)
+/* A body up to this size never waits for memory (see memory_budget). */
+#define MDE_HTTP_SMALL_BODY (64u * 1024)
 /* libcurl sends a request again when the reused connection it went out on
  * dies before any answer, and may do so up to five times, each on another
  * pooled connection that can die the same way; once is allowed, so that a
@@ -39,8 +41,9 @@ struct mde_http_options {
   size_t max_body;      /* per response; 0: MDE_HTTP_DEFAULT_MAX_BODY */
   /* Response bodies held at once, all transfers together; past it, only
    * the transfer holding the most grows and the others wait (paused) for
-   * one to end, so bodies never hold more than this plus one body's cap.
-   * 0: MDE_HTTP_DEFAULT_MEMORY_BUDGET. */
+   * one to end, but for bodies still under MDE_HTTP_SMALL_BODY, so bodies
+   * never hold more than this, one body's cap and a small buffer per
+   * connection. 0: MDE_HTTP_DEFAULT_MEMORY_BUDGET. */
   size_t memory_budget;
 };
 
