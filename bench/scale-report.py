@@ -172,8 +172,7 @@ def large_section(w, m, runs):
     if "large_failures" in m:
         w(
             "Failures the plugin reported on the way (collectd's log, by class; "
-            "each is a notification): %s. A page the memory budget holds back "
-            "still counts against the request's `Timeout`."
+            "each is a notification): %s."
             % (m["large_failures"].strip() or "none")
         )
         w("")
@@ -181,7 +180,7 @@ def large_section(w, m, runs):
     if not exact:
         w(
             "**Counts were not exact after %d cycles** (%d of %d tenants): "
-            "what limits this run is the failures above, not CPU; the first "
+            "the failures above and the CPU below limit it; the first "
             "tenants that differ are in the run's output." % (cycles, r["ok"], n)
         )
         w("")
