@@ -184,11 +184,61 @@ static void waiting_for_memory_is_not_timed(void **state) {
   cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
 }
 
+static int finished, small_done_at, big_done_at;
+static void on_small(struct mde_http_req *req) {
+  (void)req;
+  small_done_at = ++finished;
+}
+static void on_big(struct mde_http_req *req) {
+  (void)req;
+  big_done_at = ++finished;
+}
+
+/* A small answer (the key set, ~1.5 KB) never waits for memory: with a
+ * one-byte budget held by an answer trickling for ~2 s, the key set still
+ * arrives first; it waited for the other to end before (the small tenants
+ * of a large cold start hit the deadline so). */
+static void a_small_answer_does_not_wait_for_a_big_one(void **state) {
+  (void)state;
+  cJSON_Delete(simfix_admin(&sim, "PUT", "/faults",
+                            "[{\"endpoint\": \"discovery\", "
+                            "\"slow_body_ms\": 300}]"));
+  struct mde_http_options o = {.ca_file = sim.ca,
+                               .timeout_ms = 20000,
+                               .max_connections = 2,
+                               .memory_budget = 1};
+  char err[256];
+  struct mde_http *h = mde_http_new(&o, err, sizeof err);
+  assert_non_null(h);
+  char big_url[256], small_url[256];
+  snprintf(big_url, sizeof big_url,
+           "%s/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+           sim.base);
+  snprintf(small_url, sizeof small_url,
+           "%s/contoso.onmicrosoft.com/discovery/v2.0/keys", sim.base);
+  struct mde_http_req big = {.url = big_url, .done = on_big};
+  struct mde_http_req small = {.url = small_url, .done = on_small};
+  finished = small_done_at = big_done_at = 0;
+  assert_int_equal(mde_http_submit(h, &big), 0);
+  assert_int_equal(mde_http_submit(h, &small), 0);
+  assert_int_equal(mde_http_run(h, mde_monotonic_ms() + 30000), 0);
+  assert_int_equal(small.status, 200);
+  assert_non_null(strstr(small.body.data, "\"keys\""));
+  assert_int_equal(big.status, 200);
+  assert_int_equal(small_done_at, 1);
+  assert_int_equal(big_done_at, 2);
+  mde_http_req_release(&big);
+  mde_http_req_release(&small);
+  mde_http_free(h);
+  cJSON_Delete(simfix_admin(&sim, "DELETE", "/faults", NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bodies_stay_within_the_budget),
       cmocka_unit_test(waiting_requests_start_in_order),
       cmocka_unit_test(waiting_for_memory_is_not_timed),
+      cmocka_unit_test(a_small_answer_does_not_wait_for_a_big_one),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
