@@ -530,7 +530,7 @@ enum step mde_tenant_send(struct tenant *t, enum step resume) {
   t->req.done = on_answer;
   t->req.user = t;
   t->req.may_carry = (t->e->flags & MDE_CYCLE_CARRY) &&
-                     t->e->transport.run_carried && !t->carried;
+                     t->e->transport.run_carried && !t->res.carried;
   t->resume = resume;
   if (t->e->transport.submit(t->e->transport.ctx, &t->req) != 0) {
     mde_tenant_fail(t, MDE_FAIL_INTERNAL,
@@ -554,7 +554,7 @@ static void begin_clock(struct tenant *t) {
  * (its answer, delivered in this cycle's run, resumes it). */
 static void begin(struct tenant *t) {
   begin_clock(t);
-  if (t->carried)
+  if (t->res.carried) /* its result says so until its cycle ends */
     return;
   struct mde_tenant_result *r = &t->res;
   r->failure = MDE_FAIL_NONE;
@@ -627,7 +627,6 @@ static void alerts_freshness(struct tenant *t) {
 /* The one place a tenant's cycle ends. */
 static void end_cycle(struct tenant *t) {
   struct mde_tenant_result *r = &t->res;
-  t->carried = false;
   r->carried = 0;
   mde_tenant_release_request(t);
   mde_api_collect_missing(t);
@@ -704,7 +703,6 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
   for (size_t i = 0; i < e->n; i++) {
     struct tenant *t = e->tenants[i];
     if (t->step == STEP_WAIT && t->req.carried) {
-      t->carried = true;
       t->res.carried = 1;
     } else if (t->step == STEP_WAIT) {
       t->res.timed_out = 1;
@@ -713,7 +711,7 @@ int mde_engine_cycle(struct mde_engine *e, int64_t deadline_ms,
     }
   }
   for (size_t i = 0; i < e->n; i++)
-    if (!e->tenants[i]->carried)
+    if (!e->tenants[i]->res.carried)
       e->tenants[i]->step = STEP_IDLE;
   return 0;
 }

@@ -220,10 +220,8 @@ struct tenant {
 
   /* this cycle */
   enum step step, resume;
-  bool hung;    /* a request of its hung until the deadline: next cycle it
-                   starts after the others */
-  bool carried; /* its request went on past the last deadline: this cycle
-                   continues that one, and is not carried again */
+  bool hung; /* a request of its hung until the deadline: next cycle it
+                starts after the others */
   struct mde_http_req req;
   char *form, *url; /* the request's body and URL, owned, wiped */
   struct mde_tenant_result res;

@@ -36,6 +36,17 @@ int fixture_add(struct fixture *f, struct mde_tenant_config *c) {
   return i;
 }
 
+int fixture_add_reader(struct fixture *f, const char *name, const char *id,
+                       long alerts_interval) {
+  static const char *const alert_read[] = {"Alert.Read.All"};
+  struct mde_tenant_config c = fw_config(&f->w, name, id, NULL);
+  c.required_roles = alert_read;
+  c.n_required_roles = 1;
+  c.alerts_interval = alerts_interval;
+  c.probe_roles = 0;
+  return fixture_add(f, &c);
+}
+
 const struct mde_tenant_result *fixture_result(struct fixture *f, int i) {
   return mde_engine_result(f->e, (size_t)i);
 }

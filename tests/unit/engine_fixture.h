@@ -17,6 +17,10 @@ int fixture_setup(void **state);
 int fixture_teardown(void **state);
 /* Adds tenant `c`; fails the test with the engine's reason if refused. */
 int fixture_add(struct fixture *f, struct mde_tenant_config *c);
+/* Adds a tenant that requires Alert.Read.All, syncs alerts every
+ * `alerts_interval` seconds and probes no roles. */
+int fixture_add_reader(struct fixture *f, const char *name, const char *id,
+                       long alerts_interval);
 /* Tenant i's result of the last cycle. */
 const struct mde_tenant_result *fixture_result(struct fixture *f, int i);
 

@@ -21,12 +21,7 @@
 static const char *const alert_read[] = {"Alert.Read.All"};
 
 static int add(struct fixture *f, const char *name, const char *id) {
-  struct mde_tenant_config c = fw_config(&f->w, name, id, NULL);
-  c.required_roles = alert_read;
-  c.n_required_roles = 1;
-  c.alerts_interval = 60;
-  c.probe_roles = 0;
-  return fixture_add(f, &c);
+  return fixture_add_reader(f, name, id, 60);
 }
 
 static uint32_t counted(const struct mde_tenant_result *r) {

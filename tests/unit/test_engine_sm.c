@@ -25,16 +25,9 @@
 #define CONTOSO "aaaaaaaa-0000-4000-8000-000000000001"
 #define FABRIKAM "aaaaaaaa-0000-4000-8000-000000000002"
 
-static const char *const alert_read[] = {"Alert.Read.All"};
-
 /* A tenant of the fake world with Alert.Read.All required. */
 static int contoso(struct fixture *f, long alerts_interval) {
-  struct mde_tenant_config c = fw_config(&f->w, "contoso", CONTOSO, NULL);
-  c.required_roles = alert_read;
-  c.n_required_roles = 1;
-  c.alerts_interval = alerts_interval;
-  c.probe_roles = 0;
-  return fixture_add(f, &c);
+  return fixture_add_reader(f, "contoso", CONTOSO, alerts_interval);
 }
 
 static uint32_t total(const struct mde_tenant_result *r) {
