@@ -3,7 +3,8 @@
 # make bench (scale part, issues 7 and 19): mde.so in a real collectd against
 # mde-sim with a generated world (N tenants x 50 alerts, API quotas off) and
 # 50 ms injected on every request, at several tenant counts, with the
-# default value set (label mde) and the minimal one (Values "token", label
+# default value set (label mde) and the minimal one as README.md documents
+# it (scripts/minimal-set.sh: Values "token", no Defender API call; label
 # minimal), next to three baselines run in the same way against the same
 # simulator: the plugin serial (MaxConnections 1), a Python collectd plugin
 # with MSAL + requests (bench/baselines/mde_python.py) and the seed
@@ -219,7 +220,7 @@ finish_run() { # finish_run OK_TENANTS: the run's lines into scale.dat
 # scale-verify.py checks it: the minimal set dispatches no alert counts.
 set_options() {
   case "$1" in
-  minimal) echo '  Values "token"' ;;
+  minimal) "$root/scripts/minimal-set.sh" || die "README.md has no minimal-set block" ;;
   esac
 }
 set_check() {
