@@ -489,6 +489,44 @@ static int tenant_failed(struct plugin_options *o, size_t before, bool skip) {
   return rc;
 }
 
+/* Value groups that only a call brings: a `Values` set written with one of
+ * them beside that call switched off is valid (the calls decide), but those
+ * values can never come, so the user hears it once, naming a tenant. */
+static const struct {
+  unsigned groups;
+  size_t fetch; /* an int in tenant_options: 0 is "false" as written */
+  const char *values, *option;
+} fetched_by[] = {
+    {VG_ALERTS | VG_ALERTS_BY_SEV, T(fetch_alerts), "alert counts",
+     "FetchAlerts"},
+    {VG_MACHINES, T(fetch_machines), "device health", "FetchMachines"},
+};
+
+static void values_hint(const struct plugin_options *o) {
+  for (size_t r = 0; warn_fn && r < sizeof fetched_by / sizeof *fetched_by;
+       r++) {
+    size_t n = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < o->n_tenants; i++) {
+      const struct tenant_options *t = &o->tenants[i];
+      int fetch = *(const int *)((const char *)t + fetched_by[r].fetch);
+      if ((t->values & VG_SET) && (t->values & fetched_by[r].groups) &&
+          fetch == 0 && n++ == 0)
+        first = t->name;
+    }
+    if (n == 0)
+      continue;
+    char msg[OPTIONS_NAME_MAX + 200], more[48] = "";
+    if (n > 1)
+      snprintf(more, sizeof more, " (and %zu more)", n - 1);
+    snprintf(msg, sizeof msg,
+             "<Tenant \"%s\">%s: \"Values\" selects %s but \"%s\" is false: "
+             "none will be dispatched",
+             first, more, fetched_by[r].values, fetched_by[r].option);
+    warn_fn(msg);
+  }
+}
+
 static int parse(const struct conf_item *ci, struct plugin_options *o,
                  bool skip) {
   *o = (struct plugin_options){0};
@@ -523,6 +561,7 @@ static int parse(const struct conf_item *ci, struct plugin_options *o,
       FAIL("no <Tenant> block: nothing to monitor");
     return -1;
   }
+  values_hint(o);
   return 0;
 }
 
