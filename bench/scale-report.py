@@ -19,7 +19,7 @@ from collections import OrderedDict
 CONFIGS = OrderedDict(
     [
         ("mde", "mde.so"),
-        ("minimal", 'mde.so, Values "token"'),
+        ("minimal", "mde.so, minimal set"),
         ("serial", "mde.so, MaxConnections 1"),
         ("python", "Python plugin (MSAL + requests)"),
         ("shell", "shell loop (curl + jq)"),
@@ -236,9 +236,9 @@ def main(argv):
         "its own Debian collectd (values kept in collectd's cache, no storage "
         "plugin), against the same simulator: mde.so with MaxConnections %s, "
         "with the default value set (every `Values` group but "
-        "`alerts_by_severity`) and with the documented minimal set (`Values "
-        "\"token\"`: 5 values a tenant; alerts are still synced, only not "
-        "dispatched); the same plugin with MaxConnections 1; a Python collectd plugin with "
+        "`alerts_by_severity`) and with README's minimal set (`Values "
+        "\"token\"` with `FetchAlerts`, `FetchMachines` and `ProbeRoles` "
+        "false: 5 values a tenant, no Defender API call); the same plugin with MaxConnections 1; a Python collectd plugin with "
         "MSAL and requests, serial, as a sysadmin would write it "
         "(`bench/baselines/mde_python.py`); and the seed document's flow, curl "
         "for a token and curl for the alerts per tenant in a loop "
@@ -314,8 +314,8 @@ def main(argv):
     w("")
     w("## Ratios: the baseline's figure ÷ mde.so's, same tenant count")
     w("")
-    w("Against each value set of mde.so: default (`mde`) and minimal (`Values "
-      "\"token\"`).")
+    w("Against each value set of mde.so: default (`mde`) and minimal (README's "
+      "minimal set: `Values \"token\"`, no Defender API call).")
     w("")
     w("| baseline | tenants | mde.so set | cold wall | steady wall "
       "| steady CPU per tenant-cycle | peak RSS |")
