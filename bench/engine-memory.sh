@@ -5,7 +5,8 @@
 # against mde-sim (token cached, alerts indexed), for tenants with 0 and 50
 # alerts, and (issue 17) tenants with 50 alerts and 100 devices whose token
 # also has Machine.Read.All and Score.Read.All: the added cost of sensor
-# health per tenant. Writes bench/results/engine-memory.md.
+# health per tenant; and (issue 19) tenants with README's minimal set (no
+# Defender API call). Writes bench/results/engine-memory.md.
 set -eu
 build="${1:-build}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,4 +52,6 @@ sim_start "$root/$build/mde-sim" "$tmp/world.json" "$tmp/certs" "$tmp" || {
     "$tmp/secret" "$n" busy 50
   "$root/$build/bench/engine-memory" "https://$SIM_ADDR" "$tmp/certs/ca.pem" \
     "$tmp/secret" "$n" fleet 50 100
+  "$root/$build/bench/engine-memory" "https://$SIM_ADDR" "$tmp/certs/ca.pem" \
+    "$tmp/secret" "$n" busy "50, not fetched (minimal set)" 0 minimal
 } | tee "$root/bench/results/engine-memory.md"

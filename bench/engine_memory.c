@@ -2,11 +2,15 @@
 /* How much memory the engine holds per tenant, measured on the heap
  * (glibc mallinfo2) after real cycles against mde-sim: configured but not
  * yet run, then after a cycle (token cached, alerts indexed). Prints one
- * markdown row per phase. Usage:
- *   engine-memory BASE_URL CA_FILE SECRET_FILE N_TENANTS PREFIX ALERTS */
+ * markdown row per phase. With "minimal", the tenants are configured as
+ * README's minimal set (no alerts, devices or role probes: no API call).
+ * Usage:
+ *   engine-memory BASE_URL CA_FILE SECRET_FILE N_TENANTS PREFIX ALERTS
+ *                 [DEVICES [minimal]] */
 #include "mde/engine.h"
 
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +18,16 @@
 static size_t heap(void) { return mallinfo2().uordblks; }
 
 int main(int argc, char **argv) {
-  if (argc != 7 && argc != 8) {
-    fprintf(stderr, "usage: %s BASE CA SECRET N PREFIX ALERTS [DEVICES]\n",
+  if (argc < 7 || argc > 9 || (argc == 9 && strcmp(argv[8], "minimal"))) {
+    fprintf(stderr,
+            "usage: %s BASE CA SECRET N PREFIX ALERTS [DEVICES [minimal]]\n",
             argv[0]);
     return 2;
   }
+  bool minimal = argc == 9;
   /* DEVICES only labels the row: the world gives the tenants their
    * devices and the token's roles turn the sync on. */
-  const char *devices = argc == 8 ? argv[7] : "0";
+  const char *devices = argc >= 8 ? argv[7] : "0";
   const char *base = argv[1], *ca = argv[2], *secret = argv[3];
   long n = strtol(argv[4], NULL, 10);
   const char *prefix = argv[5], *alerts = argv[6];
@@ -50,6 +56,8 @@ int main(int argc, char **argv) {
     c.api_endpoint = base;
     c.required_roles = roles;
     c.n_required_roles = 1;
+    if (minimal)
+      c.fetch_alerts = c.probe_roles = c.fetch_machines = 0;
     if (mde_engine_add(e, &c, err, sizeof err) < 0) {
       fprintf(stderr, "%s\n", err);
       return 1;

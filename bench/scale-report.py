@@ -309,7 +309,9 @@ def main(argv):
         "plus token requests (mde.so: one forced check per "
         "CredentialCheckInterval, 900 s; MSAL: one per 1-hour token). The "
         "benchmark syncs alerts every cycle (AlertsInterval = Interval); with "
-        "mde.so's defaults (AlertsInterval 300) it is 12 + 4 = 16."
+        "mde.so's defaults (AlertsInterval 300, ProbeRoles true) a cycle "
+        "without a sync sends a role probe instead, so it is 12 + 48 + 4 = 64 "
+        "as well; README's minimal set calls only for tokens: 4."
     )
     w("")
     w("## Ratios: the baseline's figure ÷ mde.so's, same tenant count")
