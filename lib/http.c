@@ -532,6 +532,7 @@ void mde_http_req_reset(struct mde_http_req *req) {
   req->error[0] = '\0';
   req->too_large = 0;
   req->deadline_cut = 0;
+  req->peer_silent = 0;
   req->started = 0;
   req->carried = 0;
   req->retry_after = -1;
@@ -699,6 +700,19 @@ static bool carry(struct mde_http *h, struct slot *s, int64_t deadline_ms,
   return true;
 }
 
+/* At the deadline, whether slot `s`'s peer has sent nothing (see
+ * mde_http_req.peer_silent): a byte waiting in its socket means the peer
+ * answered and this process had not got to it. */
+static bool peer_silent(struct slot *s) {
+  long status = 0;
+  curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status > 0) /* so also a transfer paused for memory */
+    return false;
+  char byte;
+  return s->fd == CURL_SOCKET_BAD ||
+         recv(s->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+}
+
 int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
   atomic_store(&h->rung, false); /* a wake before now was for the last gap */
   deliver_parked(h);
@@ -716,6 +730,7 @@ int mde_http_run(struct mde_http *h, int64_t deadline_ms) {
     if (!s->req || s->parked || carry(h, s, deadline_ms, &carried))
       continue;
     struct mde_http_req *req = s->req;
+    req->peer_silent = peer_silent(s);
     curl_multi_remove_handle(h->multi, s->easy);
     curl_slist_free_all(s->headers);
     s->headers = NULL;
