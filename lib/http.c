@@ -52,8 +52,9 @@ struct mde_http {
    * its flag: once set, every run ends at once (a stopping daemon). */
   int wake;
   atomic_bool stop;
-  atomic_bool rung; /* mde_http_wake's: ends the carried transfers' run */
-  int64_t timer_at; /* when libcurl wants its timeout handled; -1: never */
+  atomic_bool rung;      /* mde_http_wake's: ends the carried transfers' run */
+  int64_t timer_at;      /* when libcurl wants its timeout handled; -1: never */
+  int64_t stale_checked; /* close_stale's last check (mde_monotonic_ms) */
   struct slot *slots;
   long n_slots;
   long busy;
@@ -250,7 +251,8 @@ static int on_close_socket(void *user, curl_socket_t fd) {
  * a live connection (it peeks one byte: there is one). A request sent on
  * it dies without an answer, and so may libcurl's one retry, on the next
  * pooled connection, dead the same way after an idle gap between cycles:
- * a false network failure. So before a run, such a connection is drained
+ * a false network failure. So before a run (and within one, before it
+ * starts requests, at most once a second), such a connection is drained
  * (a bounded read: a close_notify is a few dozen bytes) and shut, and
  * libcurl finds it closed and opens another; but never the socket of a
  * transfer under way (a carried one, or one paused for memory, has data
@@ -272,6 +274,7 @@ static void close_stale(struct mde_http *h) {
     if (h->slots[i].req && !h->slots[i].parked &&
         h->slots[i].fd == CURL_SOCKET_BAD)
       return;
+  h->stale_checked = mde_monotonic_ms();
   for (size_t i = 0; i < h->n_socks; i++) {
     curl_socket_t fd = h->socks[i];
     struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -636,6 +639,12 @@ static void pump(struct mde_http *h, int64_t deadline_ms, bool between) {
       return;
     if (between && (atomic_exchange(&h->rung, false) || under_way(h) == 0))
       return;
+    /* Within a run too, before requests start: a long cycle leaves
+     * connections idle past a server's limit once its quick answers are
+     * in (3 large pages failed so after 30 s idle in a 48 s cycle); at
+     * most once a second, a poll per kept connection. */
+    if (!between && h->wait_n && now - h->stale_checked >= 1000)
+      close_stale(h);
     if (!between) {
       fill(h);
       if (h->busy == 0 && h->wait_n == 0)

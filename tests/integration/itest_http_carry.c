@@ -408,6 +408,72 @@ a_run_with_a_carried_transfer_shuts_closed_connections(void **state) {
   assert_int_equal(simfix_stop(&idle), 0);
 }
 
+static struct mde_http *stale_h;
+static struct mde_http_req stale_req;
+static char stale_url[256];
+static unsigned stale_port;
+
+/* An answer that comes late in a run, once the server has closed the
+ * run's two idle connections: its caller asks for one more thing. */
+static void on_done_ask_again(struct mde_http_req *req) {
+  (void)req;
+  answered++;
+  for (int i = 0; i < 200 && sockets_to(stale_port, false) < 2; i++) {
+    struct timespec ts = {0, 50 * 1000000L}; /* 10 s at most */
+    nanosleep(&ts, NULL);
+  }
+  stale_req = (struct mde_http_req){.url = stale_url, .done = on_done};
+  assert_int_equal(mde_http_submit(stale_h, &stale_req), 0);
+}
+
+/* Within one long run too (the large benchmark's cycles are 48 s, the
+ * simulator's idle limit 30 s): two quick answers leave two idle
+ * connections, the server closes them (after 2 s here), and a request
+ * the run starts after that gets its answer instead of being sent on both
+ * ("connection closed without an answer, 2 times"). */
+static void a_long_run_shuts_connections_closed_during_it(void **state) {
+  (void)state;
+  struct simfix idle;
+  assert_int_equal(
+      simfix_start_idle(&idle, "tests/integration/scenarios/basic.json", 2), 0);
+  /* the late answer by another name: its connection is not one the
+   * request after it could be given */
+  char late[256];
+  snprintf(late, sizeof late,
+           "https://localhost%s/contoso.onmicrosoft.com/v2.0/.well-known/"
+           "openid-configuration",
+           strrchr(idle.base, ':'));
+  snprintf(stale_url, sizeof stale_url,
+           "%s/contoso.onmicrosoft.com/discovery/v2.0/keys", idle.base);
+  stale_port = (unsigned)atoi(strrchr(idle.base, ':') + 1);
+  cJSON_Delete(simfix_admin(&idle, "PUT", "/faults",
+                            "[{\"endpoint\": \"discovery\", "
+                            "\"latency_ms\": 2500}]"));
+  struct mde_http_options o = {
+      .ca_file = idle.ca, .timeout_ms = 20000, .max_connections = 4};
+  char err[256];
+  stale_h = mde_http_new(&o, err, sizeof err);
+  assert_non_null(stale_h);
+  struct mde_http_req reqs[3];
+  answered = 0;
+  for (int i = 0; i < 3; i++) {
+    reqs[i] = (struct mde_http_req){.url = i ? stale_url : late,
+                                    .done = i ? on_done : on_done_ask_again};
+    assert_int_equal(mde_http_submit(stale_h, &reqs[i]), 0);
+  }
+  assert_int_equal(mde_http_run(stale_h, mde_monotonic_ms() + 15000), 0);
+  assert_int_equal(answered, 4);
+  assert_string_equal(stale_req.error, "");
+  assert_int_equal(stale_req.status, 200);
+  mde_http_req_release(&stale_req);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(reqs[i].status, 200);
+    mde_http_req_release(&reqs[i]);
+  }
+  mde_http_free(stale_h);
+  assert_int_equal(simfix_stop(&idle), 0);
+}
+
 /* Freed with a transfer carried: nothing leaks, nothing is called. */
 static void freeing_with_a_carried_transfer(void **state) {
   (void)state;
@@ -434,6 +500,7 @@ int main(void) {
       cmocka_unit_test(a_wake_before_a_run_is_stale),
       cmocka_unit_test(a_run_leaves_carried_connections_alone),
       cmocka_unit_test(a_run_with_a_carried_transfer_shuts_closed_connections),
+      cmocka_unit_test(a_long_run_shuts_connections_closed_during_it),
       cmocka_unit_test(freeing_with_a_carried_transfer),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
