@@ -49,13 +49,18 @@ static void slow_discovery(int chunk_ms, int latency_ms) {
   cJSON_Delete(simfix_admin(&sim, "PUT", "/faults", faults));
 }
 
-static struct mde_http *client(long connections) {
+/* A client of `connections` to the simulator `s`. */
+static struct mde_http *client_of(const struct simfix *s, long connections) {
   struct mde_http_options o = {
-      .ca_file = sim.ca, .timeout_ms = 20000, .max_connections = connections};
+      .ca_file = s->ca, .timeout_ms = 20000, .max_connections = connections};
   char err[256];
   struct mde_http *h = mde_http_new(&o, err, sizeof err);
   assert_non_null(h);
   return h;
+}
+
+static struct mde_http *client(long connections) {
+  return client_of(&sim, connections);
 }
 
 /* Discovery's document is about 1.5 KB: six chunks, ~1.8 s at CHUNK_MS;
@@ -374,11 +379,7 @@ a_run_with_a_carried_transfer_shuts_closed_connections(void **state) {
   cJSON_Delete(simfix_admin(&idle, "PUT", "/faults",
                             "[{\"endpoint\": \"discovery\", "
                             "\"slow_body_ms\": 1500}]"));
-  struct mde_http_options o = {
-      .ca_file = idle.ca, .timeout_ms = 20000, .max_connections = 4};
-  char err[256];
-  struct mde_http *h = mde_http_new(&o, err, sizeof err);
-  assert_non_null(h);
+  struct mde_http *h = client_of(&idle, 4);
   struct mde_http_req reqs[5];
   answered = 0;
   for (int i = 0; i < 4; i++) {
@@ -449,11 +450,7 @@ static void a_long_run_shuts_connections_closed_during_it(void **state) {
   cJSON_Delete(simfix_admin(&idle, "PUT", "/faults",
                             "[{\"endpoint\": \"discovery\", "
                             "\"latency_ms\": 2500}]"));
-  struct mde_http_options o = {
-      .ca_file = idle.ca, .timeout_ms = 20000, .max_connections = 4};
-  char err[256];
-  stale_h = mde_http_new(&o, err, sizeof err);
-  assert_non_null(stale_h);
+  stale_h = client_of(&idle, 4);
   struct mde_http_req reqs[3];
   answered = 0;
   for (int i = 0; i < 3; i++) {
