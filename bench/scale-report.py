@@ -33,13 +33,14 @@ TOKENS_PER_HOUR = {"mde": 4, "minimal": 4, "serial": 4, "python": 1, "shell": 0}
 SETS = ("mde", "minimal")
 BASELINES = ("serial", "python", "shell")
 # Alert pages as mde-sim serves them: 10,000 alerts at most (its page_size,
-# Microsoft's $top limit), 10,660,230 bytes of JSON for 10,000 alerts, and
-# the cJSON tree the plugin parses one into: 43.6 MiB, 4.3x the JSON
-# (measured with Debian's cJSON 1.7.15, mallinfo2 around
-# cJSON_ParseWithLength, 0.10 s).
+# Microsoft's $top limit), 10,660,230 bytes of JSON for 10,000 alerts. The
+# plugin reads a page one alert at a time (lib/alerts.c): besides its body,
+# parsing holds the page's items (an array doubling to 16,384 items of 144
+# bytes: 2.25 MiB) and one alert's cJSON tree (a few KiB); one cJSON tree of
+# the whole page, as before 2026-12-01, was 43.6 MiB, 4.3x the JSON.
 PAGE_ALERTS = 10000
 ALERT_JSON_KIB = 10660230 / 10000 / 1024.0
-PARSE_TREE = 4.3
+PARSE_ITEMS_KIB = 16384 * 144 / 1024.0
 
 
 def load(path):
@@ -149,7 +150,7 @@ def large_section(w, m, runs):
     w("")
     ix = count * index_kib(alerts)
     page = min(alerts, PAGE_ALERTS) * ALERT_JSON_KIB
-    one_page = 2 * page + PARSE_TREE * page  # its buffer, and its parse
+    one_page = 2 * page + PARSE_ITEMS_KIB  # its buffer, and its items
     pages = count * -(-alerts // PAGE_ALERTS)
     base = runs.get(("mde", n))
     w(
@@ -159,20 +160,25 @@ def large_section(w, m, runs):
         "and what exact counts need); response bodies, at most the MemoryBudget "
         "of %.0f MiB all transfers together; and the one page being parsed (the "
         "engine parses on one thread): its body's buffer (≤ 2 × %.1f MiB) and "
-        "its cJSON tree (~%.1f × the page, %.0f MiB), %.0f MiB together. Were "
+        "its items (%.2f MiB; read one alert at a time, no tree of the page), "
+        "%.0f MiB together. Were "
         "bodies not budgeted, the large tenants' first pages alone, all in "
         "flight at once, would hold %d × %.1f MiB = %.0f MiB (alert count × "
         "page size)."
         % (n, n, mib(base["rss"]) if base else "not run",
            count, index_kib(alerts) / 1024, ix / 1024, budget_mib,
-           page / 1024, PARSE_TREE, PARSE_TREE * page / 1024, one_page / 1024,
+           page / 1024, PARSE_ITEMS_KIB / 1024, one_page / 1024,
            count, page / 1024, count * page / 1024)
     )
     w("")
     if "large_failures" in m:
         w(
             "Failures the plugin reported on the way (collectd's log, by class; "
-            "each is a notification): %s."
+            "each is a notification): %s. `network` is a transport error or a "
+            "peer silent at the cycle's deadline; `overrun` is the deadline "
+            "coming first while the network was not to blame: a request not "
+            "sent yet, an answer still arriving, or one waiting unread while "
+            "the plugin's one thread read other pages."
             % (m["large_failures"].strip() or "none")
         )
         w("")
@@ -189,9 +195,9 @@ def large_section(w, m, runs):
             "What limits the time when every page arrives: CPU, not the network "
             "(the 50 ms a request is paid once a page, with many pages in "
             "flight). The plugin's engine "
-            "thread reads every page (TLS, cJSON parse, indexing): collectd used "
-            "%s of CPU for %d pages, %.2f s a page at most (the small tenants' "
-            "cold cycle is in it too); the simulator rendered them on the same "
+            "thread reads every page (TLS, parse, indexing): collectd used "
+            "%s of CPU, %.2f s a page were all %d fetched (the small tenants' "
+            "cycles are in it too; with counts not exact, fewer were); the simulator rendered them on the same "
             "%s cores (%s of CPU; %s peak RSS: ~90 bytes an alert held, and the "
             "pages rendered for requests the plugin's memory budget keeps "
             "waiting). A large tenant's call budget (10 calls at once, then 40 "
@@ -199,7 +205,7 @@ def large_section(w, m, runs):
             "80%% of the interval (%s s), and a page in flight at that deadline "
             "is cut and asked for again in the next cycle, unless the build "
             "carries in-flight requests across cycles."
-            % (secs(cpu), pages, cpu / pages, m.get("cores", "?"),
+            % (secs(cpu), cpu / pages, pages, m.get("cores", "?"),
                secs(float(m["large_sim_cpu_s"])),
                mib(int(m.get("large_sim_rss_kib", 0))),
                m.get("large_interval", "?"))

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,46 +98,208 @@ static const char *string_member(const cJSON *o, const char *name) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* A page is read one alert at a time, not as one cJSON tree: a 10,000-alert
+ * page (10.7 MB) made a tree of ~44 MiB, millions of small allocations
+ * whose frees left glibc consolidating its fast bins; that and the tree
+ * were most of the engine thread's CPU in the large-tenant benchmark. This
+ * walks the page's envelope (the top-level object and the `value` array:
+ * their braces, brackets, colons, commas and whitespace), and cJSON parses
+ * each member and each alert in turn from where the walk stands, saying
+ * where it ended, so cJSON still decides what valid JSON is, strings,
+ * escapes and nesting included. What the walk adds to make a page accepted
+ * or refused exactly as cJSON_ParseWithLength on the whole body was (the
+ * differential fuzz harness checks this against that parse):
+ * - cJSON's whitespace is every byte up to 0x20, and it skips a UTF-8 BOM
+ *   only at the start of the text it is given: so at the page's start, and
+ *   a BOM where a member or an alert starts is refused;
+ * - cJSON counts nesting from the root (CJSON_NESTING_LIMIT containers): a
+ *   top-level member may nest one level less, an alert two;
+ * - the first member of a name counts (cJSON_GetObjectItemCaseSensitive),
+ *   the later ones are only validated;
+ * - whatever follows the top-level object is ignored, as cJSON without
+ *   require_null_terminated ignores it. */
+
+/* cJSON's whitespace (buffer_skip_whitespace). */
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (unsigned char)*p <= 32)
+    p++;
+  return p;
+}
+
+static const char bom[] = "\xEF\xBB\xBF";
+
+/* Containers nested in `v`, itself included (0 for a scalar). */
+static int depth(const cJSON *v) {
+  if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+    return 0;
+  int d = 0;
+  for (const cJSON *c = v->child; c; c = c->next) {
+    int k = depth(c);
+    if (k > d)
+      d = k;
+  }
+  return d + 1;
+}
+
+struct walk {
+  const char *p, *end;
+  struct mde_alert_page *out;
+  size_t cap;
+  long bad; /* the first alert without a usable id; -1: none yet */
+  bool value, value_array, next, oom;
+};
+
+/* The JSON value at w->p, parsed by cJSON and past it, nested `room`
+ * containers deep at most; NULL if invalid. */
+static cJSON *one(struct walk *w, int room) {
+  if ((size_t)(w->end - w->p) >= 3 && memcmp(w->p, bom, 3) == 0)
+    return NULL;
+  const char *stop = NULL;
+  cJSON *v = cJSON_ParseWithLengthOpts(w->p, (size_t)(w->end - w->p), &stop, 0);
+  if (v && depth(v) > room) {
+    cJSON_Delete(v);
+    v = NULL;
+  }
+  if (v)
+    w->p = stop;
+  return v;
+}
+
+/* Takes an alert's fields, once it has been parsed; after the first alert
+ * without a usable id, only counts (the page will be refused). */
+static void take(struct walk *w, const cJSON *a) {
+  struct mde_alert_page *out = w->out;
+  if (w->bad >= 0 || w->oom)
+    return;
+  const char *id = string_member(a, "id");
+  if (!cJSON_IsObject(a) || !id || !*id || strlen(id) >= MDE_ALERT_ID_MAX) {
+    w->bad = (long)out->n;
+    return;
+  }
+  if (out->n == w->cap) {
+    size_t cap = w->cap * 2;
+    struct mde_alert_item *items = realloc(out->items, cap * sizeof *items);
+    if (!items) {
+      w->oom = true;
+      return;
+    }
+    out->items = items;
+    w->cap = cap;
+  }
+  struct mde_alert_item *it = &out->items[out->n++];
+  snprintf(it->id, sizeof it->id, "%s", id);
+  it->status = parse_status(string_member(a, "status"));
+  it->severity = parse_severity(string_member(a, "severity"));
+  it->last_update_us =
+      mde_parse_timestamp_us(string_member(a, "lastUpdateTime"));
+}
+
+/* The `value` array, w->p on its '['. */
+static bool walk_alerts(struct walk *w) {
+  w->cap = 64;
+  w->out->items = malloc(w->cap * sizeof *w->out->items);
+  w->oom = !w->out->items;
+  w->p = skip_ws(w->p + 1, w->end);
+  if (w->p < w->end && *w->p == ']') {
+    w->p++;
+    return true;
+  }
+  for (;;) {
+    cJSON *a = one(w, CJSON_NESTING_LIMIT - 2);
+    if (!a)
+      return false;
+    take(w, a);
+    cJSON_Delete(a);
+    w->p = skip_ws(w->p, w->end);
+    if (w->p < w->end && *w->p == ',') {
+      w->p = skip_ws(w->p + 1, w->end);
+      continue;
+    }
+    if (w->p < w->end && *w->p == ']') {
+      w->p++;
+      return true;
+    }
+    return false;
+  }
+}
+
+/* One member's value, w->p on it, named `name`. */
+static bool walk_member(struct walk *w, const char *name) {
+  if (strcmp(name, "value") == 0 && !w->value) {
+    w->value = true;
+    w->value_array = w->p < w->end && *w->p == '[';
+    if (w->value_array)
+      return walk_alerts(w);
+  }
+  cJSON *v = one(w, CJSON_NESTING_LIMIT - 1);
+  if (!v)
+    return false;
+  if (strcmp(name, "@odata.nextLink") == 0 && !w->next) {
+    w->next = true;
+    if (cJSON_IsString(v)) {
+      w->out->next_link = strdup(v->valuestring);
+      w->oom |= !w->out->next_link;
+    }
+  }
+  cJSON_Delete(v);
+  return true;
+}
+
+/* The top-level object; true if it is valid JSON (cJSON's). */
+static bool walk_page(struct walk *w) {
+  if ((size_t)(w->end - w->p) > 4 && memcmp(w->p, bom, 3) == 0)
+    w->p += 3; /* cJSON_ParseWithLength's skip_utf8_bom */
+  w->p = skip_ws(w->p, w->end);
+  if (w->p == w->end || *w->p != '{')
+    return false;
+  w->p = skip_ws(w->p + 1, w->end);
+  if (w->p < w->end && *w->p == '}')
+    return true;
+  for (;;) {
+    if (w->p == w->end || *w->p != '"')
+      return false;
+    cJSON *key = one(w, 0);
+    if (!key)
+      return false;
+    w->p = skip_ws(w->p, w->end);
+    bool ok = w->p < w->end && *w->p == ':';
+    if (ok) {
+      w->p = skip_ws(w->p + 1, w->end);
+      ok = walk_member(w, key->valuestring);
+    }
+    cJSON_Delete(key);
+    if (!ok)
+      return false;
+    w->p = skip_ws(w->p, w->end);
+    if (w->p < w->end && *w->p == ',') {
+      w->p = skip_ws(w->p + 1, w->end);
+      continue;
+    }
+    return w->p < w->end && *w->p == '}';
+  }
+}
+
 enum mde_failure mde_alert_page_parse(const char *body, size_t len,
                                       struct mde_alert_page *out, char *err,
                                       size_t err_size) {
   *out = (struct mde_alert_page){0};
-  cJSON *root = cJSON_ParseWithLength(body, len);
-  const cJSON *value =
-      root ? cJSON_GetObjectItemCaseSensitive(root, "value") : NULL;
-  if (!cJSON_IsArray(value)) {
+  struct walk w = {
+      .p = body, .end = body ? body + len : body, .out = out, .bad = -1};
+  bool valid = body && len && walk_page(&w);
+  enum mde_failure f = MDE_FAIL_NONE;
+  if (!valid || !w.value_array) {
     snprintf(err, err_size, "alerts page is not {\"value\": [...]} JSON");
-    cJSON_Delete(root);
-    return MDE_FAIL_PROTOCOL;
-  }
-  size_t n = (size_t)cJSON_GetArraySize(value);
-  out->items = calloc(n ? n : 1, sizeof *out->items);
-  const char *next = string_member(root, "@odata.nextLink");
-  out->next_link = next ? strdup(next) : NULL;
-  if (!out->items || (next && !out->next_link)) {
-    cJSON_Delete(root);
-    mde_alert_page_free(out);
+    f = MDE_FAIL_PROTOCOL;
+  } else if (w.oom) {
     snprintf(err, err_size, "out of memory parsing an alerts page");
-    return MDE_FAIL_INTERNAL;
+    f = MDE_FAIL_INTERNAL;
+  } else if (w.bad >= 0) {
+    snprintf(err, err_size, "alert %ld has no usable \"id\"", w.bad);
+    f = MDE_FAIL_PROTOCOL;
   }
-  const cJSON *a;
-  cJSON_ArrayForEach(a, value) {
-    const char *id = string_member(a, "id");
-    if (!cJSON_IsObject(a) || !id || !*id || strlen(id) >= MDE_ALERT_ID_MAX) {
-      snprintf(err, err_size, "alert %zu has no usable \"id\"", out->n);
-      cJSON_Delete(root);
-      mde_alert_page_free(out);
-      return MDE_FAIL_PROTOCOL;
-    }
-    struct mde_alert_item *it = &out->items[out->n++];
-    snprintf(it->id, sizeof it->id, "%s", id);
-    it->status = parse_status(string_member(a, "status"));
-    it->severity = parse_severity(string_member(a, "severity"));
-    it->last_update_us =
-        mde_parse_timestamp_us(string_member(a, "lastUpdateTime"));
-  }
-  cJSON_Delete(root);
-  return MDE_FAIL_NONE;
+  if (f != MDE_FAIL_NONE)
+    mde_alert_page_free(out);
+  return f;
 }
 
 void mde_alert_page_free(struct mde_alert_page *p) {

@@ -437,6 +437,11 @@ void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
     r->codes[r->n_codes++] = (struct mde_status_count){req->status, 1};
 }
 
+enum mde_failure mde_transport_failure(const struct mde_http_req *req) {
+  return req->deadline_cut && !req->peer_silent ? MDE_FAIL_OVERRUN
+                                                : MDE_FAIL_NETWORK;
+}
+
 void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt,
                      ...) {
   struct mde_tenant_result *r = &t->res;

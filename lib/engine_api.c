@@ -154,8 +154,8 @@ static enum step common_answer(struct tenant *t) {
     r->api_timing_valid = 1;
   }
   if (req->curl_code) {
-    mde_tenant_fail(t, MDE_FAIL_NETWORK, "Defender API %s: %s", t->url,
-                    req->error);
+    mde_tenant_fail(t, mde_transport_failure(req), "Defender API %s: %s",
+                    t->url, req->error);
     return STEP_END;
   }
   if (req->status == 401) {

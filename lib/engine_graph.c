@@ -212,7 +212,8 @@ static void on_app(struct mde_http_req *req) {
   struct graph_entry *g = req->user;
   char why[400];
   if (req->curl_code) {
-    finish(g, MDE_FAIL_NETWORK, "Graph at %s: %s", g->app_url, req->error);
+    finish(g, mde_transport_failure(req), "Graph at %s: %s", g->app_url,
+           req->error);
     return;
   }
   if (req->status != 200) {
@@ -310,7 +311,7 @@ static void on_token(struct mde_http_req *req) {
   struct mde_engine *e = g->e;
   char why[MDE_ERR_SIZE];
   if (req->curl_code) {
-    finish(g, MDE_FAIL_NETWORK, "Graph token at %s: %s", g->token_url,
+    finish(g, mde_transport_failure(req), "Graph token at %s: %s", g->token_url,
            req->error);
     return;
   }

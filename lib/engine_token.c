@@ -152,8 +152,8 @@ enum step mde_step_discover_answer(struct tenant *t) {
   struct mde_http_req *req = &t->req;
   mde_tenant_count_status(t, req);
   if (req->curl_code) {
-    mde_tenant_fail(t, MDE_FAIL_NETWORK, "OpenID discovery %s: %s", t->url,
-                    req->error);
+    mde_tenant_fail(t, mde_transport_failure(req), "OpenID discovery %s: %s",
+                    t->url, req->error);
     return STEP_END;
   }
   if (req->status != 200) {
@@ -300,8 +300,8 @@ enum step mde_step_token_answer(struct tenant *t) {
   }
   char err[MDE_ERR_SIZE];
   if (req->curl_code) {
-    mde_tenant_fail(t, MDE_FAIL_NETWORK, "token endpoint %s: %s", t->token_url,
-                    req->error);
+    mde_tenant_fail(t, mde_transport_failure(req), "token endpoint %s: %s",
+                    t->token_url, req->error);
     return after_failure(t);
   }
   if (req->status == 200) {
@@ -362,7 +362,7 @@ static void on_jwks(struct mde_http_req *req) {
     struct tenant *t = j->waiters[i];
     mde_tenant_count_status(t, req);
     if (req->deadline_cut) {
-      mde_tenant_fail(t, MDE_FAIL_NETWORK, "%s", err);
+      mde_tenant_fail(t, mde_transport_failure(req), "%s", err);
       mde_tenant_resume(t, STEP_END);
     } else {
       t->keys = keys ? KEYS_FRESH : KEYS_FETCH_FAILED;

@@ -54,6 +54,7 @@ static const struct {
     [MDE_FAIL_CLOUD_MISMATCH]       = {"cloud_mismatch",      90, 0,    CRIT,  N_FAIL, "tenant is in another cloud"},
     [MDE_FAIL_TOKEN_OPAQUE]         = {"token_opaque",        15, 1,    WARN,  N_WARN, "access token not a JWT"},
     [MDE_FAIL_GRAPH_PERMISSION]     = {"graph_permission_missing", 12, 0, WARN, N_WARN, "credential expiry unreadable from Microsoft Graph"},
+    [MDE_FAIL_OVERRUN]              = {"overrun",             18, 1,    WARN,  N_WARN, "cycle deadline reached before the answer was read"},
     /* clang-format on */
 };
 #undef OK

@@ -229,6 +229,15 @@ char *mde_failure_fix(enum mde_failure f, long code,
     if (rc == 0)
       rc = consent_url(&b, c);
     break;
+  case MDE_FAIL_OVERRUN:
+    rc = mde_buf_puts(&b, "the cycle ended (at 80% of Interval) before this "
+                          "answer was read, the network not to blame: "
+                          "collectd-mde had more to do than the cycle "
+                          "allows (CPU, MaxConnections); retried on the "
+                          "next cycle; if it lasts, raise Interval or "
+                          "MaxConnections, give the host more CPU, or "
+                          "split the tenants across hosts (Shard)");
+    break;
   case MDE_FAIL_SYNC_INCOMPLETE:
     rc = mde_buf_puts(&b, "the tenant has more alert pages than the API's "
                           "call limits let one sync fetch: counts follow "

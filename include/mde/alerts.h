@@ -47,9 +47,12 @@ struct mde_alert_page {
   char *next_link; /* NULL on the last page */
 };
 
-/* Parses one page. Unknown enum values count as unknown/unspecified; an
+/* Parses one page, one alert at a time (memory: the items, not a tree of
+ * the page), accepting and refusing exactly what cJSON_ParseWithLength of
+ * the whole body did. Unknown enum values count as unknown/unspecified; an
  * item without a string id, or a body that is not {"value": [...]}, is a
- * protocol failure (reason in err). Free with mde_alert_page_free. */
+ * protocol failure (reason in err); of duplicate names the first counts.
+ * Free with mde_alert_page_free. */
 enum mde_failure mde_alert_page_parse(const char *body, size_t len,
                                       struct mde_alert_page *out, char *err,
                                       size_t err_size);

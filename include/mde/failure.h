@@ -42,6 +42,9 @@ enum mde_failure {
   MDE_FAIL_GRAPH_PERMISSION,    /* Graph cannot tell when the app's
                                    credentials expire (no read role in the
                                    home tenant, app not registered there) */
+  MDE_FAIL_OVERRUN,             /* the cycle's deadline came first, while
+                                   its peer was not silent (never sent,
+                                   answer arriving or waiting unread) */
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 

@@ -71,6 +71,14 @@ struct mde_http_req {
   char error[256];  /* what went wrong, "" if nothing did */
   int too_large;    /* the body passed its cap */
   int deadline_cut; /* ended by the run's deadline: do not resubmit */
+  /* Cut by the deadline with nothing from its peer: sent (or its
+   * connection begun), no answer begun (a transfer paused for memory has
+   * begun), none of one waiting unread in its socket. The one deadline cut
+   * the network may be to blame for; the others (a request never started,
+   * an answer still arriving, or one waiting for this process to read it)
+   * are the cycle's: its process had more to do than the deadline
+   * allowed. */
+  int peer_silent;
   int started;      /* it had a transfer slot (not just a queue place) */
   int carried;      /* a deadline left it running: `done` comes later */
   long retry_after; /* seconds from Retry-After, -1 when absent */

@@ -2,7 +2,11 @@
 /* libFuzzer harness for mde_alert_page_parse and the alert index: a page of
  * GET /api/alerts as the Defender API sends it. Checks what the header
  * promises: items have a non-empty id and known status/severity values,
- * every item lands in the index, counts add up; a refused page is empty. */
+ * every item lands in the index, counts add up; a refused page is empty.
+ * And, differentially, that the page read alert by alert gives what one
+ * cJSON tree of the whole body gave (the parse before: the same class,
+ * items and nextLink). */
+#include "../support/alerts_tree.h"
 #include "fuzz.h"
 #include "mde/alerts.h"
 
@@ -16,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct mde_alert_page page;
   enum mde_failure f =
       mde_alert_page_parse(body, size, &page, err, sizeof(err));
+  char why[128];
+  if (!alerts_same_as_tree(body, size, f, &page, why, sizeof why))
+    fz_fail("not as the whole-tree parse: %s", why);
   if (f == MDE_FAIL_NONE) {
     struct mde_alert_index *ix = mde_alert_index_new();
     fz_assert(ix);

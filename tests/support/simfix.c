@@ -24,6 +24,10 @@ static const char *env(const char *name) {
 }
 
 int simfix_start(struct simfix *f, const char *scenario) {
+  return simfix_start_idle(f, scenario, 0);
+}
+
+int simfix_start_idle(struct simfix *f, const char *scenario, int idle_s) {
   const char *build = env("MDE_BUILD"), *root = env("MDE_ROOT");
   const char *certs = env("MDE_CERTS"), *tmp = getenv("MDE_TEST_TMP");
   if (!build || !root || !certs)
@@ -48,9 +52,18 @@ int simfix_start(struct simfix *f, const char *scenario) {
       dup2(fd, 1);
       dup2(fd, 2);
     }
-    execl(bin, bin, "--scenario", scen, "--cert", cert, "--key", key,
-          "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--data-dir",
-          certs, "--ready-file", ready, (char *)NULL);
+    char idle[16];
+    snprintf(idle, sizeof idle, "%d", idle_s);
+    char *argv[] = {bin,           "--scenario",
+                    scen,          "--cert",
+                    cert,          "--key",
+                    key,           "--listen",
+                    "127.0.0.1:0", "--admin",
+                    "127.0.0.1:0", "--data-dir",
+                    (char *)certs, "--ready-file",
+                    ready,         idle_s > 0 ? "--idle-timeout" : NULL,
+                    idle,          NULL};
+    execv(bin, argv);
     _exit(127);
   }
   for (int i = 0; i < 200; i++) {

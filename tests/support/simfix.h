@@ -21,6 +21,9 @@ struct simfix {
 /* Starts mde-sim with a scenario (a path relative to the repository).
  * Returns 0, or -1 after printing why. */
 int simfix_start(struct simfix *f, const char *scenario);
+/* The same, with the simulator closing connections idle for `idle_s`
+ * seconds (0: its default, 30). */
+int simfix_start_idle(struct simfix *f, const char *scenario, int idle_s);
 /* SIGTERM, wait; returns mde-sim's exit status (0: clean, no leaks). */
 int simfix_stop(struct simfix *f);
 

@@ -431,6 +431,7 @@ static int fw_run(void *ctx, int64_t deadline_ms) {
   int cut = deadline_slow(w, deadline_ms);
   for (int i = 0; i < n_hung; i++, cut++) {
     hung[i]->deadline_cut = 1;
+    hung[i]->peer_silent = 1; /* sent, never answered */
     hung[i]->started = 1;
     hung[i]->curl_code = 28;
     snprintf(hung[i]->error, sizeof hung[i]->error, "cycle deadline reached");

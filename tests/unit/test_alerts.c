@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Alerts pages (the spec's sample shape), timestamps, and the alert index
  * that turns pages into exact counts. */
+#include "../support/alerts_tree.h"
 #include "mde/alerts.h"
 
 #include <setjmp.h>
@@ -79,6 +80,178 @@ static void refuses_what_is_not_a_page(void **state) {
         MDE_FAIL_PROTOCOL);
     assert_true(err[0] != '\0');
     assert_null(p.items);
+  }
+}
+
+/* Parses `len` bytes of `body` both ways, streaming and as one tree (the
+ * parse before), and fails unless they agree; returns the class. */
+static enum mde_failure both_ways(const char *body, size_t len,
+                                  struct mde_alert_page *p, char *err,
+                                  size_t err_size) {
+  char *copy = malloc(len ? len : 1); /* no byte past len to lean on */
+  assert_non_null(copy);
+  memcpy(copy, body, len);
+  enum mde_failure f = mde_alert_page_parse(copy, len, p, err, err_size);
+  char why[128];
+  if (!alerts_same_as_tree(copy, len, f, p, why, sizeof why))
+    fail_msg("%.*s: %s", (int)(len < 200 ? len : 200), body, why);
+  free(copy);
+  return f;
+}
+
+/* A page cut at every byte is refused as the whole-tree parse refused it
+ * (the only prefix that parses is the whole page). */
+static void a_page_cut_anywhere_is_refused_as_before(void **state) {
+  (void)state;
+  size_t len = strlen(page_json);
+  for (size_t k = 0; k <= len; k++) {
+    struct mde_alert_page p;
+    char err[256] = "";
+    enum mde_failure f = both_ways(page_json, k, &p, err, sizeof err);
+    assert_int_equal(f, k == len ? MDE_FAIL_NONE : MDE_FAIL_PROTOCOL);
+    if (k < len)
+      assert_string_equal(err, "alerts page is not {\"value\": [...]} JSON");
+    mde_alert_page_free(&p);
+  }
+}
+
+/* JSON that text-level scanning gets wrong, and the envelope's rules:
+ * each row's class, item count, nextLink and first id, and the same as the
+ * tree parse. */
+static void envelopes_parse_as_one_tree_did(void **state) {
+  (void)state;
+  static const struct {
+    const char *body;
+    enum mde_failure f;
+    size_t n;
+    const char *next, *id0, *err;
+  } rows[] = {
+      /* strings holding brackets, braces, commas, colons, escaped quotes */
+      {"{\"value\":[{\"id\":\"a]}\\\",{\",\"title\":\"x\\\\\\\"]\"},{\"id\":"
+       "\"b\"}]}",
+       MDE_FAIL_NONE, 2, NULL, "a]}\",{", NULL},
+      {"{\"x\":\"]}\\\"\",\"value\":[{\"id\":\"a\"}]}", MDE_FAIL_NONE, 1, NULL,
+       "a", NULL},
+      {"{\"value\":[{\"id\":\"\\u0061\\/\"}]}", MDE_FAIL_NONE, 1, NULL, "a/",
+       NULL},
+      /* `value` not an array, or missing */
+      {"{\"value\":\"[]\"}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"value\":{\"0\":{\"id\":\"a\"}}}", MDE_FAIL_PROTOCOL, 0, NULL, NULL,
+       "not {"},
+      {"{\"value\":null}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"Value\":[]}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"[{\"value\":[]}]", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      /* members in any order, nextLink before value */
+      {"{\"@odata.nextLink\":\"https://n\",\"@odata.context\":\"c\","
+       "\"value\":[{\"id\":\"a\"}]}",
+       MDE_FAIL_NONE, 1, "https://n", "a", NULL},
+      {"{\"value\":[],\"@odata.nextLink\":\"https://n\"}", MDE_FAIL_NONE, 0,
+       "https://n", NULL, NULL},
+      {"{\"@odata.nextLink\":null,\"value\":[]}", MDE_FAIL_NONE, 0, NULL, NULL,
+       NULL},
+      /* the first of duplicate names wins; the others must still parse */
+      {"{\"value\":[{\"id\":\"a\"}],\"value\":[]}", MDE_FAIL_NONE, 1, NULL, "a",
+       NULL},
+      {"{\"value\":1,\"value\":[{\"id\":\"a\"}]}", MDE_FAIL_PROTOCOL, 0, NULL,
+       NULL, "not {"},
+      {"{\"value\":[],\"value\":[}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"@odata.nextLink\":7,\"value\":[],\"@odata.nextLink\":\"https://n\"}",
+       MDE_FAIL_NONE, 0, NULL, NULL, NULL},
+      {"{\"val\\u0075e\":[{\"id\":\"a\"}]}", MDE_FAIL_NONE, 1, NULL, "a", NULL},
+      /* punctuation */
+      {"{\"value\":[{\"id\":\"a\"},]}", MDE_FAIL_PROTOCOL, 0, NULL, NULL,
+       "not {"},
+      {"{\"value\":[],}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{,\"value\":[]}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"value\":[] \"x\":1}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"value\" []}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{value:[]}", MDE_FAIL_PROTOCOL, 0, NULL, NULL, "not {"},
+      {"{\"value\":[{\"id\":\"a\"} {\"id\":\"b\"}]}", MDE_FAIL_PROTOCOL, 0,
+       NULL, NULL, "not {"},
+      /* cJSON's whitespace is every byte to 0x20; a BOM only at the start */
+      {" \t\r\n\x01{\x1f\"value\"\x02:\x03[\x04{\"id\":\"a\"}\x05]\x06}",
+       MDE_FAIL_NONE, 1, NULL, "a", NULL},
+      {"\xEF\xBB\xBF{\"value\":[]}", MDE_FAIL_NONE, 0, NULL, NULL, NULL},
+      {"{\"value\":[\xEF\xBB\xBF{\"id\":\"a\"}]}", MDE_FAIL_PROTOCOL, 0, NULL,
+       NULL, "not {"},
+      {"{\"x\":\xEF\xBB\xBF\"y\",\"value\":[]}", MDE_FAIL_PROTOCOL, 0, NULL,
+       NULL, "not {"},
+      /* after the top-level object: ignored, as cJSON ignores it */
+      {"{\"value\":[{\"id\":\"a\"}]} trailing, {[\"", MDE_FAIL_NONE, 1, NULL,
+       "a", NULL},
+      /* a bad alert is said only of a page that parses */
+      {"{\"value\":[{\"id\":\"a\"},{\"id\":\"\"},{\"id\":\"c\"}]}",
+       MDE_FAIL_PROTOCOL, 0, NULL, NULL, "alert 1 has no usable \"id\""},
+      {"{\"value\":[{\"id\":\"a\"},5]}", MDE_FAIL_PROTOCOL, 0, NULL, NULL,
+       "alert 1 has no usable \"id\""},
+      {"{\"value\":[{\"id\":\"a\"},{\"id\":\"\"}],\"x\":}", MDE_FAIL_PROTOCOL,
+       0, NULL, NULL, "not {"},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    struct mde_alert_page p;
+    char err[256] = "";
+    enum mde_failure f =
+        both_ways(rows[i].body, strlen(rows[i].body), &p, err, sizeof err);
+    if (f != rows[i].f || p.n != rows[i].n)
+      fail_msg("row %zu: class %d, %zu items (%s)", i, (int)f, p.n, err);
+    if (rows[i].next)
+      assert_string_equal(p.next_link, rows[i].next);
+    else
+      assert_null(p.next_link);
+    if (rows[i].id0)
+      assert_string_equal(p.items[0].id, rows[i].id0);
+    if (rows[i].err && !strstr(err, rows[i].err))
+      fail_msg("row %zu: \"%s\" does not say \"%s\"", i, err, rows[i].err);
+    mde_alert_page_free(&p);
+  }
+  /* NUL bytes are whitespace to cJSON too */
+  static const char nul[] = "{\"value\":[\0{\"id\":\"a\"}\0]}";
+  struct mde_alert_page p;
+  char err[256];
+  assert_int_equal(both_ways(nul, sizeof nul - 1, &p, err, sizeof err),
+                   MDE_FAIL_NONE);
+  assert_int_equal(p.n, 1);
+  mde_alert_page_free(&p);
+}
+
+/* "[[[...]]]" nested `k` deep, with `pre` before and `post` after. */
+static char *nested(const char *pre, int k, const char *post) {
+  size_t n = strlen(pre) + 2 * (size_t)k + strlen(post) + 1;
+  char *s = malloc(n);
+  assert_non_null(s);
+  snprintf(s, n, "%s%*s%*s%s", pre, k, "", k, "", post);
+  char *o = s + strlen(pre);
+  memset(o, '[', (size_t)k);
+  memset(o + k, ']', (size_t)k);
+  return s;
+}
+
+/* Nesting counts from the page's root, as in the tree: an alert may nest
+ * 998 containers (itself included), another member 999. */
+static void nesting_is_bounded_from_the_root(void **state) {
+  (void)state;
+  static const struct {
+    const char *pre, *post;
+    int k;
+    enum mde_failure f;
+  } rows[] = {
+      {"{\"value\":[{\"id\":\"a\",\"x\":", "}]}", CJSON_NESTING_LIMIT - 3,
+       MDE_FAIL_NONE},
+      {"{\"value\":[{\"id\":\"a\",\"x\":", "}]}", CJSON_NESTING_LIMIT - 2,
+       MDE_FAIL_PROTOCOL},
+      {"{\"value\":[],\"x\":", "}", CJSON_NESTING_LIMIT - 1, MDE_FAIL_NONE},
+      {"{\"value\":[],\"x\":", "}", CJSON_NESTING_LIMIT, MDE_FAIL_PROTOCOL},
+      {"{\"value\":", "}", CJSON_NESTING_LIMIT, MDE_FAIL_PROTOCOL},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    char *body = nested(rows[i].pre, rows[i].k, rows[i].post);
+    struct mde_alert_page p;
+    char err[256];
+    enum mde_failure f = both_ways(body, strlen(body), &p, err, sizeof err);
+    if (f != rows[i].f)
+      fail_msg("row %zu (%d deep): class %d", i, rows[i].k, (int)f);
+    mde_alert_page_free(&p);
+    free(body);
   }
 }
 
@@ -165,6 +338,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_a_page),
       cmocka_unit_test(refuses_what_is_not_a_page),
+      cmocka_unit_test(a_page_cut_anywhere_is_refused_as_before),
+      cmocka_unit_test(envelopes_parse_as_one_tree_did),
+      cmocka_unit_test(nesting_is_bounded_from_the_root),
       cmocka_unit_test(parses_timestamps),
       cmocka_unit_test(index_counts_exactly),
   };

@@ -42,6 +42,7 @@ static const struct {
     {MDE_FAIL_CLOUD_MISMATCH, "cloud_mismatch"},
     {MDE_FAIL_TOKEN_OPAQUE, "token_opaque"},
     {MDE_FAIL_GRAPH_PERMISSION, "graph_permission_missing"},
+    {MDE_FAIL_OVERRUN, "overrun"},
 };
 #define N_PINNED (sizeof(pinned) / sizeof(pinned[0]))
 
