@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -131,6 +132,15 @@ struct mde_http *mde_http_new(const struct mde_http_options *opt, char *err,
     snprintf(err, err_size, "libcurl failed to initialise");
     return NULL;
   }
+  /* What the memory budget lets in must go back out: glibc raises its mmap
+   * threshold to the largest mapped block freed (up to 32 MiB), and from
+   * then on a 10 MB page's buffer and items come from the heap, between
+   * small blocks, and stay resident once freed. A 10,000-tenant cold start
+   * with 1,000 such pages peaked at 994-1,053 MiB that way, 855 MiB with
+   * the threshold held (bench/results/scale-notes.md). Setting it keeps
+   * glibc's default and stops the raising, for the whole process: blocks of
+   * 128 KiB and more are mapped, and unmapped when freed. */
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   struct mde_http *h = calloc(1, sizeof *h);
   if (!h)
     goto oom;
