@@ -7,7 +7,8 @@
 # large-cap transfers the memory budget is for). For each: collectd's peak
 # RSS (VmHWM), how many tenants report a failure (all of them should), how
 # many of them `protocol` or `network`, and any other class (`overrun`: a
-# page the memory budget held was still arriving at its second deadline).
+# page the memory budget held had some of it waiting unread at its second
+# deadline).
 # Writes endless.md to BENCH_OUT (default bench/results).
 #   bench/endless.sh [BUILD]
 # Environment: BENCH_TENANTS (1000), BENCH_INTERVAL (10), BENCH_CYCLES (3),

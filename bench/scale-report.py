@@ -175,10 +175,11 @@ def large_section(w, m, runs):
         w(
             "Failures the plugin reported on the way (collectd's log, by class; "
             "each is a notification): %s. `network` is a transport error or a "
-            "peer silent at the cycle's deadline; `overrun` is the deadline "
-            "coming first while the network was not to blame: a request not "
-            "sent yet, an answer still arriving, or one waiting unread while "
-            "the plugin's one thread read other pages."
+            "peer with nothing waiting unread at the cycle's deadline; `overrun` "
+            "is the deadline coming first while the network was not to blame: "
+            "a request not sent yet, or an answer waiting unread while the "
+            "plugin's one thread read other pages or the memory budget held "
+            "it back."
             % (m["large_failures"].strip() or "none")
         )
         w("")

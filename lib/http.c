@@ -719,14 +719,13 @@ static bool carry(struct mde_http *h, struct slot *s, int64_t deadline_ms,
   return true;
 }
 
-/* At the deadline, whether slot `s`'s peer has sent nothing (see
- * mde_http_req.peer_silent): a byte waiting in its socket means the peer
- * answered and this process had not got to it. */
+/* At the deadline, whether slot `s`'s peer held its answer back (see
+ * mde_http_req.peer_silent): nothing it sent waits in the socket. A byte
+ * waiting means the peer answered and this process had not got to it (a
+ * transfer paused for memory leaves what its peer sends there too); a
+ * peer that never answered, or trickles its answer slower than we read
+ * it, has nothing waiting. */
 static bool peer_silent(struct slot *s) {
-  long status = 0;
-  curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-  if (status > 0) /* so also a transfer paused for memory */
-    return false;
   char byte;
   return s->fd == CURL_SOCKET_BAD ||
          recv(s->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;

@@ -43,8 +43,8 @@ enum mde_failure {
                                    credentials expire (no read role in the
                                    home tenant, app not registered there) */
   MDE_FAIL_OVERRUN,             /* the cycle's deadline came first, while
-                                   its peer was not silent (never sent,
-                                   answer arriving or waiting unread) */
+                                   its peer was not to blame (never sent,
+                                   or some answer waiting unread) */
   MDE_FAIL_COUNT_               /* not a class: the number of classes */
 };
 

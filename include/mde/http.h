@@ -71,13 +71,13 @@ struct mde_http_req {
   char error[256];  /* what went wrong, "" if nothing did */
   int too_large;    /* the body passed its cap */
   int deadline_cut; /* ended by the run's deadline: do not resubmit */
-  /* Cut by the deadline with nothing from its peer: sent (or its
-   * connection begun), no answer begun (a transfer paused for memory has
-   * begun), none of one waiting unread in its socket. The one deadline cut
-   * the network may be to blame for; the others (a request never started,
-   * an answer still arriving, or one waiting for this process to read it)
-   * are the cycle's: its process had more to do than the deadline
-   * allowed. */
+  /* Cut by the deadline with nothing from its peer waiting to be read:
+   * sent (or its connection begun) and either not answered or answered
+   * no faster than it was read (a peer trickling its answer). The
+   * deadline cut the network or the service is to blame for; the others
+   * (a request never started, or an answer waiting in its socket for this
+   * process to read it, as a transfer paused for memory has) are the
+   * cycle's: its process had more to do than the deadline allowed. */
   int peer_silent;
   int started;      /* it had a transfer slot (not just a queue place) */
   int carried;      /* a deadline left it running: `done` comes later */

@@ -376,7 +376,8 @@ static void deliver_slow(struct fakeworld *w, int64_t deadline_ms) {
 
 /* At the deadline, as lib/http.c: a slow answer is carried if allowed and
  * within half the slots, or kept if carried past this very deadline;
- * otherwise cut (once carried, at its second deadline). */
+ * otherwise cut (once carried, at its second deadline), its peer silent:
+ * the fake world reads every answer as it comes. */
 static int deadline_slow(struct fakeworld *w, int64_t deadline_ms) {
   int carried = 0, cut = 0;
   for (int i = 0; i < w->n_slow; i++)
@@ -400,6 +401,7 @@ static int deadline_slow(struct fakeworld *w, int64_t deadline_ms) {
     drop_slow(w, i);
     req->carried = 0;
     req->deadline_cut = 1;
+    req->peer_silent = 1; /* a slow peer: nothing of it waits unread */
     req->started = 1;
     req->curl_code = 28;
     snprintf(req->error, sizeof req->error, "cycle deadline reached");
