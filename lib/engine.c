@@ -438,8 +438,8 @@ void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
 }
 
 enum mde_failure mde_transport_failure(const struct mde_http_req *req) {
-  return req->deadline_cut && !req->peer_silent ? MDE_FAIL_OVERRUN
-                                                : MDE_FAIL_NETWORK;
+  bool ours = req->held_back || (req->deadline_cut && !req->peer_silent);
+  return ours ? MDE_FAIL_OVERRUN : MDE_FAIL_NETWORK;
 }
 
 void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt,

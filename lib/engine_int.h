@@ -260,7 +260,8 @@ enum step mde_tenant_send(struct tenant *t, enum step resume);
 int64_t mde_tenant_fresh_window_ms(const struct tenant *t, long interval_s);
 void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req);
 /* The class of a request that failed in transport: `network`, unless the
- * cycle's deadline cut it while its peer was not silent (`overrun`). */
+ * cycle's deadline cut it while its peer was not silent, or the memory
+ * budget had held its answer back (`overrun`: this process's doing). */
 enum mde_failure mde_transport_failure(const struct mde_http_req *req);
 /* Sets the cycle's failure if `f` is worse than what is there. */
 void mde_tenant_fail(struct tenant *t, enum mde_failure f, const char *fmt, ...)

@@ -233,10 +233,11 @@ char *mde_failure_fix(enum mde_failure f, long code,
     rc = mde_buf_puts(&b, "the cycle ended (at 80% of Interval) before this "
                           "answer was read, the network not to blame: "
                           "collectd-mde had more to do than the cycle "
-                          "allows (CPU, MaxConnections); retried on the "
-                          "next cycle; if it lasts, raise Interval or "
-                          "MaxConnections, give the host more CPU, or "
-                          "split the tenants across hosts (Shard)");
+                          "allows (CPU, MaxConnections, MemoryBudget); "
+                          "retried on the next cycle; if it lasts, raise "
+                          "Interval, MaxConnections or MemoryBudget, give "
+                          "the host more CPU, or split the tenants across "
+                          "hosts (Shard)");
     break;
   case MDE_FAIL_SYNC_INCOMPLETE:
     rc = mde_buf_puts(&b, "the tenant has more alert pages than the API's "

@@ -322,6 +322,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
   bool small = req->body.len + len <= MDE_HTTP_SMALL_BODY;
   if (!small && h->held + len > h->budget && !holds_most(h, s)) {
     s->paused = true; /* libcurl hands the same bytes again on resume */
+    req->held_back = 1;
     return CURL_WRITEFUNC_PAUSE;
   }
   if (mde_buf_append(&req->body, data, len) != 0) {
@@ -496,6 +497,28 @@ static double seconds(CURL *e, CURLINFO what) {
   return (double)us / 1e6;
 }
 
+/* A transfer the memory budget held back whose connection then failed:
+ * its peer gave up on a reader that had stopped reading (the large
+ * benchmark lost 10 MB pages so, "transfer closed with 6.4 MB remaining",
+ * each a false network failure). It is asked again, once, at once, in the
+ * slot it had (it had waited longest); false if it may not be. */
+static bool ask_again(struct mde_http *h, struct slot *s,
+                      struct mde_http_req *req, CURLcode rc) {
+  if (rc == CURLE_OK || !req->held_back || req->asked_again || req->too_large ||
+      rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_ABORTED_BY_CALLBACK)
+    return false;
+  mde_buf_free(&req->body);
+  req->held_back = 0;
+  req->attempts = 0;
+  req->retry_after = -1;
+  req->carried = 0;
+  req->asked_again = 1;
+  if (start(h, s, req) == 0)
+    return true;
+  s->req = NULL;
+  return false;
+}
+
 static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
   struct mde_http_req *req = s->req;
   CURL *e = s->easy;
@@ -517,6 +540,8 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
   s->fd = CURL_SOCKET_BAD;
   h->busy--;
   give_back(h, s);
+  if (ask_again(h, s, req, rc))
+    return;
   const char *error = NULL;
   char msg[256];
   if (rc != CURLE_OK) {
@@ -531,8 +556,13 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
                "again",
                req->attempts);
     } else {
-      snprintf(msg, sizeof msg, "%s",
-               s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+      snprintf(msg, sizeof msg, "%.180s%s",
+               s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc),
+               req->held_back     ? " (asked twice, MemoryBudget holding the "
+                                    "answer back each time)"
+               : req->asked_again ? " (asked again: MemoryBudget had held the "
+                                    "first answer back)"
+                                  : "");
     }
     error = msg;
   }
@@ -550,6 +580,8 @@ void mde_http_req_reset(struct mde_http_req *req) {
   req->carried = 0;
   req->retry_after = -1;
   req->attempts = 0;
+  req->held_back = 0;
+  req->asked_again = 0;
   req->timing = (struct mde_http_timing){0};
   mde_buf_init(&req->body, 0);
 }

@@ -119,11 +119,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
 }
 
 /* A hostile peer's body: chunked filler that never ends (until 16 GiB, so
- * even this is bounded), for clients to prove they cap what they read. */
+ * even this is bounded), for clients to prove they cap what they read;
+ * with `slow_body_ms`, one chunk (up to 64 KiB) each time: a long body
+ * arriving for a while, whose reader holds memory meanwhile. */
 static ssize_t endless_read(void *cls, uint64_t pos, char *buf, size_t max) {
-  (void)cls;
+  const struct body_stream *s = cls;
   if (pos >= (UINT64_C(16) << 30))
     return MHD_CONTENT_READER_END_WITH_ERROR;
+  if (s->delay_ms > 0 && max > 64 * 1024)
+    max = 64 * 1024;
+  sleep_ms(s->delay_ms);
   memset(buf, ' ', max);
   return (ssize_t)max;
 }
@@ -148,8 +153,13 @@ static void arm_reset(struct MHD_Connection *conn) {
 static struct MHD_Response *build_response(struct sim_resp *rs) {
   if (rs->endless) {
     mde_buf_free(&rs->body);
-    return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
-                                             endless_read, NULL, NULL);
+    struct body_stream *s = sim_xcalloc(1, sizeof *s);
+    s->delay_ms = rs->slow_body_ms;
+    struct MHD_Response *r = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, 64 * 1024, endless_read, s, stream_free);
+    if (!r)
+      stream_free(s);
+    return r;
   }
   size_t len = 0;
   char *data = mde_buf_steal(&rs->body, &len);

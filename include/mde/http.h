@@ -83,6 +83,13 @@ struct mde_http_req {
   int carried;      /* a deadline left it running: `done` comes later */
   long retry_after; /* seconds from Retry-After, -1 when absent */
   int attempts;     /* times sent: 1, or MDE_HTTP_MAX_ATTEMPTS at most */
+  /* The memory budget paused its answer at some point (this attempt), so
+   * a failure of its connection is this process's doing: a server closes
+   * a connection it cannot write to for a while. Such a failure is asked
+   * again once (`asked_again`); a second is the caller's to report, not
+   * as a network failure. */
+  int held_back;
+  int asked_again;
   struct mde_buf body;
   struct mde_http_timing timing;
 };

@@ -294,7 +294,7 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req, bool rest) {
     w->slow[w->n_slow++] = (struct fw_slow){req, o->slow, 0, false};
     return false;
   }
-  if (o && o->times != 0 && (o->status || o->hang || o->reset)) {
+  if (o && o->times != 0 && (o->status || o->hang || o->reset || o->dropped)) {
     if (o->times > 0)
       o->times--;
     if (o->hang)
@@ -302,6 +302,14 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req, bool rest) {
     if (o->reset) {
       req->curl_code = 56;
       snprintf(req->error, sizeof req->error, "connection reset");
+      return true;
+    }
+    if (o->dropped) {
+      req->status = 200;
+      req->curl_code = 18;
+      req->held_back = req->asked_again = 1;
+      snprintf(req->error, sizeof req->error,
+               "transfer closed with outstanding read data remaining");
       return true;
     }
     put(req, o->status, o->body ? o->body : "{}");

@@ -43,7 +43,10 @@ struct fw_override {
    * (carried past the first if allowed, see fakeworld.carried) */
   int slow;
   bool reset; /* the connection dies without an answer */
-  int times;  /* answers left; <0: for ever */
+  /* The answer was held back by the memory budget while its peer closed
+   * the connection, on both tries (as lib/http.c reports it) */
+  bool dropped;
+  int times; /* answers left; <0: for ever */
 };
 
 struct fw_tenant {

@@ -227,6 +227,27 @@ static void a_carried_cycle_reads_the_new_clock(void **state) {
   assert_true(fixture_result(f, i)->credential_ttl < before);
 }
 
+/* An answer the memory budget held back while its peer closed the
+ * connection (on both tries) is this process's doing: an overrun, not a
+ * network failure; the next cycle counts. A reset is the network's. */
+static void an_answer_the_budget_held_back_is_not_the_networks(void **state) {
+  struct fixture *f = *state;
+  struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
+  t->alerts = 5;
+  t->ov[FW_ALERTS] = (struct fw_override){.dropped = true, .times = 1};
+  struct fw_tenant *u = fw_tenant(&f->w, FABRIKAM);
+  u->alerts = 5;
+  u->ov[FW_ALERTS] = (struct fw_override){.reset = true, .times = 1};
+  int i = add(f, "contoso", CONTOSO), j = add(f, "fabrikam", FABRIKAM);
+  cycle(f);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_OVERRUN);
+  assert_non_null(strstr(fixture_result(f, i)->reason, "transfer closed"));
+  assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_NETWORK);
+  cycle(f);
+  assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
+  assert_int_equal(counted(fixture_result(f, i)), 5);
+}
+
 /* Nothing carried: the engine's between-cycles run returns at once. */
 static void nothing_carried_nothing_to_run(void **state) {
   struct fixture *f = *state;
@@ -252,6 +273,7 @@ int main(void) {
       T(a_tenant_slow_for_ever_starves_no_one),
       T(a_carried_cycle_reads_the_new_clock),
       T(nothing_carried_nothing_to_run),
+      T(an_answer_the_budget_held_back_is_not_the_networks),
   };
   return cmocka_run_group_tests_name("engine carry", tests, NULL, NULL);
 }
