@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,8 +46,13 @@ int simfix_start_idle(struct simfix *f, const char *scenario, int idle_s) {
   snprintf(f->certs, sizeof f->certs, "%s", certs);
   snprintf(ready, sizeof ready, "%s/ready", f->dir);
   snprintf(log, sizeof log, "%s/sim.log", f->dir);
+  pid_t parent = getpid();
   f->pid = fork();
   if (f->pid == 0) {
+    /* A test that fails before simfix_stop (cmocka returns from it) must
+     * not leave the simulator running once the test process ends. */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+      _exit(126);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd >= 0) {
       dup2(fd, 1);
