@@ -438,7 +438,10 @@ void mde_tenant_count_status(struct tenant *t, const struct mde_http_req *req) {
 }
 
 enum mde_failure mde_transport_failure(const struct mde_http_req *req) {
-  bool ours = req->held_back || (req->deadline_cut && !req->peer_silent);
+  /* held back: its connection failed because we stopped reading, but a
+   * body past its cap is the peer's however long it waited */
+  bool ours = (req->held_back && !req->too_large) ||
+              (req->deadline_cut && !req->peer_silent);
   return ours ? MDE_FAIL_OVERRUN : MDE_FAIL_NETWORK;
 }
 

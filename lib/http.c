@@ -505,13 +505,10 @@ static double seconds(CURL *e, CURLINFO what) {
 static bool ask_again(struct mde_http *h, struct slot *s,
                       struct mde_http_req *req, CURLcode rc) {
   if (rc == CURLE_OK || !req->held_back || req->asked_again || req->too_large ||
-      rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_ABORTED_BY_CALLBACK)
+      rc == CURLE_ABORTED_BY_CALLBACK)
     return false;
   mde_buf_free(&req->body);
-  req->held_back = 0;
-  req->attempts = 0;
-  req->retry_after = -1;
-  req->carried = 0;
+  mde_http_req_reset(req); /* nothing of the first answer stays */
   req->asked_again = 1;
   if (start(h, s, req) == 0)
     return true;
@@ -540,13 +537,14 @@ static void finish(struct mde_http *h, struct slot *s, CURLcode rc) {
   s->fd = CURL_SOCKET_BAD;
   h->busy--;
   give_back(h, s);
+  if (rc == CURLE_FILESIZE_EXCEEDED)
+    req->too_large = 1;
   if (ask_again(h, s, req, rc))
     return;
   const char *error = NULL;
   char msg[256];
   if (rc != CURLE_OK) {
-    if (req->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-      req->too_large = 1;
+    if (req->too_large) {
       snprintf(msg, sizeof msg, "response larger than %zu bytes",
                req->body.limit);
     } else if (rc == CURLE_ABORTED_BY_CALLBACK &&

@@ -306,10 +306,14 @@ static bool answer(struct fakeworld *w, struct mde_http_req *req, bool rest) {
     }
     if (o->dropped) {
       req->status = 200;
-      req->curl_code = 18;
-      req->held_back = req->asked_again = 1;
-      snprintf(req->error, sizeof req->error,
-               "transfer closed with outstanding read data remaining");
+      req->curl_code = o->oversized ? 63 : 18;
+      req->too_large = o->oversized;
+      req->held_back = 1;
+      req->asked_again = !o->oversized;
+      snprintf(req->error, sizeof req->error, "%s",
+               o->oversized
+                   ? "response larger than 67108864 bytes"
+                   : "transfer closed with outstanding read data remaining");
       return true;
     }
     put(req, o->status, o->body ? o->body : "{}");

@@ -44,8 +44,9 @@ struct fw_override {
   int slow;
   bool reset; /* the connection dies without an answer */
   /* The answer was held back by the memory budget while its peer closed
-   * the connection, on both tries (as lib/http.c reports it) */
-  bool dropped;
+   * the connection, on both tries (as lib/http.c reports it); or, with
+   * `oversized`, held back and then past its cap */
+  bool dropped, oversized;
   int times; /* answers left; <0: for ever */
 };
 

@@ -229,7 +229,8 @@ static void a_carried_cycle_reads_the_new_clock(void **state) {
 
 /* An answer the memory budget held back while its peer closed the
  * connection (on both tries) is this process's doing: an overrun, not a
- * network failure; the next cycle counts. A reset is the network's. */
+ * network failure; the next cycle counts. A reset is the network's, and
+ * so is a page past its cap, held back or not. */
 static void an_answer_the_budget_held_back_is_not_the_networks(void **state) {
   struct fixture *f = *state;
   struct fw_tenant *t = fw_tenant(&f->w, CONTOSO);
@@ -238,11 +239,17 @@ static void an_answer_the_budget_held_back_is_not_the_networks(void **state) {
   struct fw_tenant *u = fw_tenant(&f->w, FABRIKAM);
   u->alerts = 5;
   u->ov[FW_ALERTS] = (struct fw_override){.reset = true, .times = 1};
+  const char *big = "aaaaaaaa-0000-4000-8000-000000000003";
+  struct fw_tenant *v = fw_tenant(&f->w, big);
+  v->ov[FW_ALERTS] =
+      (struct fw_override){.dropped = true, .oversized = true, .times = 1};
   int i = add(f, "contoso", CONTOSO), j = add(f, "fabrikam", FABRIKAM);
+  int k = add(f, "big", big);
   cycle(f);
   assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_OVERRUN);
   assert_non_null(strstr(fixture_result(f, i)->reason, "transfer closed"));
   assert_int_equal(fixture_result(f, j)->failure, MDE_FAIL_NETWORK);
+  assert_int_equal(fixture_result(f, k)->failure, MDE_FAIL_NETWORK);
   cycle(f);
   assert_int_equal(fixture_result(f, i)->failure, MDE_FAIL_NONE);
   assert_int_equal(counted(fixture_result(f, i)), 5);
